@@ -1,0 +1,40 @@
+# Two commands set everything up on a fresh machine:
+#   make demo   create .venv, install the pinned packages, ingest corpus/ and ask a real question
+#   make test   the same install, then the whole test suite
+VENV    := .venv
+PY      := $(VENV)/bin/python
+DHR     := $(VENV)/bin/dhr
+STAMP   := $(VENV)/.installed
+DEMO_DB := demo-data
+
+.PHONY: install demo test lint bench lock clean
+
+$(STAMP): pyproject.toml requirements.lock
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(DHR) ingest corpus --db $(DEMO_DB)
+	$(DHR) ask "missed chances to share information between the GP and the police" --db $(DEMO_DB) --top 3
+	$(DHR) themes --db $(DEMO_DB)
+
+test: install
+	$(PY) -m pytest -q
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+bench: install
+	$(PY) bench/ingest_query.py
+
+lock: install
+	$(PY) -m pip freeze --exclude-editable | sed 's/+cpu$$//' > requirements.lock.new
+	mv requirements.lock.new requirements.lock
+
+clean:
+	rm -rf $(VENV) $(DEMO_DB) .pytest_cache

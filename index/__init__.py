@@ -1,0 +1,1 @@
+"""Embedding passages with sentence-transformers and storing them in Chroma."""

@@ -1,0 +1,280 @@
+"""Answer a query with cited excerpts: hybrid retrieval, one result per piece of evidence.
+
+The full pipeline (`search`):
+1. dense: the query's embedding against Chroma; lexical: BM25 over FTS5 with the field's vocabulary
+   expanded both ways. Both apply the same filters.
+2. reciprocal rank fusion of the two lists, plus a boost for passages tagged with a theme the query
+   names ("alcohol", "MARAC", "coercive control").
+3. near-duplicates (the same words, give or take a truncation or a heading) fold into one result that
+   lists every source; by default at most `per_doc` results come from one document.
+4. for each result the sentence(s) that best answer the query are picked out, verbatim.
+`dense_search` and `lexical_only` are the two single-retriever baselines the evaluation compares.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from ingest.dates import parse_date
+from ingest.passages import split_sentences
+from kb.catalogue import Catalogue
+from kb.errors import QueryError
+from kb.models import DOC_TYPES, Excerpt
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from index.embedder import Embedder
+    from index.vectors import VectorStore
+
+MAX_QUERY_CHARS = 2000
+RRF_K = 60
+THEME_BOOST = 0.5  # in units of a first-place RRF vote: a named theme lifts, it does not override
+NEAR_DUPLICATE = 0.8  # Jaccard similarity of word 3-gram sets above which two passages are one piece of evidence
+CANDIDATES = 60
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrictions every retriever applies the same way."""
+
+    theme: str | None = None
+    doc_type: str | None = None
+    area: str | None = None
+    since: str | None = None  # ISO date or prefix: "2021", "2021-07", "2021-07-06"
+    until: str | None = None
+    section: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.doc_type and self.doc_type not in DOC_TYPES:
+            raise QueryError(f"unknown document type {self.doc_type!r}: choose from {', '.join(DOC_TYPES)}")
+        for name in ("since", "until"):
+            value = getattr(self, name)
+            if value and not parse_date(value):
+                raise QueryError(f"--{name} {value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
+        if self.since and self.until and self.since_bound() > self.until_bound():
+            raise QueryError(f"--since {self.since} is after --until {self.until}: no document can match")
+
+    def since_bound(self) -> int:
+        return _date_bound(self.since, end=False) if self.since else 0
+
+    def until_bound(self) -> int:
+        return _date_bound(self.until, end=True) if self.until else 99999999
+
+    def chroma_where(self) -> dict[str, Any] | None:
+        clauses: list[dict[str, Any]] = []
+        if self.theme:
+            clauses.append({"themes": {"$contains": self.theme}})
+        if self.doc_type:
+            clauses.append({"doc_type": self.doc_type})
+        if self.area:
+            clauses.append({"area": self.area.lower()})
+        if self.section:
+            clauses.append({"section_kind": self.section})
+        if self.since:
+            clauses.append({"date": {"$gte": self.since_bound()}})
+        if self.until:
+            clauses.append({"date": {"$lte": self.until_bound()}})
+            clauses.append({"date": {"$gt": 0}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def _date_bound(value: str, end: bool) -> int:
+    """'2021' -> 20210000 (start) or 20219999 (end), comparable with stored YYYYMMDD integers."""
+    digits = (parse_date(value) or value).replace("-", "")
+    return int(digits.ljust(8, "9" if end else "0"))
+
+
+def clean_query(query: str) -> str:
+    """Strip control characters and excess space; refuse an empty or over-long query."""
+    text = " ".join("".join(ch if ch.isprintable() else " " for ch in query).split())
+    if not text:
+        raise QueryError('the query is empty: say what you are looking for, e.g. "missed chances to share information"')
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"the query is {len(text):,} characters long; keep it under {MAX_QUERY_CHARS:,}")
+    return text
+
+
+# --- retrievers --------------------------------------------------------------------------------
+
+
+def dense_ranking(query_vec: np.ndarray, vectors: VectorStore, filters: Filters, n: int = CANDIDATES) -> list[tuple[str, float]]:
+    """Distinct passage ids by cosine similarity (best occurrence of each)."""
+    best: dict[str, float] = {}
+    for hit in vectors.query(query_vec, n=n, where=filters.chroma_where()):
+        best[hit.passage_id] = max(best.get(hit.passage_id, -2.0), 1.0 - hit.distance)
+    return sorted(best.items(), key=lambda kv: -kv[1])
+
+
+def fuse(rankings: list[list[tuple[str, float]]], k: int = RRF_K) -> dict[str, float]:
+    """Reciprocal rank fusion: each list votes 1/(k + rank) for each of its ids."""
+    scores: dict[str, float] = defaultdict(float)
+    for ranking in rankings:
+        for rank, (pid, _) in enumerate(ranking, 1):
+            scores[pid] += 1.0 / (k + rank)
+    return scores
+
+
+def query_themes(query: str) -> list[str]:
+    """Themes the query names, by the taxonomy's labels and patterns (no spaCy needed)."""
+    from kb.taxonomy import load_taxonomy
+
+    lowered = f" {query.lower()} "
+    named = []
+    for theme in load_taxonomy().themes:
+        phrases = [theme.label, *theme.patterns]
+        for phrase in phrases:
+            p = str(phrase).lower().strip()
+            if len(p) > 2 and re.search(r"(?<![\w-])" + re.escape(p) + r"(?![\w-])", lowered):
+                named.append(theme.id)
+                break
+    return named
+
+
+# --- folding and diversity ---------------------------------------------------------------------
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"\w+", text.lower())
+    return {tuple(words[i : i + 3]) for i in range(max(len(words) - 2, 1))}
+
+
+def near_duplicate(a: set[tuple[str, ...]], b: set[tuple[str, ...]]) -> bool:
+    """Same evidence: most 3-grams shared, or one text contained in the other (a truncated copy)."""
+    if not a or not b:
+        return False
+    inter = len(a & b)
+    return inter / len(a | b) >= NEAR_DUPLICATE or inter / min(len(a), len(b)) >= 0.9
+
+
+def fold_and_diversify(excerpts: list[Excerpt], top: int, per_doc: int | None) -> list[Excerpt]:
+    """Merge near-duplicate excerpts (keeping every source), then cap results per document."""
+    kept: list[tuple[Excerpt, set[tuple[str, ...]]]] = []
+    for ex in excerpts:
+        sh = _shingles(ex.text)
+        for i, (other, other_sh) in enumerate(kept):
+            if near_duplicate(sh, other_sh):
+                seen = {(s.doc_id, s.paragraph) for s in other.sources}
+                extra = tuple(s for s in ex.sources if (s.doc_id, s.paragraph) not in seen)
+                kept[i] = (replace(other, sources=other.sources + extra), other_sh)
+                break
+        else:
+            kept.append((ex, sh))
+    folded = [ex for ex, _ in kept]
+    if not per_doc:
+        return folded[:top]
+    chosen: list[Excerpt] = []
+    per: dict[str, int] = defaultdict(int)
+    held_back: list[Excerpt] = []
+    for ex in folded:
+        docs = {s.doc_id for s in ex.sources}
+        if all(per[d] >= per_doc for d in docs):
+            held_back.append(ex)
+            continue
+        chosen.append(ex)
+        for d in docs:
+            per[d] += 1
+        if len(chosen) == top:
+            return chosen
+    return (chosen + held_back)[:top]  # too few documents to fill `top` otherwise
+
+
+# --- highlights --------------------------------------------------------------------------------
+
+
+def add_highlights(excerpts: list[Excerpt], query_vec: np.ndarray, embedder: Embedder, max_each: int = 2) -> list[Excerpt]:
+    """For each excerpt, the sentence(s) closest in meaning to the query, quoted verbatim."""
+    sentences = [(i, s) for i, ex in enumerate(excerpts) for s in split_sentences(ex.text) if len(s.split()) >= 4]
+    if not sentences:
+        return excerpts
+    sims = embedder.encode([s for _, s in sentences]) @ query_vec
+    by_excerpt: dict[int, list[tuple[float, str]]] = defaultdict(list)
+    for (i, sentence), sim in zip(sentences, sims, strict=True):
+        by_excerpt[i].append((float(sim), sentence))
+    out = []
+    for i, ex in enumerate(excerpts):
+        ranked = sorted(by_excerpt.get(i, []), reverse=True)
+        if not ranked:
+            out.append(ex)
+            continue
+        best = ranked[0][0]
+        picked = [s for sim, s in ranked[:max_each] if sim >= best - 0.05]
+        picked.sort(key=ex.text.find)  # in reading order
+        out.append(replace(ex, highlights=tuple(picked)))
+    return out
+
+
+def summarise(excerpts: list[Excerpt], max_points: int = 4) -> list[tuple[int, str]]:
+    """Key points: one highlighted sentence per result, best first, as (result number, verbatim sentence)."""
+    points: list[tuple[int, str]] = []
+    seen: list[set[tuple[str, ...]]] = []
+    for n, ex in enumerate(excerpts, 1):
+        if not ex.highlights:
+            continue
+        sentence = ex.highlights[0]
+        sh = _shingles(sentence)
+        if any(near_duplicate(sh, other) for other in seen):
+            continue
+        seen.append(sh)
+        points.append((n, sentence))
+        if len(points) == max_points:
+            break
+    return points
+
+
+# --- the pipelines -----------------------------------------------------------------------------
+
+
+def build_excerpts(catalogue: Catalogue, ranked: list[tuple[str, float]]) -> list[Excerpt]:
+    """Attach text, themes and every source to ranked passage ids; drop ids the catalogue no longer serves."""
+    ids = [pid for pid, _ in ranked]
+    texts = catalogue.passage_texts(ids)
+    sources = catalogue.sources(ids)
+    return [
+        Excerpt(pid, texts[pid][0], score, texts[pid][1], tuple(sources[pid]))
+        for pid, score in ranked
+        if pid in texts and pid in sources
+    ]
+
+
+def dense_search(query: str, catalogue: Catalogue, vectors: VectorStore, embedder: Embedder,
+                 filters: Filters | None = None, top: int = 5) -> list[Excerpt]:
+    """Baseline: plain vector search, folded only where the text is identical."""
+    query = clean_query(query)
+    ranked = dense_ranking(embedder.encode_query(query), vectors, filters or Filters(), n=max(top * 6, 30))
+    return build_excerpts(catalogue, ranked[: top * 2])[:top]
+
+
+def lexical_only(query: str, catalogue: Catalogue, filters: Filters | None = None, top: int = 5) -> list[Excerpt]:
+    """Baseline: BM25 alone."""
+    from index.lexical import lexical_search
+
+    return build_excerpts(catalogue, lexical_search(catalogue, clean_query(query), filters, n=top * 2))[:top]
+
+
+def search(query: str, catalogue: Catalogue, vectors: VectorStore, embedder: Embedder,
+           filters: Filters | None = None, top: int = 5, per_doc: int | None = 2,
+           highlights: bool = True) -> list[Excerpt]:
+    """The full pipeline: dense + BM25 fused, theme-aware, folded, diversified, highlighted."""
+    from index.lexical import lexical_search
+
+    filters = filters or Filters()
+    query = clean_query(query)
+    query_vec = embedder.encode_query(query)
+    dense = dense_ranking(query_vec, vectors, filters)
+    lexical = lexical_search(catalogue, query, filters, n=CANDIDATES)
+    scores = fuse([dense, lexical])
+    themes = set(query_themes(query))
+    if themes:
+        tagged = catalogue.passage_texts(scores)
+        for pid, (_, passage_themes) in tagged.items():
+            if themes & set(passage_themes):
+                scores[pid] += THEME_BOOST / (RRF_K + 1)
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])[: max(top * 8, 40)]
+    results = fold_and_diversify(build_excerpts(catalogue, ranked), top, per_doc)
+    return add_highlights(results, query_vec, embedder) if highlights else results

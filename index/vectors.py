@@ -1,0 +1,123 @@
+"""The vector store: Chroma, embedded on disk by default or a Chroma server when one is named.
+
+One record per passage occurrence (id "<doc_id>:<ordinal>"), so metadata filters (type, area,
+date, section, themes) apply exactly; the catalogue folds occurrences of the same text back into
+one piece of evidence. Vectors are computed once per distinct text and reused.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+from kb.config import Settings
+from kb.errors import StoreError
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+COLLECTION = "dhr_passages"
+
+
+@dataclass(frozen=True)
+class VectorRecord:
+    record_id: str
+    passage_id: str
+    embedding: Sequence[float]
+    metadata: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class VectorHit:
+    record_id: str
+    passage_id: str
+    distance: float
+
+
+def _client(settings: Settings):  # noqa: ANN202 - chromadb client types are internal
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise StoreError(f"--chroma-url must look like http://host:port, not {settings.chroma_url!r}")
+        try:
+            client = chromadb.HttpClient(
+                host=url.hostname, port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https", settings=chroma_settings,
+            )
+            client.heartbeat()
+        except Exception as exc:  # chromadb raises several transport errors; all mean "not reachable"
+            raise StoreError(f"cannot reach the Chroma server at {settings.chroma_url}: {exc}") from exc
+        return client
+    settings.ensure_dirs()
+    old = os.umask(0o077)
+    try:
+        return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+    finally:
+        os.umask(old)
+
+
+class VectorStore:
+    """Add, delete and query passage vectors in one Chroma collection."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.client = _client(settings)
+        self.collection = self.client.get_or_create_collection(
+            COLLECTION, metadata={"hnsw:space": "cosine"}, embedding_function=None
+        )
+
+    def add(self, records: Sequence[VectorRecord], batch: int = 2000) -> None:
+        for i in range(0, len(records), batch):
+            part = records[i : i + batch]
+            self.collection.upsert(
+                ids=[r.record_id for r in part],
+                embeddings=[list(map(float, r.embedding)) for r in part],
+                metadatas=[{**r.metadata, "passage_id": r.passage_id} for r in part],
+            )
+
+    def delete_document(self, doc_id: str) -> None:
+        self.collection.delete(where={"doc_id": doc_id})
+
+    def delete_ids(self, ids: Iterable[str]) -> None:
+        ids = list(ids)
+        for i in range(0, len(ids), 2000):
+            self.collection.delete(ids=ids[i : i + 2000])
+
+    def embeddings_for(self, passage_ids: Iterable[str]) -> dict[str, list[float]]:
+        """An existing vector for each passage id that already has one (any occurrence will do)."""
+        wanted = list(set(passage_ids))
+        found: dict[str, list[float]] = {}
+        for i in range(0, len(wanted), 500):
+            got = self.collection.get(where={"passage_id": {"$in": wanted[i : i + 500]}}, include=["embeddings", "metadatas"])
+            for meta, emb in zip(got["metadatas"], got["embeddings"], strict=True):
+                found.setdefault(str(meta["passage_id"]), list(emb))
+        return found
+
+    def all_ids(self) -> set[str]:
+        ids: set[str] = set()
+        offset, page = 0, 5000
+        while True:
+            got = self.collection.get(include=[], limit=page, offset=offset)
+            ids.update(got["ids"])
+            if len(got["ids"]) < page:
+                return ids
+            offset += page
+
+    def count(self) -> int:
+        return self.collection.count()
+
+    def query(self, embedding: Sequence[float], n: int, where: dict[str, Any] | None = None) -> list[VectorHit]:
+        n = min(n, max(self.count(), 1))
+        res = self.collection.query(
+            query_embeddings=[list(map(float, embedding))], n_results=n, where=where or None,
+            include=["metadatas", "distances"],
+        )
+        return [
+            VectorHit(rid, str(meta["passage_id"]), float(dist))
+            for rid, meta, dist in zip(res["ids"][0], res["metadatas"][0], res["distances"][0], strict=True)
+        ]

@@ -1,0 +1,31 @@
+"""One ingest at a time per knowledge base: an advisory file lock held for the whole run."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+from collections.abc import Iterator
+
+from kb.config import Settings
+from kb.errors import LockedError
+
+
+@contextlib.contextmanager
+def ingest_lock(settings: Settings, wait: bool = False) -> Iterator[None]:
+    """Hold the ingest lock; raise LockedError at once if another process holds it (unless `wait`)."""
+    settings.ensure_dirs()
+    fd = os.open(settings.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
+            raise LockedError(
+                f"another ingest is running on {settings.db} (pid {holder}); wait for it or use --wait"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        yield
+    finally:
+        os.close(fd)

@@ -1,0 +1,186 @@
+"""The one path from files on disk into the knowledge base.
+
+For each file: hash it; skip it if unchanged; extract blocks; find structure; cut passages; detect
+metadata; tag themes; embed the passages whose text is new; then write the catalogue and the
+vectors. Nothing is written until a file has been read completely, so a bad file never touches
+what the knowledge base already holds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ingest.discover import discover
+from ingest.extract import extract
+from ingest.metadata import detect_metadata, load_sidecar
+from ingest.passages import cut_passages
+from ingest.structure import find_structure
+from kb.catalogue import Catalogue, ThemeMentionRow
+from kb.errors import DHRError, NoTextError
+from kb.models import DocumentMeta, Passage
+
+if TYPE_CHECKING:
+    from index.embedder import Embedder
+    from index.vectors import VectorStore
+    from kb.tagger import ThemeTagger
+
+
+@dataclass
+class FileResult:
+    path: Path
+    status: str  # added | updated | unchanged | duplicate | failed | skipped
+    reason: str = ""
+    doc_id: str | None = None
+    title: str | None = None
+    passages: int = 0
+    pages: int | None = None
+
+
+@dataclass
+class Timings:
+    """Seconds spent in each stage, summed over a run (for benchmarks and --verbose)."""
+
+    extract_tag: float = 0.0
+    embed: float = 0.0
+    store: float = 0.0
+    pages: int = 0
+    passages: int = 0
+    embedded: int = 0
+
+
+@dataclass
+class IngestReport:
+    results: list[FileResult] = field(default_factory=list)
+    timings: Timings = field(default_factory=Timings)
+
+    def by_status(self, status: str) -> list[FileResult]:
+        return [r for r in self.results if r.status == status]
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return self.by_status("failed")
+
+    def counts(self) -> dict[str, int]:
+        keys = ("added", "updated", "unchanged", "duplicate", "failed", "skipped")
+        return {k: len(self.by_status(k)) for k in keys}
+
+
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def doc_id_for(path: Path) -> str:
+    return hashlib.sha256(str(path).encode("utf-8")).hexdigest()[:16]
+
+
+def read_document(path: Path) -> tuple[DocumentMeta, list[Passage], int | None]:
+    """Extract, structure, cut and describe one file. Pure: writes nothing. Raises DHRError subclasses."""
+    extracted = extract(path)
+    passages = cut_passages(find_structure(extracted.blocks))
+    if not passages:
+        raise NoTextError(path, "no passages: the file holds only headings or page furniture")
+    meta = detect_metadata(path, extracted, load_sidecar(path))
+    return meta, passages, extracted.page_count
+
+
+def vector_metadata(doc_id: str, meta: DocumentMeta, passage: Passage, themes: list[str]) -> dict[str, object]:
+    """What Chroma stores beside each vector, for filtering. Lists are not allowed empty, so absent keys mean none."""
+    md: dict[str, object] = {
+        "doc_id": doc_id,
+        "doc_type": meta.doc_type,
+        "section_kind": passage.section_kind,
+        "date": int((meta.date or "0").replace("-", "").ljust(8, "0")),
+    }
+    if meta.area:
+        md["area"] = meta.area.lower()
+    if themes:
+        md["themes"] = themes
+    return md
+
+
+class Ingestor:
+    """Holds the stores, the tagger and the embedder for one ingest run."""
+
+    def __init__(self, catalogue: Catalogue, vectors: VectorStore, embedder: Embedder, tagger: ThemeTagger) -> None:
+        self.catalogue = catalogue
+        self.vectors = vectors
+        self.embedder = embedder
+        self.tagger = tagger
+
+    def run(self, paths: list[Path], progress: Callable[[int, int, Path], None] | None = None) -> IngestReport:
+        """Ingest every file under `paths`; `progress(done, total, path)` is called before each file."""
+        report = IngestReport()
+        found = discover(paths)
+        report.results += [FileResult(p, "failed", reason) for p, reason in found.missing]
+        report.results += [FileResult(p, "skipped", reason) for p, reason in found.skipped]
+        for done, path in enumerate(found.files):
+            if progress:
+                progress(done, len(found.files), path)
+            report.results.append(self.ingest_file(path, report.timings))
+        return report
+
+    def ingest_file(self, path: Path, timings: Timings) -> FileResult:
+        """Bring one file into the knowledge base; any failure is returned, never raised."""
+        key = str(path)
+        try:
+            content_hash = file_hash(path)
+        except OSError as exc:
+            return FileResult(path, "failed", f"cannot read: {exc.strerror or exc}")
+        existing = self.catalogue.document_by_path(key)
+        if existing and existing.content_hash == content_hash and existing.status == "ok":
+            return FileResult(path, "unchanged", doc_id=existing.doc_id, title=existing.title)
+        twins = [d for d in self.catalogue.documents_by_hash(content_hash) if d.path != key and d.status == "ok"]
+        if twins:
+            return FileResult(path, "duplicate", f"same content as {twins[0].path}; not added again",
+                              doc_id=twins[0].doc_id, title=twins[0].title)
+
+        start = time.perf_counter()
+        try:
+            meta, passages, pages = read_document(path)
+        except DHRError as exc:
+            return FileResult(path, "failed", getattr(exc, "reason", str(exc)))
+        mentions = self.tagger.tag_many([p.text for p in passages])
+        timings.extract_tag += time.perf_counter() - start
+
+        start = time.perf_counter()
+        ids = [p.passage_id for p in passages]
+        vectors = self.vectors.embeddings_for(ids)
+        new = [p for p in passages if p.passage_id not in vectors]
+        unique_new = list(dict.fromkeys(p.passage_id for p in new))
+        text_of = {p.passage_id: p.text for p in new}
+        if unique_new:
+            encoded = self.embedder.encode([text_of[pid] for pid in unique_new])
+            vectors.update({pid: list(vec) for pid, vec in zip(unique_new, encoded, strict=True)})
+        timings.embed += time.perf_counter() - start
+        timings.embedded += len(unique_new)
+
+        start = time.perf_counter()
+        from index.vectors import VectorRecord
+
+        doc_id = doc_id_for(path)
+        rows = [[ThemeMentionRow(m.theme_id, m.status, m.text) for m in ms] for ms in mentions]
+        self.catalogue.write_document(doc_id, key, content_hash, meta, pages, passages, rows)
+        records = [
+            VectorRecord(
+                f"{doc_id}:{p.ordinal}", p.passage_id, vectors[p.passage_id],
+                vector_metadata(doc_id, meta, p, sorted({m.theme_id for m in ms if m.status == "present"})),
+            )
+            for p, ms in zip(passages, mentions, strict=True)
+        ]
+        self.vectors.delete_document(doc_id)
+        self.vectors.add(records)
+        self.catalogue.set_status(doc_id, "ok")
+        timings.store += time.perf_counter() - start
+        timings.pages += pages or 0
+        timings.passages += len(passages)
+        status = "updated" if existing else "added"
+        return FileResult(path, status, doc_id=doc_id, title=meta.title, passages=len(passages), pages=pages)

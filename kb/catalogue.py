@@ -1,0 +1,308 @@
+"""The catalogue: a SQLite file that is the source of truth for documents, passages and themes.
+
+Tables
+- documents: one row per ingested file (path, content hash, status, metadata).
+- passages: one row per distinct passage text (id = hash of the normalised words).
+- occurrences: where each passage appears (document, order, page, paragraph, section).
+- passage_themes: theme mentions per passage, with status present / negated / hypothetical.
+- passages_fts: FTS5 full-text index over passage text, for lexical search.
+
+A document's status is 'indexing' while its vectors are being written and 'ok' once both stores
+agree; readers only ever see documents whose status is 'ok'.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from kb.models import DocumentMeta, Passage, Source
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    content_hash TEXT NOT NULL,
+    status TEXT NOT NULL,
+    title TEXT NOT NULL,
+    body TEXT,
+    area TEXT,
+    date TEXT,
+    year INTEGER,
+    doc_type TEXT NOT NULL,
+    url TEXT,
+    page_count INTEGER,
+    extra_json TEXT NOT NULL DEFAULT '{}',
+    ingested_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_hash ON documents(content_hash);
+CREATE TABLE IF NOT EXISTS passages (
+    passage_id TEXT PRIMARY KEY,
+    text TEXT NOT NULL,
+    word_count INTEGER NOT NULL,
+    themes_json TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE IF NOT EXISTS occurrences (
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL,
+    passage_id TEXT NOT NULL REFERENCES passages(passage_id),
+    page INTEGER,
+    paragraph TEXT NOT NULL,
+    section TEXT,
+    section_kind TEXT NOT NULL,
+    PRIMARY KEY (doc_id, ordinal)
+);
+CREATE INDEX IF NOT EXISTS occurrences_passage ON occurrences(passage_id);
+CREATE TABLE IF NOT EXISTS passage_themes (
+    passage_id TEXT NOT NULL REFERENCES passages(passage_id) ON DELETE CASCADE,
+    theme_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    evidence TEXT NOT NULL,
+    PRIMARY KEY (passage_id, theme_id, status)
+);
+CREATE INDEX IF NOT EXISTS passage_themes_theme ON passage_themes(theme_id, status);
+CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
+    text, passage_id UNINDEXED, tokenize = 'porter unicode61 remove_diacritics 2'
+);
+"""
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    doc_id: str
+    path: str
+    content_hash: str
+    status: str
+    title: str
+    body: str | None
+    area: str | None
+    date: str | None
+    year: int | None
+    doc_type: str
+    url: str | None
+    page_count: int | None
+    extra: dict[str, str]
+    ingested_at: str
+    passages: int = 0
+
+
+@dataclass(frozen=True)
+class ThemeMentionRow:
+    theme_id: str
+    status: str
+    evidence: str
+
+
+def _doc_row(row: sqlite3.Row, passages: int = 0) -> DocumentRow:
+    return DocumentRow(
+        doc_id=row["doc_id"], path=row["path"], content_hash=row["content_hash"], status=row["status"],
+        title=row["title"], body=row["body"], area=row["area"], date=row["date"], year=row["year"],
+        doc_type=row["doc_type"], url=row["url"], page_count=row["page_count"],
+        extra=json.loads(row["extra_json"] or "{}"), ingested_at=row["ingested_at"], passages=passages,
+    )
+
+
+class Catalogue:
+    """Read and write the catalogue. One instance per process; not shared between threads."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        new = not path.exists()
+        old_umask = os.umask(0o077)
+        try:
+            self.conn = sqlite3.connect(path, timeout=30)
+        finally:
+            os.umask(old_umask)
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+        self.conn.executescript(SCHEMA)
+        if new:
+            os.chmod(path, 0o600)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # --- documents -------------------------------------------------------------------------
+
+    def document_by_path(self, path: str) -> DocumentRow | None:
+        row = self.conn.execute("SELECT * FROM documents WHERE path = ?", (path,)).fetchone()
+        return _doc_row(row) if row else None
+
+    def documents_by_hash(self, content_hash: str) -> list[DocumentRow]:
+        rows = self.conn.execute("SELECT * FROM documents WHERE content_hash = ?", (content_hash,)).fetchall()
+        return [_doc_row(r) for r in rows]
+
+    def document(self, doc_id: str) -> DocumentRow | None:
+        row = self.conn.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        return _doc_row(row, self._passage_count(doc_id)) if row else None
+
+    def _passage_count(self, doc_id: str) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM occurrences WHERE doc_id = ?", (doc_id,)).fetchone()[0]
+
+    def documents(self, status: str | None = "ok") -> list[DocumentRow]:
+        sql = (
+            "SELECT d.*, (SELECT COUNT(*) FROM occurrences o WHERE o.doc_id = d.doc_id) AS n FROM documents d"
+            + (" WHERE status = ?" if status else "")
+            + " ORDER BY date DESC, title"
+        )
+        rows = self.conn.execute(sql, (status,) if status else ()).fetchall()
+        return [_doc_row(r, r["n"]) for r in rows]
+
+    def find_documents(self, ref: str) -> list[DocumentRow]:
+        """Documents matching an id prefix, an exact path, a path ending, or words of the title."""
+        rows = self.conn.execute(
+            "SELECT * FROM documents WHERE doc_id LIKE ? OR path = ? OR path LIKE ? ORDER BY path",
+            (ref + "%", ref, "%/" + ref),
+        ).fetchall()
+        if not rows:
+            rows = self.conn.execute(
+                "SELECT * FROM documents WHERE title LIKE ? ORDER BY path", ("%" + ref + "%",)
+            ).fetchall()
+        return [_doc_row(r, self._passage_count(r["doc_id"])) for r in rows]
+
+    def write_document(
+        self,
+        doc_id: str,
+        path: str,
+        content_hash: str,
+        meta: DocumentMeta,
+        page_count: int | None,
+        passages: Sequence[Passage],
+        themes: Sequence[Sequence[ThemeMentionRow]],
+    ) -> None:
+        """Replace everything known about `doc_id` in one transaction; the document is left 'indexing'."""
+        with self.conn:
+            self._delete_document(doc_id)
+            self.conn.execute(
+                "INSERT INTO documents (doc_id, path, content_hash, status, title, body, area, date, year, doc_type,"
+                " url, page_count, extra_json, ingested_at) VALUES (?, ?, ?, 'indexing', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    doc_id, path, content_hash, meta.title, meta.body, meta.area, meta.date, meta.year,
+                    meta.doc_type, meta.url, page_count, json.dumps(meta.extra, sort_keys=True),
+                    dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                ),
+            )
+            for passage, mentions in zip(passages, themes, strict=True):
+                pid = passage.passage_id
+                present = sorted({m.theme_id for m in mentions if m.status == "present"})
+                inserted = self.conn.execute(
+                    "INSERT OR IGNORE INTO passages (passage_id, text, word_count, themes_json) VALUES (?, ?, ?, ?)",
+                    (pid, passage.text, passage.word_count, json.dumps(present)),
+                ).rowcount
+                if inserted:
+                    self.conn.execute("INSERT INTO passages_fts (text, passage_id) VALUES (?, ?)", (passage.text, pid))
+                    self.conn.executemany(
+                        "INSERT OR IGNORE INTO passage_themes (passage_id, theme_id, status, evidence) VALUES (?, ?, ?, ?)",
+                        [(pid, m.theme_id, m.status, m.evidence) for m in mentions],
+                    )
+                self.conn.execute(
+                    "INSERT INTO occurrences (doc_id, ordinal, passage_id, page, paragraph, section, section_kind)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (doc_id, passage.ordinal, pid, passage.page, passage.paragraph, passage.section,
+                     passage.section_kind),
+                )
+
+    def set_status(self, doc_id: str, status: str) -> None:
+        with self.conn:
+            self.conn.execute("UPDATE documents SET status = ? WHERE doc_id = ?", (status, doc_id))
+
+    def delete_document(self, doc_id: str) -> None:
+        """Remove a document, its occurrences, and every passage no other document still cites."""
+        with self.conn:
+            self._delete_document(doc_id)
+
+    def _delete_document(self, doc_id: str) -> None:
+        self.conn.execute("DELETE FROM occurrences WHERE doc_id = ?", (doc_id,))
+        self.conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+        orphans = [r[0] for r in self.conn.execute(
+            "SELECT passage_id FROM passages WHERE passage_id NOT IN (SELECT passage_id FROM occurrences)"
+        )]
+        for chunk in _chunks(orphans, 500):
+            marks = ",".join("?" * len(chunk))
+            self.conn.execute(f"DELETE FROM passages_fts WHERE passage_id IN ({marks})", chunk)
+            self.conn.execute(f"DELETE FROM passage_themes WHERE passage_id IN ({marks})", chunk)
+            self.conn.execute(f"DELETE FROM passages WHERE passage_id IN ({marks})", chunk)
+
+    # --- passages and sources --------------------------------------------------------------
+
+    def passage_texts(self, passage_ids: Iterable[str]) -> dict[str, tuple[str, tuple[str, ...]]]:
+        """passage_id -> (text, present themes), for passages that exist."""
+        out: dict[str, tuple[str, tuple[str, ...]]] = {}
+        for chunk in _chunks(list(passage_ids), 500):
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(
+                f"SELECT passage_id, text, themes_json FROM passages WHERE passage_id IN ({marks})", chunk
+            ):
+                out[row["passage_id"]] = (row["text"], tuple(json.loads(row["themes_json"])))
+        return out
+
+    def sources(self, passage_ids: Iterable[str]) -> dict[str, list[Source]]:
+        """passage_id -> every place it appears in a document whose status is 'ok', oldest document first."""
+        out: dict[str, list[Source]] = {}
+        for chunk in _chunks(list(passage_ids), 500):
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                "SELECT o.passage_id, o.page, o.paragraph, o.section, o.section_kind, d.doc_id, d.path, d.title,"
+                " d.body, d.area, d.date, d.doc_type, d.url FROM occurrences o JOIN documents d USING (doc_id)"
+                f" WHERE d.status = 'ok' AND o.passage_id IN ({marks}) ORDER BY d.date, d.path, o.ordinal",
+                chunk,
+            )
+            for r in rows:
+                out.setdefault(r["passage_id"], []).append(
+                    Source(
+                        doc_id=r["doc_id"], path=r["path"], title=r["title"], body=r["body"], area=r["area"],
+                        date=r["date"], type=r["doc_type"], url=r["url"], page=r["page"],
+                        paragraph=r["paragraph"], section=r["section"], section_kind=r["section_kind"],
+                    )
+                )
+        return out
+
+    def occurrences(self, doc_id: str) -> list[sqlite3.Row]:
+        return self.conn.execute(
+            "SELECT o.*, p.text, p.themes_json FROM occurrences o JOIN passages p USING (passage_id)"
+            " WHERE o.doc_id = ? ORDER BY o.ordinal",
+            (doc_id,),
+        ).fetchall()
+
+    def theme_mentions(self, passage_ids: Iterable[str]) -> dict[str, list[ThemeMentionRow]]:
+        out: dict[str, list[ThemeMentionRow]] = {}
+        for chunk in _chunks(list(passage_ids), 500):
+            marks = ",".join("?" * len(chunk))
+            for r in self.conn.execute(
+                f"SELECT * FROM passage_themes WHERE passage_id IN ({marks}) ORDER BY theme_id", chunk
+            ):
+                out.setdefault(r["passage_id"], []).append(ThemeMentionRow(r["theme_id"], r["status"], r["evidence"]))
+        return out
+
+    def theme_counts(self) -> list[tuple[str, int, int]]:
+        """(theme_id, documents, passages) for every theme present in at least one passage, most documents first."""
+        rows = self.conn.execute(
+            "SELECT t.theme_id, COUNT(DISTINCT o.doc_id) AS docs, COUNT(DISTINCT t.passage_id) AS passages"
+            " FROM passage_themes t JOIN occurrences o USING (passage_id) JOIN documents d USING (doc_id)"
+            " WHERE t.status = 'present' AND d.status = 'ok' GROUP BY t.theme_id ORDER BY docs DESC, passages DESC"
+        ).fetchall()
+        return [(r["theme_id"], r["docs"], r["passages"]) for r in rows]
+
+    def stats(self) -> dict[str, int]:
+        q = self.conn.execute
+        return {
+            "documents": q("SELECT COUNT(*) FROM documents WHERE status = 'ok'").fetchone()[0],
+            "passages": q("SELECT COUNT(*) FROM passages").fetchone()[0],
+            "occurrences": q("SELECT COUNT(*) FROM occurrences").fetchone()[0],
+        }
+
+    def vector_ids(self) -> set[str]:
+        """The Chroma record id of every occurrence: what the vector store should hold."""
+        return {f"{r[0]}:{r[1]}" for r in self.conn.execute("SELECT doc_id, ordinal FROM occurrences")}
+
+
+def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

@@ -1,0 +1,58 @@
+"""Where the knowledge base lives and which services it uses: one small, explicit settings object."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ENV_DB = "DHR_DB"
+ENV_CHROMA_URL = "DHR_CHROMA_URL"
+ENV_MODEL = "DHR_MODEL"
+
+
+def default_db_path() -> Path:
+    """Per-user data directory: $DHR_DB, else $XDG_DATA_HOME/dhr-kb, else ~/.local/share/dhr-kb."""
+    if os.environ.get(ENV_DB):
+        return Path(os.environ[ENV_DB]).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "dhr-kb"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """`db` holds the catalogue (and the Chroma files when embedded); `chroma_url` names a Chroma server."""
+
+    db: Path
+    chroma_url: str | None = None
+    model: str | None = None  # a sentence-transformers model name or path; None = the packaged default
+
+    @classmethod
+    def resolve(cls, db: Path | None = None, chroma_url: str | None = None, model: str | None = None) -> Settings:
+        """Options given on the command line win over environment variables, which win over defaults."""
+        return cls(
+            db=(db or default_db_path()).expanduser(),
+            chroma_url=chroma_url or os.environ.get(ENV_CHROMA_URL) or None,
+            model=model or os.environ.get(ENV_MODEL) or None,
+        )
+
+    @property
+    def catalogue_path(self) -> Path:
+        return self.db / "catalogue.sqlite3"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.db / "chroma"
+
+    @property
+    def lock_path(self) -> Path:
+        return self.db / "ingest.lock"
+
+    def ensure_dirs(self) -> None:
+        """Create the data directory readable by the user only: DHR material is sensitive."""
+        old = os.umask(0o077)
+        try:
+            self.db.mkdir(parents=True, exist_ok=True)
+        finally:
+            os.umask(old)
+        os.chmod(self.db, 0o700)

@@ -1,0 +1,85 @@
+"""One place that prints rows for people (a table), for scripts (JSON) and for spreadsheets (CSV)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import textwrap
+from collections.abc import Sequence
+from typing import Any
+
+from kb.models import Excerpt
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: _cell(row.get(k)) for k in columns})
+    return buf.getvalue()
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def to_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], headers: Sequence[str] | None = None,
+             max_width: int = 60) -> str:
+    """A plain, aligned text table (no colour codes, so it pipes and pastes cleanly)."""
+    headers = list(headers or columns)
+    cells = [[_cell(r.get(c))[:max_width] for c in columns] for r in rows]
+    widths = [max([len(h)] + [len(row[i]) for row in cells]) for i, h in enumerate(headers)]
+    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
+    rule = "  ".join("-" * w for w in widths)
+    body = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
+    return "\n".join([line.rstrip(), rule, *body])
+
+
+def render_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str = "table",
+                headers: Sequence[str] | None = None) -> str:
+    if fmt == "json":
+        return to_json([{c: r.get(c) for c in columns} for r in rows])
+    if fmt == "csv":
+        return to_csv(rows, columns)
+    return to_table(rows, columns, headers)
+
+
+def render_excerpt(n: int, excerpt: Excerpt, width: int = 100) -> str:
+    """One result for people: the passage, its citation(s) and its themes."""
+    lines = [f"[{n}] score {excerpt.score:.3f}"]
+    if excerpt.highlights:
+        for h in excerpt.highlights:
+            lines.append(textwrap.fill(f"\u00bb {h}", width, initial_indent="    ", subsequent_indent="      "))
+    lines.append(textwrap.fill(excerpt.text, width, initial_indent="    ", subsequent_indent="    "))
+    first, *others = excerpt.sources
+    from kb.citation import cite
+
+    lines.append(textwrap.fill(f"Source: {cite(first)}", width, initial_indent="    ", subsequent_indent="      "))
+    lines.append(f"      file: {first.path}")
+    for other in others:
+        lines.append(textwrap.fill(f"Also in: {cite(other)}", width, initial_indent="    ", subsequent_indent="      "))
+        lines.append(f"      file: {other.path}")
+    if excerpt.themes:
+        lines.append(f"    Themes: {', '.join(excerpt.themes)}")
+    return "\n".join(lines)
+
+
+def render_summary(points: list[tuple[int, str]], excerpts: Sequence[Excerpt], width: int = 100) -> str:
+    """Key points as verbatim quotations, each followed by the result number and citation it comes from."""
+    from kb.citation import cite
+
+    lines = ["Key points (quoted from the sources):"]
+    for n, sentence in points:
+        ref = cite(excerpts[n - 1].sources[0])
+        lines.append(textwrap.fill(f"\u2022 \u201c{sentence}\u201d [{n}] {ref}", width, subsequent_indent="  "))
+    return "\n".join(lines)

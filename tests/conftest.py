@@ -1,0 +1,71 @@
+"""Shared fixtures: where the seeds and the sample corpus are, and a knowledge base in tmp_path."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+# Telemetry and hub access off for every test, as in production.
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+@pytest.fixture
+def seeds_dir() -> Path:
+    if not SEEDS.is_dir():
+        pytest.skip(f"the user's seed texts are not at {SEEDS} (they live in ../shared/seeds beside the repo)")
+    return SEEDS
+
+
+def seed(name_prefix: str) -> Path:
+    if not SEEDS.is_dir():
+        pytest.skip(f"the user's seed texts are not at {SEEDS}")
+    return next(SEEDS.glob(name_prefix + "*.txt"))
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty knowledge base folder, also set as $DHR_DB so the CLI uses it."""
+    path = tmp_path / "kb"
+    monkeypatch.setenv("DHR_DB", str(path))
+    monkeypatch.delenv("DHR_CHROMA_URL", raising=False)
+    return path
+
+
+class NetworkBlocked(AssertionError):
+    pass
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
+    """Fail any attempt to open a network connection (AF_UNIX socketpairs stay allowed)."""
+    attempts: list[tuple] = []
+    real_connect = socket.socket.connect
+    real_connect_ex = socket.socket.connect_ex
+
+    def guarded(kind):
+        def connect(self, address):  # noqa: ANN001, ANN202
+            if self.family in (socket.AF_INET, socket.AF_INET6):
+                attempts.append((kind, address))
+                raise NetworkBlocked(f"network connection attempted to {address!r}")
+            return (real_connect if kind == "connect" else real_connect_ex)(self, address)
+
+        return connect
+
+    def no_dns(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        attempts.append(("getaddrinfo", args))
+        raise NetworkBlocked(f"DNS lookup attempted for {args[:1]!r}")
+
+    monkeypatch.setattr(socket.socket, "connect", guarded("connect"))
+    monkeypatch.setattr(socket.socket, "connect_ex", guarded("connect_ex"))
+    monkeypatch.setattr(socket, "getaddrinfo", no_dns)
+    monkeypatch.setattr(socket, "create_connection", lambda *a, **k: no_dns(*a))
+    return attempts

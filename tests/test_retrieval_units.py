@@ -1,0 +1,86 @@
+"""Retrieval building blocks, without the model: vocabulary, FTS queries, fusion, folding, diversity."""
+
+import pytest
+
+from index.lexical import fts_query
+from index.search import Filters, clean_query, fold_and_diversify, fuse, near_duplicate, _shingles
+from index.vocabulary import expansions
+from kb.errors import QueryError
+from kb.models import Excerpt, Source
+
+
+def src(doc: str, para: str = "1") -> Source:
+    return Source(doc, f"/{doc}.txt", doc, None, None, None, "other", None, None, para, None)
+
+
+def ex(pid: str, text: str, *docs: str) -> Excerpt:
+    return Excerpt(pid, text, 1.0, (), tuple(src(d) for d in docs))
+
+
+def test_acronyms_expand_to_their_long_forms_and_back():
+    assert "independent domestic violence adviser" in expansions("IDVA support")
+    assert "MARAC" in expansions("was she referred to the multi-agency risk assessment conference")
+    assert "DVDS" in expansions("Clare's Law application")
+
+
+def test_case_sensitive_acronyms_do_not_fire_on_ordinary_words():
+    assert expansions("she did not dial 999") == []
+    assert "MASH" not in " ".join(expansions("mash potato"))
+    assert "multi-agency safeguarding hub" in expansions("the MASH was told")
+
+
+def test_fts_query_ors_content_words_and_expansions():
+    q = fts_query("Was an IDVA involved?")
+    assert '"idva"' in q and '"involved"' in q and '"independent domestic violence adviser"' in q
+    assert '"was"' not in q
+    assert fts_query("the and of") is None
+
+
+def test_reciprocal_rank_fusion_rewards_agreement():
+    scores = fuse([[("a", 0.9), ("b", 0.8)], [("b", 10.0), ("c", 5.0)]])
+    assert max(scores, key=scores.get) == "b"
+
+
+def test_near_duplicates_fold_into_one_result_listing_both_sources():
+    text = "Members heard that the overall annual contract value was two million pounds and more words here."
+    truncated = text[:70]
+    out = fold_and_diversify([ex("p1", text, "A"), ex("p2", truncated + " ...", "B")], top=5, per_doc=None)
+    assert len(out) == 1
+    assert [s.doc_id for s in out[0].sources] == ["A", "B"]
+
+
+def test_different_texts_are_not_near_duplicates():
+    a = _shingles("The GP did not ask about abuse at the appointment in March.")
+    b = _shingles("The police attended the address twice in April and made arrests.")
+    assert not near_duplicate(a, b)
+
+
+def test_at_most_two_results_per_document_by_default_unless_lifted():
+    results = [ex(f"p{i}", f"distinct passage number {i} " * 5, "A") for i in range(4)] + [ex("q", "other text " * 5, "B")]
+    diverse = fold_and_diversify(results, top=3, per_doc=2)
+    assert [e.passage_id for e in diverse] == ["p0", "p1", "q"]
+    assert [e.passage_id for e in fold_and_diversify(results, top=3, per_doc=None)] == ["p0", "p1", "p2"]
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "\x00\x01", "x" * 10_000])
+def test_empty_control_and_huge_queries_get_a_clear_message(bad):
+    with pytest.raises(QueryError):
+        clean_query(bad)
+
+
+def test_control_characters_are_removed_from_queries():
+    assert clean_query("MARAC\x00 referral\n") == "MARAC referral"
+
+
+def test_impossible_date_ranges_and_bad_dates_are_refused():
+    with pytest.raises(QueryError, match="after"):
+        Filters(since="2023", until="2020")
+    with pytest.raises(QueryError, match="not a date"):
+        Filters(since="last year")
+    with pytest.raises(QueryError, match="unknown document type"):
+        Filters(doc_type="memo")
+
+
+def test_date_filters_cover_whole_periods():
+    f = Filters(since="2021", until="2021-07")
+    assert (f.since_bound(), f.until_bound()) == (20210000, 20210799)

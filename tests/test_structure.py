@@ -1,0 +1,86 @@
+"""Structure: headings open sections, printed numbers are kept, minutes items are recognised."""
+
+from ingest.blocks import Block
+from ingest.structure import classify_heading, find_structure
+
+
+def blocks(*texts: str, page: int | None = None) -> list[Block]:
+    return [Block(t, page) for t in texts]
+
+
+def test_numbered_headings_open_sections_and_paragraph_numbers_are_kept():
+    units = find_structure(blocks(
+        "4. Analysis",
+        "4.1 The GP saw Anna on 3 March 2020 and did not ask about abuse at home.",
+        "4.2 The police attended twice.",
+        "6. Lessons Learned",
+        "6.1 Professionals must ask directly about domestic abuse.",
+    ))
+    assert [(u.number, u.heading, u.kind) for u in units] == [
+        ("4.1", "4. Analysis", "analysis"),
+        ("4.2", "4. Analysis", "analysis"),
+        ("6.1", "6. Lessons Learned", "lessons"),
+    ]
+    assert units[0].section_id == units[1].section_id != units[2].section_id
+
+
+def test_a_numbered_sentence_is_a_paragraph_not_a_heading():
+    units = find_structure(blocks("5. Findings", "5.2.1 The GP was not told about the assault"))
+    assert units[0].number == "5.2.1"
+    assert units[0].heading == "5. Findings"
+
+
+def test_subheadings_keep_the_kind_of_their_parent_section():
+    units = find_structure(blocks("8. Recommendations", "8.1 Police", "8.1.1 Recommendation 1: Police should do X."))
+    assert units[0].kind == "recommendations"
+    assert units[0].heading == "8.1 Police"
+
+
+def test_minutes_items_number_their_paragraphs():
+    units = find_structure(blocks(
+        "17.", "Domestic Abuse pdf icon PDF 246 KB", "Additional documents:", "Minutes:",
+        "Members heard about the contract.", "RESOLVED: That the report be noted.",
+        "18.", "Work Programme", "The Committee noted the programme.",
+    ))
+    assert [(u.item, u.heading, u.counted) for u in units] == [
+        ("17", "17. Domestic Abuse", 1),
+        ("17", "17. Domestic Abuse", 2),
+        ("18", "18. Work Programme", 1),
+    ]
+    assert units[0].kind == "minutes_item"
+
+
+def test_issue_page_item_number_comes_from_the_meeting_line_or_icon_heading():
+    units = find_structure(blocks(
+        "Meeting: 06/07/2021 - Safeguarding Overview and Scrutiny Committee (Item 17)",
+        "17 Domestic Abuse pdf icon PDF 246 KB",
+        "Members heard about the contract.",
+    ))
+    assert units[0].item == "17"
+    assert units[0].heading == "17. Domestic Abuse"
+
+
+def test_recommendations_and_lettered_items_are_numbered_as_printed():
+    units = find_structure(blocks(
+        "Recommendations",
+        "Recommendation 3 (Police): Officers should complete a DASH risk assessment.",
+        "16. A review is held when:",
+        "a. a person to whom they were related, or",
+    ))
+    assert [u.number for u in units] == ["Recommendation 3", "16", "16(a)"]
+
+
+def test_pages_are_carried_from_blocks():
+    units = find_structure([Block("1. Introduction", 1), Block("1.1 Text here.", 2)])
+    assert units[0].page == 2
+
+
+def test_heading_kinds_cover_the_parts_of_a_dhr():
+    assert classify_heading("2. Terms of Reference") == "terms_of_reference"
+    assert classify_heading("3 Summary Chronology") == "chronology"
+    assert classify_heading("Lessons to be Learned") == "lessons"
+    assert classify_heading("7. Conclusions") == "conclusions"
+    assert classify_heading("Reasons for Recommendations") == "background"
+    assert classify_heading("Single Agency Recommendations") == "recommendations"
+    assert classify_heading("Appendix A: Action Plan") == "action_plan"
+    assert classify_heading("Agenda") is None
