@@ -1,0 +1,232 @@
+"""Evaluate the theme tagger against the labelled passages in tests/data/theme_labels.jsonl.
+
+    .venv/bin/python bench/eval_themes.py [--split dev|test|all] [--errors] [--theme ID]
+
+Prints, per theme, the gold count and precision / recall / F1 of the tagger and of a keyword-only
+baseline (case-insensitive substring match of every phrase of the theme in the taxonomy, no
+negation or context handling), then micro and macro F1 of both for the chosen split, and a summary
+line for each split.
+
+Seed passages are stored as references ({"source": "seed:<file>", "paragraph_index": N,
+"starts_with": "..."}); their text is read at run time from ../shared/seeds (paragraphs are
+separated by blank lines). If that folder is absent the seed passages are skipped, and the script
+says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from kb.tagger import ThemeTagger  # noqa: E402
+from kb.taxonomy import Taxonomy  # noqa: E402
+
+LABELS = REPO / "tests" / "data" / "theme_labels.jsonl"
+SEEDS = REPO.parent / "shared" / "seeds"
+
+
+def paragraphs(text: str) -> list[str]:
+    """Blank-line separated paragraphs (a line of only whitespace counts as blank)."""
+    out: list[str] = []
+    cur: list[str] = []
+    for line in text.splitlines():
+        if line.strip():
+            cur.append(line)
+        elif cur:
+            out.append("\n".join(cur).strip())
+            cur = []
+    if cur:
+        out.append("\n".join(cur).strip())
+    return out
+
+
+def _seed_text(rec: dict, seeds_dir: Path, cache: dict[str, list[str]]) -> str:
+    name = rec["source"].split(":", 1)[1]
+    if name not in cache:
+        cache[name] = paragraphs((seeds_dir / name).read_text(encoding="utf-8"))
+    paras = cache[name]
+    idx = rec.get("paragraph_index")
+    start = " ".join(rec.get("starts_with", "").split())
+    if idx is not None and idx < len(paras) and " ".join(paras[idx].split()).startswith(start):
+        return paras[idx]
+    for p in paras:  # the file changed shape: find the paragraph by its opening words
+        if start and " ".join(p.split()).startswith(start):
+            return p
+    raise ValueError(f"{rec['id']}: paragraph not found in {name}")
+
+
+def load_labels(path: Path = LABELS, seeds_dir: Path = SEEDS) -> tuple[list[dict], int]:
+    """Labelled passages with their text; also the number of seed passages skipped."""
+    records: list[dict] = []
+    skipped = 0
+    cache: dict[str, list[str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        rec = json.loads(line)
+        if rec["source"].startswith("seed:"):
+            if not (seeds_dir / rec["source"].split(":", 1)[1]).is_file():
+                skipped += 1
+                continue
+            rec = {**rec, "text": _seed_text(rec, seeds_dir, cache)}
+        records.append(rec)
+    return records, skipped
+
+
+class KeywordBaseline:
+    """Case-insensitive substring match of each theme's phrases; no negation, no context."""
+
+    def __init__(self, taxonomy: Taxonomy) -> None:
+        self.phrases = {t.id: [p.lower() for p in t.all_phrases()] for t in taxonomy}
+
+    def tag(self, text: str) -> list[str]:
+        low = text.lower()
+        return sorted(tid for tid, ps in self.phrases.items() if any(p in low for p in ps))
+
+
+@dataclass
+class Scores:
+    tp: dict[str, int] = field(default_factory=dict)
+    fp: dict[str, int] = field(default_factory=dict)
+    fn: dict[str, int] = field(default_factory=dict)
+    gold: dict[str, int] = field(default_factory=dict)
+
+    def add(self, gold: set[str], pred: set[str]) -> None:
+        for t in gold | pred:
+            self.gold[t] = self.gold.get(t, 0) + (t in gold)
+            if t in gold and t in pred:
+                self.tp[t] = self.tp.get(t, 0) + 1
+            elif t in pred:
+                self.fp[t] = self.fp.get(t, 0) + 1
+            else:
+                self.fn[t] = self.fn.get(t, 0) + 1
+
+    def prf(self, theme: str | None = None) -> tuple[float, float, float]:
+        if theme is None:
+            tp, fp, fn = sum(self.tp.values()), sum(self.fp.values()), sum(self.fn.values())
+        else:
+            tp, fp, fn = self.tp.get(theme, 0), self.fp.get(theme, 0), self.fn.get(theme, 0)
+        p = tp / (tp + fp) if tp + fp else (1.0 if not fn else 0.0)
+        r = tp / (tp + fn) if tp + fn else 1.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        return p, r, f
+
+    def micro_f1(self) -> float:
+        return self.prf()[2]
+
+    def macro_f1(self) -> float:
+        """Mean F1 over the themes that have at least one gold example."""
+        themes = [t for t, n in self.gold.items() if n]
+        return sum(self.prf(t)[2] for t in themes) / len(themes) if themes else 0.0
+
+
+@dataclass
+class Result:
+    split: str
+    n: int
+    tagger: Scores
+    baseline: Scores
+    errors: list[tuple[str, str, str, str]]  # (passage id, theme, "FP"|"FN", text)
+
+
+def evaluate(
+    split: str = "all", tagger: ThemeTagger | None = None, records: list[dict] | None = None
+) -> Result:
+    if records is None:
+        records, _ = load_labels()
+    tagger = tagger or ThemeTagger()
+    baseline = KeywordBaseline(tagger.taxonomy)
+    chosen = [r for r in records if split == "all" or r.get("split", "dev") == split]
+    ts, bs = Scores(), Scores()
+    errors = []
+    for rec, mentions in zip(chosen, tagger.tag_many([r["text"] for r in chosen]), strict=True):
+        gold = set(rec["themes"])
+        pred = set(tagger.present_ids(mentions))
+        ts.add(gold, pred)
+        bs.add(gold, set(baseline.tag(rec["text"])))
+        for t in sorted(pred - gold):
+            errors.append((rec["id"], t, "FP", rec["text"]))
+        for t in sorted(gold - pred):
+            errors.append((rec["id"], t, "FN", rec["text"]))
+    return Result(split, len(chosen), ts, bs, errors)
+
+
+def _table(res: Result, taxonomy: Taxonomy) -> str:
+    lines = [
+        f"split={res.split}  passages={res.n}",
+        f"{'theme':30} {'gold':>4} | {'tagger P':>8} {'R':>5} {'F1':>5} "
+        f"| {'keyword P':>9} {'R':>5} {'F1':>5}",
+        "-" * 84,
+    ]
+    for t in taxonomy.ids():
+        g = res.tagger.gold.get(t, 0)
+        if not g and not res.tagger.fp.get(t) and not res.baseline.fp.get(t):
+            continue
+        tp, tr, tf = res.tagger.prf(t)
+        bp, br, bf = res.baseline.prf(t)
+        flag = "  <" if g >= 10 and tf < 0.70 else ""
+        lines.append(f"{t:30} {g:>4} | {tp:8.2f} {tr:5.2f} {tf:5.2f} | {bp:9.2f} {br:5.2f} {bf:5.2f}{flag}")
+    lines.append("-" * 84)
+    for name, s in (("tagger", res.tagger), ("keyword", res.baseline)):
+        p, r, f = s.prf()
+        lines.append(f"{name:8} micro P={p:.3f} R={r:.3f} F1={f:.3f}   macro F1={s.macro_f1():.3f}")
+    tm, bm = res.tagger.micro_f1(), res.baseline.micro_f1()
+    lines.append(
+        f"gain     micro F1 {tm - bm:+.3f} (x{tm / bm:.2f})   macro F1 "
+        f"{res.tagger.macro_f1() - res.baseline.macro_f1():+.3f}"
+        if bm
+        else "gain     n/a"
+    )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--split", choices=("dev", "test", "all"), default="all")
+    ap.add_argument("--errors", action="store_true", help="list false positives and negatives")
+    ap.add_argument("--theme", help="only list errors for this theme id")
+    args = ap.parse_args(argv)
+
+    records, skipped = load_labels()
+    if skipped:
+        print(f"note: {skipped} seed passages skipped: {SEEDS} not found")
+    t0 = time.perf_counter()
+    tagger = ThemeTagger()
+    build = time.perf_counter() - t0
+    taxonomy = tagger.taxonomy
+    print(
+        f"taxonomy v{taxonomy.version}: {len(taxonomy)} themes; {len(records)} labelled passages; "
+        f"tagger built in {build:.2f}s"
+    )
+    t0 = time.perf_counter()
+    res = evaluate(args.split, tagger, records)
+    elapsed = time.perf_counter() - t0
+    print(_table(res, taxonomy))
+    print(f"(evaluated in {elapsed:.2f}s)")
+    print()
+    for split in ("dev", "test", "all"):
+        r = res if split == args.split else evaluate(split, tagger, records)
+        print(
+            f"summary {split:4} n={r.n:3}  tagger micro F1={r.tagger.micro_f1():.3f} "
+            f"macro F1={r.tagger.macro_f1():.3f}"
+            f" | keyword micro F1={r.baseline.micro_f1():.3f} macro F1={r.baseline.macro_f1():.3f}"
+        )
+    if args.errors:
+        print()
+        for pid, theme, kind, text in res.errors:
+            if args.theme and theme != args.theme:
+                continue
+            print(f"{kind} {theme:28} {pid}: {' '.join(text.split())[:220]}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,442 @@
+"""Rule-based theme tagger for DHR passages, built on a blank spaCy English pipeline.
+
+Pipeline: tokenizer -> lookup lemmatizer (spacy-lookups-data) -> lemmas lower-cased ->
+sentencizer. No trained model is loaded. Theme phrases from the taxonomy are matched with
+three PhraseMatchers (lemma, lower-case words, exact case for acronyms) and a token Matcher.
+
+Every match becomes a ThemeMention with a status:
+
+* "negated": a negation cue in the same sentence scopes over the mention. Strong cues ("no
+  evidence of", "nothing to suggest", "not known to", "denied", "did not disclose", ...) reach
+  up to 12 tokens forward; single-word cues ("no", "not", "n't", "never", "without", "nor", ...)
+  reach 4 tokens. Scope is broken by "but", "however", "although", "which", ";", ":", a spaced
+  dash and similar, by "and" or a comma that starts a new clause (", the ...", "and he ..."), and
+  for single-word cues by any comma. Pseudo-negations do not count ("no longer", "not only",
+  "no further action", "not always/fully/routinely ...").
+  A cue does NOT negate when it negates what professionals did rather than whether the thing
+  existed: "Agencies did not recognise the coercive control", "The GP did not ask about his
+  alcohol use", "No interpreter was offered", "not always recorded" all stay present, because
+  a practice word (recognise, ask, explore, refer, record, share, know, ...) or a quality adverb
+  (always, fully, routinely, consistently, ...) comes between the cue and the mention, or the
+  mention is the subject of a practice verb after "no". Negation after the mention is ignored
+  ("Mr B's alcohol use was not explored" -> present).
+* "hypothetical": the mention sits in an if/whether/unless clause (which ends at a comma or where a
+  new subject begins the main clause: in "if she left him he would kill her" the threat is
+  present), in a sentence opening with an
+  inverted conditional ("Had she been asked about abuse, ..."), or near an epistemic modal
+  ("may have", "might have", "might be", "possibly", "perhaps", "it is possible that").
+  "would have"/"could have"/"should have" on their own are not hypothetical: in DHR prose they
+  are counterfactuals about practice ("a referral to MARAC should have been made"), not doubt
+  about whether the abuse happened.
+* "present": otherwise.
+
+Only themes with ``negatable = true`` lose their count when negated or hypothetical; for the
+others (practice themes such as marac, information_sharing, risk_assessment) the mention itself
+is the learning, so ``tag()`` counts it whatever its status. ``tag()`` also adds the themes a
+present theme implies in the taxonomy (parricide -> adult_family_homicide, non-fatal
+strangulation -> physical_abuse, homicide-suicide and suspected victim suicide -> suicide_self_harm).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from kb.taxonomy import Taxonomy, Theme, load_taxonomy, thaw
+
+PRESENT, NEGATED, HYPOTHETICAL = "present", "negated", "hypothetical"
+
+
+@dataclass(frozen=True)
+class ThemeMention:
+    theme_id: str
+    status: str  # "present" | "negated" | "hypothetical"
+    start: int  # char offset in the passage text
+    end: int
+    text: str  # the matched words
+
+
+# ----------------------------------------------------------------------------- pipeline
+
+
+@Language.factory("dhr_lower_lemma")
+def _make_lower_lemma(nlp: Language, name: str):
+    return _LowerLemma(nlp)
+
+
+class _LowerLemma:
+    """Lower-case every lemma, re-looking up capitalised words ("Drinking" -> "drink")."""
+
+    def __init__(self, nlp: Language) -> None:
+        self.nlp = nlp
+        self._table = None
+
+    def _lookup(self):
+        if self._table is None:
+            self._table = self.nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+        return self._table
+
+    def __call__(self, doc: Doc) -> Doc:
+        table = self._lookup()
+        for tok in doc:
+            lower = tok.lower_
+            if tok.text != lower:
+                tok.lemma_ = table.get(lower, tok.lemma_.lower()).lower()
+            elif tok.lemma_ != tok.lemma_.lower():
+                tok.lemma_ = tok.lemma_.lower()
+        return doc
+
+
+def build_nlp() -> Language:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.add_pipe("dhr_lower_lemma")
+    nlp.add_pipe("sentencizer")
+    nlp.initialize()
+    return nlp
+
+
+# ----------------------------------------------------------------------------- context cues
+
+# Multi-word cues that deny the existence of what follows; they reach further.
+STRONG_NEGATION = (
+    "no evidence|no evidence of|no evidence that|no evidence to suggest|no indication|no indications|"
+    "nothing to suggest|nothing to indicate|nothing that suggested|nothing to show|no suggestion|"
+    "no record|no records|no history|no known|no reports|no report|no concerns|no concern|no mention|"
+    "no reference|no sign|no signs|no information to suggest|no disclosure|no disclosures|"
+    "not known to|was not known|were not known|not previously known|not known|denied|denies|deny|"
+    "denying|did not disclose|didn't disclose|never disclosed|not disclosed|did not report|"
+    "never reported|absence of|ruled out|free from|not aware of any|unaware of any|there was no|"
+    "there were no|there had been no|no contact with|had no contact|never had any contact|"
+    "never been in contact|not in contact with|no involvement with|never been known to|"
+    "never known to"
+).split("|")
+WEAK_NEGATION = frozenset("n't neither never no nobody none nor not nothing without".split())
+# cue + next word that do not negate existence
+PSEUDO_NEGATION = frozenset(
+    """
+    adequately always appropriately clearly consistently directly doubt effectively enough explicitly
+    explored formally fully further identified immediately just least longer necessarily one only
+    properly recognised recognized robustly routinely specifically sufficiently systematically
+    thoroughly until well yet
+    """.split()
+)
+# Words that show the negation is about professional practice, not about the phenomenon.
+PRACTICE_WORDS = frozenset(
+    """
+    acknowledge act action adapt address apply appreciate arrange ask assess assessment attend aware
+    awareness book challenge check connect consider consideration consult design detect discuss
+    discussion document engage enquire enquiry escalate exploration explore flag follow identification
+    identify inform inquire inquiry investigate involve know link note notice offer pass pick probe
+    provide pursue question raise realise realize receive recognise recognition recognize record
+    recording refer referral request respond response review routinely screen see seek share sharing
+    signpost spot tailor take tell think treat understand understood use
+    """.split()
+)
+PRACTICE_AFTER = frozenset(
+    """
+    address arrange ask book complete consider discuss document engage explore follow give identify
+    involve make note offer pass provide recognise recognize record refer request seek send share
+    undertake use
+    """.split()
+)
+BREAK_WORDS = frozenset(
+    """
+    after although because before but despite except however instead rather since so though until when
+    whereas which while whilst who whom yet
+    """.split()
+)
+BREAK_PUNCT = {";", ":", "(", ")", "—", "–", "•", "·", "?", "!"}
+CLAUSE_STARTERS = frozenset(
+    """
+    agencies did had has he her his i is it later officers police she subsequently that the their then
+    there they this was we were
+    """.split()
+)
+HYP_CLAUSE = frozenset("if unless whether".split())
+SUBJECT_PRONOUNS = frozenset("he i she they we".split())
+HYP_ADVERBS = frozenset("conceivably hypothetically maybe perhaps possibly potentially".split())
+MODALS = frozenset("may might".split())
+STRONG_WINDOW = 12
+WEAK_WINDOW = 4
+HYP_WINDOW = 10
+
+
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
+
+
+def _normalise(text: str) -> str:
+    """Same-length normalisation (curly quotes, no-break spaces) so char offsets stay valid."""
+    return text.translate(_QUOTES)
+
+
+def _is_space(tok) -> bool:
+    return tok.is_space or tok.text.strip() == ""
+
+
+class ThemeTagger:
+    """Tag passages with taxonomy themes; see the module docstring for the context rules."""
+
+    def __init__(self, taxonomy: Taxonomy | None = None) -> None:
+        self.taxonomy = taxonomy or load_taxonomy()
+        self.nlp = build_nlp()
+        vocab = self.nlp.vocab
+        self._lemma = PhraseMatcher(vocab, attr="LEMMA")
+        self._lower = PhraseMatcher(vocab, attr="LOWER")
+        self._orth = PhraseMatcher(vocab, attr="ORTH")
+        self._tokens = Matcher(vocab)
+        self._cues = PhraseMatcher(vocab, attr="LOWER")
+        self._rules: dict[str, tuple[frozenset[str], int, frozenset[str]]] = {}
+        self._negatable = {t.id: t.negatable for t in self.taxonomy}
+        for theme in self.taxonomy:
+            self._add_theme(theme)
+        self._cues.add("NEG", [self.nlp.make_doc(c) for c in STRONG_NEGATION])
+
+    # -- building
+
+    @staticmethod
+    def _variants(phrases: Iterable[str]) -> list[str]:
+        out: list[str] = []
+        for p in phrases:
+            p = " ".join(p.split())
+            for v in (p, re.sub(r"(?<=\w)-(?=\w)", " ", p), re.sub(r"(?<=\w)-(?=\w)", "", p)):
+                if v not in out:
+                    out.append(v)
+        return out
+
+    def _lemma_docs(self, phrases: Iterable[str]) -> list[Doc]:
+        return list(self.nlp.pipe(self._variants(phrases)))
+
+    def _add_theme(self, theme: Theme) -> None:
+        pos, exc = f"{theme.id}|p", f"{theme.id}|x"
+        if theme.patterns:
+            self._lemma.add(pos, self._lemma_docs(theme.patterns))
+        if theme.exact:
+            self._lower.add(pos, [self.nlp.make_doc(p.lower()) for p in self._variants(theme.exact)])
+        if theme.case_sensitive:
+            cs = list(theme.case_sensitive)
+            cs += [p + "s" for p in theme.case_sensitive if p[-1].isupper()]
+            self._orth.add(pos, [self.nlp.make_doc(p) for p in dict.fromkeys(cs)])
+        if theme.token_patterns:
+            self._tokens.add(pos, [thaw(p) for p in theme.token_patterns])
+        if theme.exclude:
+            self._lemma.add(exc, self._lemma_docs(theme.exclude))
+        for i, rule in enumerate(theme.requires):
+            key = f"{theme.id}|r{i}"
+            self._lemma.add(key, self._lemma_docs(rule.patterns))
+            self._rules[key] = (frozenset(rule.context), rule.window, frozenset(rule.unless))
+
+    # -- public API
+
+    def mentions(self, text: str) -> list[ThemeMention]:
+        return self._mentions(self.nlp(_normalise(text)), text)
+
+    def tag(self, text: str) -> list[str]:
+        """Sorted ids of the themes counted as present in ``text``."""
+        return self.present_ids(self.mentions(text))
+
+    def tag_many(self, texts: Iterable[str], batch_size: int = 64) -> list[list[ThemeMention]]:
+        originals = list(texts)
+        docs = self.nlp.pipe((_normalise(t) for t in originals), batch_size=batch_size)
+        return [self._mentions(doc, text) for doc, text in zip(docs, originals, strict=True)]
+
+    def counts(self, mention: ThemeMention) -> bool:
+        """Whether a mention counts towards its theme being present."""
+        return mention.status == PRESENT or not self._negatable.get(mention.theme_id, True)
+
+    def present_ids(self, mentions: Iterable[ThemeMention]) -> list[str]:
+        """Ids counted as present, plus the themes they imply (e.g. parricide -> adult_family_homicide)."""
+        return sorted(self.taxonomy.with_implied({m.theme_id for m in mentions if self.counts(m)}))
+
+    # -- matching
+
+    def _mentions(self, doc: Doc, text: str) -> list[ThemeMention]:
+        found: dict[str, list[Span]] = {}
+        excluded: dict[str, list[tuple[int, int]]] = {}
+        strings = self.nlp.vocab.strings
+        matches = [*self._lemma(doc), *self._lower(doc), *self._orth(doc), *self._tokens(doc)]
+        for key_id, start, end in matches:
+            key = strings[key_id]
+            tid, kind = key.rsplit("|", 1)
+            if kind == "x":
+                excluded.setdefault(tid, []).append((start, end))
+                continue
+            if kind.startswith("r") and not self._context_ok(doc, start, end, *self._rules[key]):
+                continue
+            found.setdefault(tid, []).append(doc[start:end])
+        if not found:
+            return []
+        cue_ends = self._strong_cue_ends(doc)
+        out: list[ThemeMention] = []
+        for tid, spans in found.items():
+            ex = excluded.get(tid, ())
+            spans = [s for s in spans if not any(s.start < e and s.end > b for b, e in ex)]
+            for span in filter_spans(spans):
+                status = self._status(doc, span.start, span.end, cue_ends)
+                out.append(
+                    ThemeMention(
+                        tid, status, span.start_char, span.end_char, text[span.start_char : span.end_char]
+                    )
+                )
+        out.sort(key=lambda m: (m.start, m.end, m.theme_id))
+        return out
+
+    @staticmethod
+    def _context_ok(
+        doc: Doc, start: int, end: int, context: frozenset[str], window: int, unless: frozenset[str]
+    ) -> bool:
+        sent = doc[start].sent
+        lo, hi = max(sent.start, start - window), min(sent.end, end + window)
+        near = {w for i in range(lo, hi) if not start <= i < end for w in (doc[i].lemma_, doc[i].lower_)}
+        if unless and near & unless:
+            return False
+        return not context or bool(near & context)
+
+    def _strong_cue_ends(self, doc: Doc) -> dict[int, int]:
+        """end token index -> start token index of each strong negation cue."""
+        ends: dict[int, int] = {}
+        for _, s, e in self._cues(doc):
+            ends[e] = min(s, ends.get(e, s))
+        return ends
+
+    # -- context rules
+
+    @staticmethod
+    def _is_break(tok, weak: bool) -> bool:
+        low = tok.lower_
+        if low in BREAK_WORDS or low in BREAK_PUNCT or _is_space(tok) and "\n" in tok.text:
+            return True
+        if low == "-":  # a spaced dash separates clauses; a hyphen inside "self-harm" does not
+            return bool(tok.whitespace_) and tok.i > 0 and bool(tok.doc[tok.i - 1].whitespace_)
+        if low == ",":
+            if weak:
+                return True
+            nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+            return nxt is not None and nxt.lower_ in CLAUSE_STARTERS
+        if low == "and":
+            nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+            return nxt is not None and nxt.lower_ in CLAUSE_STARTERS
+        return False
+
+    def _status(self, doc: Doc, start: int, end: int, cue_ends: dict[int, int]) -> str:
+        if self._negated(doc, start, end, cue_ends):
+            return NEGATED
+        if self._hypothetical(doc, start, end):
+            return HYPOTHETICAL
+        return PRESENT
+
+    def _negated(self, doc: Doc, start: int, end: int, cue_ends: dict[int, int]) -> bool:
+        sent_start = doc[start].sent.start
+        # walk back from the mention; i is the token being inspected
+        practice_between = weak_blocked = False
+        for i in range(start - 1, max(sent_start, start - STRONG_WINDOW - 4) - 1, -1):
+            tok = doc[i]
+            gap = start - i - 1  # tokens strictly between tok and the mention
+            if i + 1 in cue_ends and start - (i + 1) <= STRONG_WINDOW and not self._pseudo(doc, i):
+                return True
+            if tok.lower_ in WEAK_NEGATION and not weak_blocked and gap <= WEAK_WINDOW:
+                if not self._pseudo(doc, i) and not practice_between:
+                    if not (tok.lower_ == "no" and gap <= 2 and self._practice_after(doc, end)):
+                        return True
+            if tok.lemma_ in PRACTICE_WORDS or tok.lower_ in PRACTICE_WORDS:
+                practice_between = True
+            if self._is_break(tok, weak=False):
+                return False
+            if self._is_break(tok, weak=True):
+                weak_blocked = True
+        return False
+
+    @staticmethod
+    def _pseudo(doc: Doc, i: int) -> bool:
+        nxt = doc[i + 1].lower_ if i + 1 < len(doc) else ""
+        if nxt in PSEUDO_NEGATION:
+            return True
+        # "not" + practice verb: "not identified", "did not recognise" handled by practice_between;
+        # "not only", "no longer" by the table. "whether or not" is not a negation either.
+        return (
+            doc[i].lower_ == "not" and i >= 2 and doc[i - 1].lower_ == "or" and doc[i - 2].lower_ == "whether"
+        )
+
+    @staticmethod
+    def _practice_after(doc: Doc, end: int) -> bool:
+        sent_end = doc[end - 1].sent.end
+        for j in range(end, min(sent_end, end + 4)):
+            tok = doc[j]
+            if tok.lemma_ in PRACTICE_AFTER:
+                return True
+            if tok.lower_ in BREAK_WORDS or tok.lower_ in BREAK_PUNCT or tok.lower_ == ",":
+                return False
+        return False
+
+    def _hypothetical(self, doc: Doc, start: int, end: int) -> bool:
+        sent = doc[start].sent
+        # inverted conditional at the start of the sentence: "Had she been asked ..., ..."
+        first = sent.start
+        while first < start and (doc[first].is_punct or _is_space(doc[first])):
+            first += 1
+        if doc[first].lower_ in {"had", "were", "should"} and first < start:
+            if not any(doc[k].lower_ == "," for k in range(first, start)):
+                return True
+        # if / whether / unless clause containing the mention. The clause ends at a comma, or where
+        # a new subject starts the main clause: "if she left him he would kill her".
+        for i in range(start - 1, sent.start - 1, -1):
+            tok = doc[i]
+            if tok.lower_ in {",", ";", ":"} or tok.lower_ in {"but", "however", "then"}:
+                break
+            if tok.lower_ in SUBJECT_PRONOUNS and i > sent.start and doc[i - 1].lower_ not in HYP_CLAUSE:
+                break
+            if tok.lower_ in HYP_CLAUSE:
+                if tok.lower_ == "if" and i > 0 and doc[i - 1].lower_ in {"as", "even"}:
+                    break
+                return True
+        # epistemic modals and adverbs near the mention
+        lo = max(sent.start, start - HYP_WINDOW)
+        for i in range(start - 1, lo - 1, -1):
+            tok = doc[i]
+            if self._is_break(tok, weak=False) or tok.lower_ == ",":
+                break
+            if tok.lower_ in HYP_ADVERBS or self._modal(doc, i) or self._possible_that(doc, i):
+                return True
+        for j in range(end, min(sent.end, end + 4)):
+            tok = doc[j]
+            if self._is_break(tok, weak=False) or tok.lower_ == ",":
+                break
+            if self._modal(doc, j) or tok.lower_ in HYP_ADVERBS:
+                return True
+        return False
+
+    @staticmethod
+    def _modal(doc: Doc, i: int) -> bool:
+        if doc[i].lower_ not in MODALS:
+            return False
+        nxt = [doc[k].lower_ for k in range(i + 1, min(len(doc), i + 3))]
+        return bool(nxt) and (nxt[0] in {"have", "be", "well", "also"} or nxt[:2] == ["not", "have"])
+
+    @staticmethod
+    def _possible_that(doc: Doc, i: int) -> bool:
+        return (
+            doc[i].lower_ in {"possible", "possibility", "unclear", "unknown", "uncertain"}
+            and i + 1 < len(doc)
+            and doc[i + 1].lower_ in {"that", "whether", "if"}
+        )
+
+
+_default: ThemeTagger | None = None
+_default_lock = threading.Lock()
+
+
+def default_tagger() -> ThemeTagger:
+    """A shared tagger over the packaged taxonomy (building one takes about a second)."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = ThemeTagger()
+        return _default

@@ -1,0 +1,287 @@
+"""The spaCy theme tagger: matching, negation, hypotheticals, acronyms and the public API."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from kb.tagger import ThemeMention, ThemeTagger, default_tagger
+from kb.taxonomy import load_taxonomy
+
+SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+TAXONOMY = load_taxonomy()
+
+
+@pytest.fixture(scope="module")
+def tagger() -> ThemeTagger:
+    return ThemeTagger()
+
+
+def statuses(tagger: ThemeTagger, text: str, theme: str) -> list[str]:
+    return [m.status for m in tagger.mentions(text) if m.theme_id == theme]
+
+
+# ----------------------------------------------------------------------------- the taxonomy's own examples
+
+
+@pytest.mark.parametrize(
+    "theme_id, text", [(t.id, ex) for t in TAXONOMY for ex in t.examples_pos], ids=lambda v: v[:40]
+)
+def test_each_positive_example_is_tagged_with_its_theme(tagger, theme_id, text):
+    assert theme_id in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "theme_id, text", [(t.id, ex) for t in TAXONOMY for ex in t.examples_neg], ids=lambda v: v[:40]
+)
+def test_each_negative_example_is_not_tagged_with_its_theme(tagger, theme_id, text):
+    assert theme_id not in tagger.tag(text)
+
+
+# ----------------------------------------------------------------------------- negation
+
+
+def test_a_negated_risk_factor_is_not_counted(tagger):
+    text = "There was no evidence of alcohol misuse."
+    assert statuses(tagger, text, "alcohol") == ["negated"]
+    assert tagger.tag(text) == []
+
+
+def test_negation_after_the_mention_does_not_negate_it(tagger):
+    # the practice failure is the point: the alcohol use was real
+    assert "alcohol" in tagger.tag("Mr B's alcohol use was not explored.")
+
+
+def test_not_known_to_services_negates_the_service_theme(tagger):
+    text = "He was not known to mental health services."
+    assert statuses(tagger, text, "mental_health") == ["negated"]
+    assert "mental_health" not in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "text, theme",
+    [
+        ("Agencies did not recognise the coercive and controlling behaviour.", "coercive_control"),
+        ("The GP did not ask about his alcohol use.", "alcohol"),
+        (
+            "The significance of the earlier non-fatal strangulation was not recognised.",
+            "non_fatal_strangulation",
+        ),
+        ("English was not her first language and no interpreter was offered.", "language_interpreters"),
+    ],
+)
+def test_negating_what_professionals_did_leaves_the_theme_present(tagger, text, theme):
+    assert theme in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "text, theme",
+    [
+        ("He had no previous convictions.", "perpetrator_history"),
+        ("She was not pregnant at the time of her death.", "pregnancy"),
+        ("There were no children in the household.", "children_present"),
+        ("She denied any thoughts of self-harm or suicide.", "suicide_self_harm"),
+        ("There was nothing to suggest honour-based abuse was a factor.", "honour_based_abuse"),
+        ("Adult A did not disclose any sexual violence to her GP.", "sexual_abuse"),
+        ("There was no evidence of alcohol, drug or mental health problems.", "mental_health"),
+        ("Adult A had never been in contact with the council's housing service.", "housing"),
+    ],
+)
+def test_negation_cues_scope_over_the_mention(tagger, text, theme):
+    assert "negated" in statuses(tagger, text, theme)
+    assert theme not in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "text, theme",
+    [
+        ("There was no police involvement, but the assault left her with bruising.", "physical_abuse"),
+        ("Although there was no police involvement, the assault left her with bruising.", "physical_abuse"),
+        ("She denied any thoughts of self-harm but said she felt anxious all the time.", "mental_health"),
+        ("He no longer drank alcohol after his heart attack in 2015.", "alcohol"),
+    ],
+)
+def test_negation_scope_is_broken_by_but_however_and_clause_boundaries(tagger, text, theme):
+    assert theme in tagger.tag(text)
+
+
+def test_practice_themes_count_even_when_negated(tagger):
+    text = "There was no MARAC referral."
+    assert statuses(tagger, text, "marac") == ["negated"]
+    assert "marac" in tagger.tag(text)
+    assert "marac" in tagger.tag("No referral was made to MARAC.")
+    assert "information_sharing" in tagger.tag("Information about the assault was not shared with the GP.")
+
+
+# ----------------------------------------------------------------------------- hypotheticals
+
+
+def test_an_inverted_conditional_is_hypothetical(tagger):
+    text = "Had she been asked about abuse, she might have disclosed the strangulation."
+    assert statuses(tagger, text, "non_fatal_strangulation") == ["hypothetical"]
+    assert "non_fatal_strangulation" not in tagger.tag(text)
+    # routine enquiry is practice learning and still counts
+    assert "professional_curiosity" in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "text, theme",
+    [
+        ("Alcohol may have been a factor in the assault.", "alcohol"),
+        ("It is possible that he was using cocaine.", "drugs"),
+        ("If the GP had known about his alcohol misuse, a referral could have been made.", "alcohol"),
+        ("The panel considered whether honour-based abuse was a factor.", "honour_based_abuse"),
+        ("She might have been pregnant.", "pregnancy"),
+    ],
+)
+def test_uncertain_or_conditional_mentions_are_hypothetical(tagger, text, theme):
+    assert statuses(tagger, text, theme) == ["hypothetical"]
+    assert theme not in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "text, theme",
+    [
+        # the consequence clause of a threat is what he said, not a supposition
+        ("He told her that if she ever left him he would kill her.", "emotional_abuse"),
+        # counterfactual practice does not cast doubt on the facts
+        ("A referral to the alcohol service should have been made.", "alcohol"),
+        (
+            "Had agencies shared information, the coercive control would have been recognised.",
+            "coercive_control",
+        ),
+    ],
+)
+def test_would_and_should_have_do_not_make_the_facts_hypothetical(tagger, text, theme):
+    assert theme in tagger.tag(text)
+
+
+# ----------------------------------------------------------------------------- acronyms and look-alikes
+
+
+@pytest.mark.parametrize(
+    "text, theme, expected",
+    [
+        ("Where someone is in immediate danger, always dial 999.", "risk_assessment", False),
+        ("Staffordshire Police reviewed the DIAL risk tool.", "risk_assessment", True),
+        ("She made a dash for the door.", "risk_assessment", False),
+        ("The DASH was graded standard.", "risk_assessment", True),
+        ("He ate mash and gravy.", "multi_agency_working", False),
+        ("The MASH screened the notification.", "multi_agency_working", True),
+        ("The helpline is run by Women's Aid and Refuge.", "housing", False),
+        ("A refuge place was found in Leeds.", "housing", True),
+        ("Her iris was damaged in the assault.", "gp_primary_care", False),
+        ("The practice joined the IRIS programme.", "gp_primary_care", True),
+        ("She took the train to her mother's.", "training_awareness", False),
+        ("Calls are charged at a local rate.", "criminal_justice", False),
+        ("He was charged with assault.", "criminal_justice", True),
+        ("They met at the tennis court.", "criminal_justice", False),
+        ("The police control room graded the call.", "coercive_control", False),
+    ],
+)
+def test_acronyms_and_ambiguous_words(tagger, text, theme, expected):
+    assert (theme in tagger.tag(text)) is expected
+
+
+def test_statutory_dhr_definition_does_not_tag_lgbt_or_physical_abuse(tagger):
+    text = (
+        "A person with whom they were or had been in an intimate personal relationship, regardless of "
+        "gender or sexuality, held with a view to identifying lessons from a death resulting from "
+        "violence, abuse or neglect."
+    )
+    tags = tagger.tag(text)
+    assert "lgbt_victims" not in tags and "physical_abuse" not in tags
+
+
+def test_implied_themes_are_tagged(tagger):
+    tags = tagger.tag("Mrs D, aged 81, was killed by her adult son.")
+    assert {"parricide", "adult_family_homicide", "older_people"} <= set(tags)
+    assert "physical_abuse" in tagger.tag("He put his hands around her neck until she passed out.")
+
+
+# ----------------------------------------------------------------------------- API
+
+
+def test_mentions_carry_character_offsets_into_the_original_text(tagger):
+    text = "In 2019 West Mercia Women\u2019s Aid supported her.\u00a0The GP was told."
+    mentions = tagger.mentions(text)
+    assert {m.theme_id for m in mentions} >= {"idva_specialist_services", "gp_primary_care"}
+    for m in mentions:
+        assert isinstance(m, ThemeMention)
+        assert text[m.start : m.end] == m.text
+        assert m.status in {"present", "negated", "hypothetical"}
+
+
+def test_tag_returns_sorted_ids_and_handles_empty_text(tagger):
+    tags = tagger.tag("The IDVA referred her to MARAC after the DASH was graded high risk.")
+    assert tags == sorted(tags) == ["idva_specialist_services", "marac", "risk_assessment"]
+    assert tagger.tag("") == []
+    assert tagger.mentions("   \n ") == []
+
+
+def test_tag_many_equals_mentions_for_each_text(tagger):
+    texts = [ex for t in TAXONOMY for ex in (*t.examples_pos, *t.examples_neg)]
+    assert tagger.tag_many(texts, batch_size=7) == [tagger.mentions(t) for t in texts]
+    assert tagger.tag_many([]) == []
+
+
+def test_the_pipeline_is_blank_english_with_a_lookup_lemmatizer(tagger):
+    assert tagger.nlp.lang == "en"
+    assert tagger.nlp.pipe_names == ["lemmatizer", "dhr_lower_lemma", "sentencizer"]
+    assert tagger.nlp.get_pipe("lemmatizer").mode == "lookup"
+    doc = tagger.nlp("Drinking Strangled children")
+    assert [t.lemma_ for t in doc] == ["drink", "strangle", "child"]
+
+
+def test_default_tagger_is_shared():
+    assert default_tagger() is default_tagger()
+
+
+def test_tag_many_is_fast(tagger):
+    texts = [" ".join(t.examples_pos + t.examples_neg) for t in TAXONOMY] * 24  # ~1,000 passages
+    start = time.perf_counter()
+    tagger.tag_many(texts)
+    assert time.perf_counter() - start < 20
+
+
+# ----------------------------------------------------------------------------- a real committee paper
+
+
+def _seed_paragraphs(name_prefix: str) -> list[str]:
+    if not SEEDS.is_dir():
+        pytest.skip(f"seed texts not found at {SEEDS} (they live in ../shared/seeds beside the repo)")
+    files = sorted(SEEDS.glob(f"{name_prefix}_*.txt"))
+    if not files:
+        pytest.skip(f"no {name_prefix}_*.txt in {SEEDS}")
+    paras, cur = [], []
+    for line in files[0].read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            cur.append(line)
+        elif cur:
+            paras.append("\n".join(cur))
+            cur = []
+    if cur:
+        paras.append("\n".join(cur))
+    return paras
+
+
+def test_seed_select_committee_report_themes(tagger):
+    paras = _seed_paragraphs("002")
+    per_para = [tagger.present_ids(ms) for ms in tagger.tag_many(paras)]
+    found = {t for tags in per_para for t in tags}
+    assert {
+        "marac",
+        "multi_agency_working",
+        "risk_assessment",
+        "stalking",
+        "toxic_trio",
+        "information_sharing",
+    } <= found
+    # the statutory DHR definition mentions sexuality only to say it does not matter
+    assert "lgbt_victims" not in found
+    # "always dial 999" is not the DIAL risk tool
+    for para, tags in zip(paras, per_para, strict=True):
+        if "dial 999" in para and "DIAL" not in para:
+            assert "risk_assessment" not in tags
