@@ -7,8 +7,8 @@ Usage (from the repository root):
 
     .venv/bin/python corpus/build_corpus.py
 
-Inputs:  corpus/src/*.txt      -- one report per file: a JSON header, a line "===", then the body
-         corpus/src/committee_labels.json -- hand-written labels for the HTML/TXT committee papers
+Inputs:  corpus/build-src/*.report      -- one report per file: a JSON header, a line "===", then the body
+         corpus/build-src/committee_labels.json -- hand-written labels for the HTML/TXT committee papers
 Outputs: corpus/dhr/*.pdf, corpus/dhr/*.docx, corpus/labels.json
 
 The build is deterministic: fixed creation dates, fixed zip timestamps, no randomness, so two runs
@@ -40,7 +40,7 @@ from pathlib import Path
 from fpdf import FPDF
 
 HERE = Path(__file__).resolve().parent
-SRC = HERE / "src"
+SRC = HERE / "build-src"
 
 # ----------------------------------------------------------------------------------------------
 # text helpers
@@ -668,7 +668,7 @@ def build_docx(meta: dict, blocks: list[dict]) -> tuple[bytes, Layout]:
 
 def main() -> int:
     labels_docs = []
-    sources = sorted(SRC.glob("dhr_*.txt"))
+    sources = sorted(SRC.glob("dhr_*.report"))
     for path in sources:
         meta, blocks = parse_source(path)
         out = HERE / meta["output"]
