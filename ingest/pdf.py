@@ -1,0 +1,648 @@
+"""PDF files to blocks with 1-based page numbers, using pypdf's text layer and its text positions.
+
+Pipeline:
+
+1. **Open** (size limit, ``%PDF`` header within the first 1 KB, ``%%EOF`` within the last 8 KB --
+   a missing end marker means a truncated download), decrypt with the empty password when the
+   file is encrypted (a real password → EncryptedFileError).  Any pypdf failure becomes a
+   CorruptFileError whose reason names the failure class, never file content.
+2. **Lines**: ``page.extract_text(visitor_text=...)`` reports each run of text with its text and
+   transformation matrices; runs are cut at pypdf's line breaks and runs on the same baseline are
+   merged, giving :class:`Line` objects (text, x, baseline y, font size, all-bold flag).
+3. **Running headers/footers**: on every page the three top-most and three bottom-most lines are
+   candidates.  A candidate whose text -- lower-cased, digits replaced by ``#`` so "Page 3 of 24"
+   matches "Page 4 of 24" -- occurs in the candidate zone of at least half of the pages (all pages
+   for a two-page file, never for a one-page file) is dropped everywhere.  Bare page numbers
+   ("7", "- 7 -", "Page 7", "7 of 24", "vii") among the two top-most/bottom-most lines are dropped
+   on any page.
+4. **Paragraphs** (per page, in content-stream order): a new block starts when
+   * the vertical step from the previous line exceeds 1.3 × the document's line pitch (the
+     smallest common baseline step of body-size lines) or goes upwards;
+   * the font size changes by more than 1 pt, or the line's all-bold status changes;
+   * the line starts with a paragraph number or list marker ("4.2.1 The", "16.", "(a)", "a)",
+     "Recommendation 3", bullets such as •, ▪, -, and Symbol-font private-use bullets);
+   * the previous line was a bare number ("17."), or a short heading-like line (short, no
+     sentence punctuation, first line of its block, after a finished sentence);
+   * the previous line is clearly short (< 70 % of a full line) and ends a sentence.
+   Lines of a block are joined with spaces; a line ending in a hyphen is joined by
+   :func:`ingest.text.join_hyphenated` using the document's own vocabulary ("multi-agen-" + "cy"
+   → "multi-agency" because "agency" occurs; "self-" + "harm" → "self-harm").
+5. **Across pages**: when the last block of page N does not end with sentence punctuation and is
+   not heading-like, and the first block of page N+1 starts with a lower-case letter (and is not a
+   list item), they are one paragraph, cited at page N.  Smaller-print blocks at the foot of page
+   N (footnotes) are stepped over: the paragraph above them is continued and they stay after it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.blocks import Block, Extracted
+from ingest.text import (
+    BULLET_CHARS,
+    build_vocabulary,
+    check_size,
+    describe_content,
+    ends_sentence,
+    is_numbered_start,
+    join_broken_lines,
+    normalise_space,
+    starts_lowercase,
+)
+from kb.errors import CorruptFileError, EncryptedFileError, ExtractionError, NoTextError
+
+MAX_PDF_BYTES = 200 * 1024 * 1024
+"""PDF files above this size are refused (FileTooLargeError)."""
+
+HEADER_FOOTER_ZONE = 3
+"""How many lines at the top and at the bottom of a page may be running headers/footers."""
+
+# --------------------------------------------------------------------------------------------
+# Lines
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Line:
+    """One visual line of a page: text and layout (PDF user space, y grows upwards)."""
+
+    text: str
+    x: float = 0.0
+    y: float = 0.0
+    size: float = 10.0
+    bold: bool = False
+
+
+@dataclass
+class _Run:
+    text: str
+    x: float
+    y: float
+    size: float
+    bold: bool
+
+
+def _mult(m: list[float], n: list[float]) -> list[float]:
+    return [
+        m[0] * n[0] + m[1] * n[2],
+        m[0] * n[1] + m[1] * n[3],
+        m[2] * n[0] + m[3] * n[2],
+        m[2] * n[1] + m[3] * n[3],
+        m[4] * n[0] + m[5] * n[2] + n[4],
+        m[4] * n[1] + m[5] * n[3] + n[5],
+    ]
+
+
+_BOLD_NAME_RE = re.compile(r"bold|black|heavy|semibold|demibold|,b\b", re.IGNORECASE)
+
+
+def _font_is_bold(font: object) -> bool:
+    try:
+        name = str(font.get("/BaseFont", ""))  # type: ignore[union-attr]
+    except Exception:
+        return False
+    return bool(_BOLD_NAME_RE.search(name))
+
+
+def page_lines(page: object) -> list[Line]:
+    """The visual lines of a pypdf page, in content-stream order, same-baseline runs merged."""
+    runs: list[list[_Run]] = [[]]
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, font_size: float) -> None:
+        if not text:
+            return
+        try:
+            m = _mult([float(v) for v in tm], [float(v) for v in cm])
+            scale = math.hypot(m[2], m[3]) or 1.0
+            size = float(font_size or 0) * scale
+        except Exception:
+            m, size = [1, 0, 0, 1, 0, 0], 10.0
+        bold = _font_is_bold(font)
+        pieces = text.split("\n")
+        for i, piece in enumerate(pieces):
+            if i > 0:
+                runs.append([])
+            if piece:
+                runs[-1].append(_Run(piece, m[4], m[5], size or 10.0, bold))
+
+    page.extract_text(visitor_text=visit)  # type: ignore[attr-defined]
+
+    lines: list[Line] = []
+    for group in runs:
+        text = "".join(r.text for r in group)
+        if not normalise_space(text):
+            continue
+        inked = [r for r in group if r.text.strip()]
+        first = inked[0]
+        size = max(r.size for r in inked)
+        bold = all(r.bold for r in inked)
+        line = Line(text=normalise_space(text), x=first.x, y=first.y, size=size, bold=bold)
+        if lines and abs(lines[-1].y - line.y) < 0.3 * max(line.size, 1.0) and line.x >= lines[-1].x:
+            # pypdf broke a visual line (bullet glyph, tab stop, table cell): put it back together
+            prev = lines[-1]
+            lines[-1] = Line(
+                text=f"{prev.text} {line.text}",
+                x=prev.x,
+                y=prev.y,
+                size=max(prev.size, line.size),
+                bold=prev.bold and line.bold,
+            )
+            continue
+        lines.append(line)
+    return lines
+
+
+# --------------------------------------------------------------------------------------------
+# Running headers and footers
+# --------------------------------------------------------------------------------------------
+
+_PAGE_NUMBER_RE = re.compile(
+    r"^(?:page\s*)?[-–—(\[]?\s*(?:\d{1,4}|[ivxlc]{1,7})\s*[-–—)\]]?(?:\s*(?:of|/)\s*\d{1,4})?\.?$",
+    re.IGNORECASE,
+)
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\d+", "#", normalise_space(text).lower())
+
+
+def _may_be_running(text: str) -> bool:
+    """Running headers/footers are short and do not start like body text continuing or numbered."""
+    return (
+        len(text) <= 160
+        and not starts_lowercase(text)
+        and not (is_numbered_start(text) and not is_page_number(text))
+    )
+
+
+def _zones(lines: list[Line], k: int) -> tuple[list[int], list[int]]:
+    order = sorted(range(len(lines)), key=lambda i: -lines[i].y)
+    return order[:k], order[-k:] if len(order) > k else order[:]
+
+
+def is_page_number(text: str) -> bool:
+    text = normalise_space(text)
+    if not _PAGE_NUMBER_RE.match(text):
+        return False
+    # "17." is a minute number in committee papers, not a page number
+    return not re.fullmatch(r"\d{1,3}\.", text)
+
+
+def remove_running_lines(pages: list[list[Line]]) -> list[list[Line]]:
+    """Drop running headers/footers and bare page numbers (see the module docstring).
+
+    A running line must repeat in the header/footer zone of enough pages *at the same height*
+    (within 3 pt), so formulaic body lines that happen to match near page breaks survive.
+    """
+    n = len(pages)
+    if n >= 3:
+        needed = max(2, math.ceil(0.5 * n))
+    elif n == 2:
+        needed = 2
+    else:
+        needed = n + 1  # never for a single page
+    occurrences: dict[str, list[tuple[int, float]]] = {}
+    zones: list[tuple[list[int], list[int]]] = []
+    for page_no, lines in enumerate(pages):
+        top, bottom = _zones(lines, HEADER_FOOTER_ZONE)
+        zones.append((top, bottom))
+        for i in set(top) | set(bottom):
+            if _may_be_running(lines[i].text):
+                occurrences.setdefault(_key(lines[i].text), []).append((page_no, lines[i].y))
+    running: dict[str, list[float]] = {}  # key -> heights at which it is a running line
+    for key, occ in occurrences.items():
+        if not key or len({p for p, _ in occ}) < needed:
+            continue
+        heights = []
+        for _, y in occ:
+            pages_here = {p for p, y2 in occ if abs(y2 - y) <= 3.0}
+            if len(pages_here) >= needed:
+                heights.append(y)
+        if heights:
+            running[key] = heights
+
+    out: list[list[Line]] = []
+    for lines, (top, bottom) in zip(pages, zones, strict=True):
+        zone = set(top) | set(bottom)
+        edge = set(top[:2]) | set(bottom[-2:])
+        drop = set()
+        for i in zone:
+            if not _may_be_running(lines[i].text):
+                continue
+            heights = running.get(_key(lines[i].text))
+            if heights and any(abs(lines[i].y - h) <= 3.0 for h in heights):
+                drop.add(i)
+        drop |= {i for i in edge if is_page_number(lines[i].text)}
+        out.append([ln for i, ln in enumerate(lines) if i not in drop])
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Paragraphs
+# --------------------------------------------------------------------------------------------
+
+_BULLET_RE = re.compile(
+    r"^["
+    + re.escape(BULLET_CHARS.replace("-", "").replace("–", "").replace("—", ""))
+    + r"\uf000-\uf0ff](?:\s+|$)"
+)
+_DASH_BULLET_RE = re.compile(r"^[-–—]\s+(?=\S)")
+_BARE_NUMBER_RE = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.?|[A-Za-z][.)]|\(?[ivxIVX]{1,6}\))$")
+
+
+def _is_bullet(text: str) -> bool:
+    return bool(_BULLET_RE.match(text) or _DASH_BULLET_RE.match(text))
+
+
+def _strip_bullet(text: str) -> str:
+    m = _BULLET_RE.match(text) or _DASH_BULLET_RE.match(text)
+    return text[m.end() :] if m else text
+
+
+@dataclass
+class _Stats:
+    body_size: float = 10.0
+    pitch: float = 12.0
+    full_len: int = 80
+
+
+def _stats(pages: list[list[Line]]) -> _Stats:
+    sizes: Counter[float] = Counter()
+    for lines in pages:
+        for ln in lines:
+            sizes[round(ln.size * 2) / 2] += len(ln.text)
+    if not sizes:
+        return _Stats()
+    body = sizes.most_common(1)[0][0]
+    deltas: list[float] = []
+    lengths: list[int] = []
+    for lines in pages:
+        for a, b in zip(lines, lines[1:], strict=False):
+            if abs(a.size - body) <= 1 and abs(b.size - body) <= 1:
+                d = a.y - b.y
+                if 0.6 * body < d < 3.5 * body:
+                    deltas.append(d)
+        lengths += [len(ln.text) for ln in lines if abs(ln.size - body) <= 1]
+    pitch = 1.2 * body
+    if deltas:
+        rounded = Counter(round(d * 2) / 2 for d in deltas)
+        floor = max(2, math.ceil(0.15 * len(deltas)))
+        common = sorted(
+            v
+            for v, c in rounded.items()
+            if sum(c2 for v2, c2 in rounded.items() if abs(v2 - v) <= 0.6) >= floor
+        )
+        pitch = common[0] if common else statistics.median(deltas)
+    if len(deltas) < 8:
+        # too few samples to tell line pitch from paragraph spacing: assume single spacing
+        pitch = min(pitch, 1.25 * body)
+    lengths.sort()
+    full = lengths[int(0.9 * (len(lengths) - 1))] if lengths else 80
+    return _Stats(body_size=body, pitch=pitch, full_len=max(full, 20))
+
+
+@dataclass
+class _Para:
+    lines: list[Line] = field(default_factory=list)
+    page: int = 1
+    standalone: bool = False  # bare number or heading-like: nothing joins onto it
+
+    @property
+    def first(self) -> Line:
+        return self.lines[0]
+
+    @property
+    def last(self) -> Line:
+        return self.lines[-1]
+
+
+def _heading_like(line: Line, st: _Stats) -> bool:
+    text = line.text
+    return (
+        len(text) < 0.6 * st.full_len
+        and len(text.split()) <= 12
+        and not ends_sentence(text)
+        and text[-1] not in ",-\u2010(&/"
+        and (text[0].isupper() or text[0].isdigit())
+    )
+
+
+def _page_paragraphs(lines: list[Line], page_no: int, st: _Stats, prev_finished: bool = True) -> list[_Para]:
+    paras: list[_Para] = []
+    cur: _Para | None = None
+    prev_para_finished = prev_finished  # the block before `cur` ended a sentence (or there is none)
+    for line in lines:
+        starts_list = is_numbered_start(line.text) or _is_bullet(line.text)
+        new = cur is None
+        if cur is not None:
+            prev = cur.last
+            step = prev.y - line.y
+            size = max(prev.size, line.size, 1.0)
+            if step < -0.5 * size or step > st.pitch * 1.3 + 0.5:
+                new = True
+            elif abs(prev.size - line.size) > 1.0 or prev.bold != line.bold:
+                new = True
+            elif starts_list or cur.standalone:
+                new = True
+            elif len(prev.text) < 0.7 * st.full_len and ends_sentence(prev.text):
+                new = True
+            elif (
+                len(cur.lines) == 1
+                and prev_para_finished
+                and _heading_like(prev, st)
+                and not starts_lowercase(line.text)
+            ):
+                cur.standalone = True
+                new = True
+        if new:
+            if cur is not None:
+                prev_para_finished = (
+                    ends_sentence(cur.last.text)
+                    or cur.standalone
+                    or (len(cur.lines) == 1 and _heading_like(cur.first, st))
+                )
+                paras.append(cur)
+            cur = _Para(lines=[line], page=page_no)
+            if _BARE_NUMBER_RE.match(line.text):
+                cur.standalone = True
+        else:
+            cur.lines.append(line)  # type: ignore[union-attr]
+    if cur is not None:
+        paras.append(cur)
+    return paras
+
+
+def _para_text(para: _Para, vocab: set[str]) -> str:
+    text = ""
+    for line in para.lines:
+        text = join_broken_lines(text, line.text, vocab) if text else line.text
+    return text
+
+
+def _continued_index(merged: list[tuple[str, _Para]], page_no: int, st: _Stats) -> int | None:
+    """Index of the block on the previous page that a new page may continue, skipping footnotes.
+
+    That is the last block of the previous page, or the last body-size block before a run of
+    smaller-print blocks (footnotes) at the foot of that page.
+    """
+    for idx in range(len(merged) - 1, max(-1, len(merged) - 6), -1):
+        para = merged[idx][1]
+        if para.page != page_no - 1:
+            return None
+        small = max(ln.size for ln in para.lines) < st.body_size - 0.75
+        if not small:
+            return idx
+    return None
+
+
+def blocks_from_page_lines(pages: list[list[Line]]) -> list[Block]:
+    """Turn per-page lines (header/footer already removed) into paragraph blocks with page numbers.
+
+    Pure function: tests can feed synthetic :class:`Line` objects.
+    """
+    st = _stats(pages)
+    vocab = build_vocabulary(ln.text for lines in pages for ln in lines)
+    merged: list[tuple[str, _Para]] = []  # (text so far, para it started on)
+    for page_no, lines in enumerate(pages, start=1):
+        target = _continued_index(merged, page_no, st) if merged else None
+        prev_finished = target is None or merged[target][1].standalone or ends_sentence(merged[target][0])
+        paras = _page_paragraphs(lines, page_no, st, prev_finished)
+        for i, para in enumerate(paras):
+            text = _para_text(para, vocab)
+            if (
+                i == 0
+                and target is not None
+                and not merged[target][1].standalone
+                and not ends_sentence(merged[target][0])
+                and starts_lowercase(text)
+                and not is_numbered_start(text)
+                and not _is_bullet(text)
+            ):
+                prev_text, prev_para = merged[target]
+                merged[target] = (join_broken_lines(prev_text, text, vocab), prev_para)
+                prev_para.standalone = para.standalone
+                continue
+            merged.append((text, para))
+    blocks: list[Block] = []
+    for text, para in merged:
+        clean = normalise_space(_strip_bullet(text))
+        if clean:
+            blocks.append(Block(text=clean, page=para.page, heading_level=0))
+    return blocks
+
+
+# --------------------------------------------------------------------------------------------
+# Reading the file
+# --------------------------------------------------------------------------------------------
+
+_MEANINGLESS_TITLE_RE = re.compile(
+    r"^(?:untitled|document\d*|title|microsoft word|slide \d+|none|null|unknown|\W*)$", re.IGNORECASE
+)
+
+
+def meaningful_title(raw: object) -> str | None:
+    """A PDF /Title worth showing, or None ("Microsoft Word - x.docx", file names, "Untitled" are not)."""
+    if raw is None:
+        return None
+    title = normalise_space(str(raw))
+    title = re.sub(r"^microsoft (?:word|powerpoint|excel) - ", "", title, flags=re.IGNORECASE)
+    if len(title) < 3 or _MEANINGLESS_TITLE_RE.match(title):
+        return None
+    if re.search(r"\.(?:docx?|pdf|rtf|odt|xlsx?|pptx?|indd|qxp|txt)$", title, re.IGNORECASE):
+        return None
+    if re.fullmatch(r"[\w\-.]+", title) and ("_" in title or re.search(r"\d{3,}", title)):
+        return None  # a bare file-ish token like "DHR_Report_v3_final"
+    if not re.search(r"[A-Za-z]", title):
+        return None
+    return title
+
+
+def _reason(exc: BaseException) -> str:
+    msg = str(exc)
+    if "EOF marker" in msg or "ended unexpectedly" in msg or "truncated" in msg.lower():
+        return "truncated or damaged PDF: the file ends too early"
+    return f"damaged PDF: pypdf cannot parse it ({type(exc).__name__})"
+
+
+def _open(path: Path):  # -> pypdf.PdfReader
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, WrongPasswordError
+
+    try:
+        reader = PdfReader(str(path), strict=False)
+    except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
+        raise ExtractionError(path, f"cannot read: {exc.strerror or type(exc).__name__}") from None
+    except DependencyError:
+        raise EncryptedFileError(
+            path, "encrypted (AES): cannot decrypt without the 'cryptography' package"
+        ) from None
+    except (FileNotDecryptedError, WrongPasswordError):
+        raise EncryptedFileError(path, "password-protected: cannot be read without the password") from None
+    except MemoryError:
+        raise
+    except (PdfReadError, Exception) as exc:  # pypdf raises many types on damaged files
+        raise CorruptFileError(path, _reason(exc)) from None
+
+    try:
+        encrypted = reader.is_encrypted
+    except Exception as exc:
+        raise CorruptFileError(path, _reason(exc)) from None
+    if encrypted:
+        try:
+            result = reader.decrypt("")
+        except DependencyError:
+            raise EncryptedFileError(
+                path, "encrypted (AES): cannot decrypt without the 'cryptography' package"
+            ) from None
+        except NotImplementedError:
+            raise EncryptedFileError(path, "encrypted with an unsupported method: cannot be read") from None
+        except Exception as exc:
+            raise CorruptFileError(path, _reason(exc)) from None
+        if not result:
+            raise EncryptedFileError(path, "password-protected: cannot be read without the password")
+    return reader
+
+
+def _sniff(path: Path) -> None:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(1024)
+            fh.seek(0, 2)
+            size = fh.tell()
+            fh.seek(max(0, size - 8192))
+            tail = fh.read()
+    except OSError as exc:
+        raise ExtractionError(path, f"cannot read: {exc.strerror or type(exc).__name__}") from None
+    if size == 0:
+        raise NoTextError(path, "empty file")
+    if b"%PDF-" not in head:
+        kind = describe_content(head)
+        detail = f"content looks like {kind}" if kind not in ("text", "binary data") else "no %PDF header"
+        if kind == "text" and not head.strip():
+            raise NoTextError(path, "empty file")
+        raise CorruptFileError(path, f"not a PDF ({detail})")
+    if b"%%EOF" not in tail:
+        raise CorruptFileError(path, "truncated or damaged PDF: no end-of-file marker")
+
+
+class _CountingHandler(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:  # noqa: D102
+        self.count += 1
+
+
+@contextlib.contextmanager
+def _quiet_pypdf():
+    """Count pypdf's log warnings ("Ignoring wrong pointing object"...) instead of printing them.
+
+    They can be hundreds of lines for one damaged file and mean nothing to a user; the count is
+    reported in ``meta["pdf_warnings"]``.
+    """
+    logger = logging.getLogger("pypdf")
+    handler = _CountingHandler()
+    old_propagate = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = old_propagate
+
+
+def _page_kind(page: object) -> str:
+    """Why a page gave no text: 'image' (a scan), 'blank', or 'damaged' (content missing)."""
+    try:
+        contents = page.get_contents()  # type: ignore[attr-defined]
+    except Exception:
+        return "damaged"
+    raw = b""
+    if contents is not None:
+        try:
+            raw = contents.get_data()
+        except Exception:
+            return "damaged"
+    elif "/Contents" in page:  # type: ignore[operator]
+        return "damaged"  # the page names a content stream that is not in the file
+    try:
+        resources = page.get("/Resources") or {}  # type: ignore[attr-defined]
+        xobjects = resources.get("/XObject") or {}
+        if len(xobjects) > 0:
+            return "image"
+    except Exception:
+        return "damaged"
+    if re.search(rb"(?:^|\s)BI(?:\s|$)", raw):
+        return "image"
+    return "blank"
+
+
+def extract_pdf(path: Path) -> Extracted:
+    """Extract a PDF file: blocks with 1-based page numbers."""
+    path = Path(path)
+    check_size(path, MAX_PDF_BYTES, "PDF")
+    _sniff(path)
+    with _quiet_pypdf() as warnings_seen:
+        return _extract_pdf(path, warnings_seen)
+
+
+def _extract_pdf(path: Path, warnings_seen: _CountingHandler) -> Extracted:
+    reader = _open(path)
+    try:
+        pages = list(reader.pages)
+    except Exception as exc:
+        raise CorruptFileError(path, _reason(exc)) from None
+    if not pages:
+        raise NoTextError(path, "no text: the PDF has no pages")
+
+    page_lines_all: list[list[Line]] = []
+    failed: list[int] = []
+    for number, page in enumerate(pages, start=1):
+        try:
+            page_lines_all.append(page_lines(page))
+        except MemoryError:
+            raise
+        except Exception:
+            failed.append(number)
+            page_lines_all.append([])
+
+    empty = [i for i, lines in enumerate(page_lines_all, start=1) if not lines and i not in failed]
+    kinds = {i: _page_kind(pages[i - 1]) for i in empty}
+    damaged = sorted(failed + [i for i, k in kinds.items() if k == "damaged"])
+    body = remove_running_lines(page_lines_all)
+    blocks = blocks_from_page_lines(body)
+    if not blocks:
+        if len(damaged) == len(pages) or (damaged and "image" not in kinds.values()):
+            raise CorruptFileError(path, "damaged PDF: the pages' content is missing or unreadable")
+        if "image" in kinds.values() or not kinds:
+            raise NoTextError(path, "no text layer: needs OCR")
+        raise NoTextError(path, "no text: every page is blank")
+
+    meta: dict[str, str] = {}
+    title = None
+    try:
+        info = reader.metadata
+        if info is not None:
+            title = meaningful_title(info.get("/Title"))
+            producer = info.get("/Producer")
+            if producer:
+                meta["producer"] = normalise_space(str(producer))[:200]
+    except Exception:
+        pass
+    scans = [i for i, k in kinds.items() if k == "image"]
+    if scans:
+        meta["pages_without_text"] = ",".join(map(str, scans))
+    if damaged:
+        meta["unreadable_pages"] = ",".join(map(str, damaged))
+    if warnings_seen.count:
+        meta["pdf_warnings"] = str(warnings_seen.count)
+    return Extracted(blocks=blocks, page_count=len(pages), title_hint=title, meta=meta)

@@ -1,0 +1,617 @@
+"""PDF extraction: pages, running headers/footers, hyphens, paragraphs, cross-page joins, errors.
+
+Every PDF is built at test time: with fpdf2 (flowing text, headers/footers, encryption, images)
+and with a tiny hand-written PDF writer that draws text the way office suites export it (one
+BT/ET per line with an absolute Tm, TJ arrays with kerning, a scaled coordinate system, the
+footer drawn before the body).
+"""
+
+from __future__ import annotations
+
+import time
+import zlib
+from pathlib import Path
+
+import pytest
+
+fpdf = pytest.importorskip("fpdf")
+
+from ingest.extract import extract  # noqa: E402
+from ingest.pdf import (  # noqa: E402
+    Line,
+    blocks_from_page_lines,
+    extract_pdf,
+    is_page_number,
+    meaningful_title,
+    remove_running_lines,
+)
+from kb.errors import CorruptFileError, EncryptedFileError, FileTooLargeError, NoTextError  # noqa: E402
+
+# --------------------------------------------------------------------------------------------
+# Builders
+# --------------------------------------------------------------------------------------------
+
+
+def _esc(s: str) -> str:
+    return s.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+
+def raw_pdf(pages: list[str], title: str | None = None) -> bytes:
+    """A minimal valid PDF whose pages have the given content streams (Helvetica F1, bold F2)."""
+    objs: list[bytes] = []
+
+    def add(body: bytes) -> int:
+        objs.append(body)
+        return len(objs)
+
+    f1 = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+    f2 = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>")
+    pages_id = len(objs) + 2 * len(pages) + 1
+    kids = []
+    for content in pages:
+        data = zlib.compress(content.encode("cp1252"))
+        cid = add(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream")
+        kids.append(
+            add(
+                b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] "
+                b"/Resources << /Font << /F1 %d 0 R /F2 %d 0 R >> >> /Contents %d 0 R >>"
+                % (pages_id, f1, f2, cid)
+            )
+        )
+    add(b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % k for k in kids) + b"] /Count %d >>" % len(kids))
+    catalog = add(b"<< /Type /Catalog /Pages %d 0 R >>" % pages_id)
+    info = add(b"<< /Title (" + _esc(title or "").encode("latin-1") + b") /Producer (test writer) >>")
+    out = bytearray(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for i, body in enumerate(objs, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objs) + 1,
+        catalog,
+        info,
+        xref,
+    )
+    return bytes(out)
+
+
+def office_page(lines: list[tuple], page_no: int, n_pages: int, scale: float = 0.5) -> str:
+    """A content stream in the style of an office export: footer first, header, then body lines.
+
+    ``lines`` items are (text or TJ list, x, y, size, bold) in points.
+    """
+    k = 1 / scale
+    ops = [f"q {scale} 0 0 {scale} 0 0 cm"]
+
+    def draw(items, x, y, size, bold):
+        if isinstance(items, str):
+            items = [items]
+        tj = "".join(f"({_esc(i)})" if isinstance(i, str) else f" {i} " for i in items)
+        ops.append(
+            f"BT /{'F2' if bold else 'F1'} {size * k:.2f} Tf 1 0 0 1 {x * k:.2f} {y * k:.2f} Tm [{tj}] TJ ET"
+        )
+
+    draw(f"Page {page_no} of {n_pages}", 280, 30, 9, False)
+    draw("Overview Report - Adult C - OFFICIAL", 72, 810, 9, False)
+    for item in lines:
+        draw(*item)
+    ops.append("Q")
+    return "\n".join(ops)
+
+
+def layout(paras: list[tuple], top: float = 770, size: float = 11, pitch: float = 13.4, gap: float = 8):
+    """Lay out paragraphs as lines: each para is ("N"|"B", line, line, ...); B = bold heading."""
+    out, y = [], top
+    for kind, *texts in paras:
+        bold = kind == "B"
+        for text in texts:
+            out.append((text, 72, y, size + (2 if bold else 0), bold))
+            y -= pitch
+        y -= gap
+    return out
+
+
+def office_pdf(
+    tmp_path: Path, pages: list[list[tuple]], name: str = "office.pdf", title: str | None = None
+) -> Path:
+    path = tmp_path / name
+    n = len(pages)
+    path.write_bytes(raw_pdf([office_page(p, i, n) for i, p in enumerate(pages, start=1)], title=title))
+    return path
+
+
+class Report(fpdf.FPDF):
+    """An fpdf2 report with a running header and a "Page N of M" footer."""
+
+    header_text = "Domestic Homicide Review - Adult A - OFFICIAL"
+
+    def header(self):
+        self.set_font("Helvetica", size=9)
+        self.cell(0, 6, self.header_text, align="C", new_x="LMARGIN", new_y="NEXT")
+        self.ln(4)
+
+    def footer(self):
+        self.set_y(-15)
+        self.set_font("Helvetica", size=9)
+        self.cell(0, 10, f"Page {self.page_no()} of {{nb}}", align="C")
+
+
+def report(title: str | None = None) -> Report:
+    pdf = Report()
+    pdf.core_fonts_encoding = "windows-1252"  # lets the core fonts print £ and •
+    if title:
+        pdf.set_title(title)
+    pdf.add_page()
+    return pdf
+
+
+def para(pdf: fpdf.FPDF, text: str, gap: float = 3) -> None:
+    pdf.set_font("Helvetica", size=11)
+    pdf.multi_cell(0, 5.5, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(gap)
+
+
+def heading(pdf: fpdf.FPDF, text: str) -> None:
+    pdf.set_font("Helvetica", "B", 13)
+    pdf.multi_cell(0, 7, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+
+
+FILLER = (
+    "The panel examined the records held by each agency and considered what was known about the "
+    "relationship, how risk was assessed and whether information was shared between partners."
+)
+
+
+def texts(extracted) -> list[str]:
+    return [b.text for b in extracted.blocks]
+
+
+# --------------------------------------------------------------------------------------------
+# Flowing reports made with fpdf2
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def three_page_report(tmp_path_factory) -> Path:
+    pdf = report(title="Overview Report into the death of Adult A")
+    heading(pdf, "1. Introduction")
+    para(
+        pdf,
+        "1.1 This review examines the contact that agencies had with Adult A. "
+        "The panel met on six occasions.",
+    )
+    para(pdf, "1.2 The review was commissioned by the Community Safety Partnership.")
+    heading(pdf, "2. Background")
+    for i in range(1, 40):
+        para(pdf, f"2.{i} {FILLER}")
+    path = tmp_path_factory.mktemp("pdf") / "report.pdf"
+    pdf.output(str(path))
+    return path
+
+
+def test_report_has_page_count_and_title(three_page_report):
+    doc = extract(three_page_report)
+    assert doc.page_count == 3
+    assert doc.title_hint == "Overview Report into the death of Adult A"
+
+
+def test_running_header_and_page_footer_are_removed(three_page_report):
+    doc = extract(three_page_report)
+    assert not any("OFFICIAL" in t for t in texts(doc))
+    assert not any(t.startswith("Page ") for t in texts(doc))
+
+
+def test_numbered_paragraphs_are_blocks_with_their_numbers(three_page_report):
+    t = texts(extract(three_page_report))
+    assert t[0] == "1. Introduction"
+    assert (
+        t[1] == "1.1 This review examines the contact that agencies had with Adult A. "
+        "The panel met on six occasions."
+    )
+    assert t[2] == "1.2 The review was commissioned by the Community Safety Partnership."
+    assert t[3] == "2. Background"
+    numbered = [x for x in t if x.startswith("2.") and x != "2. Background"]
+    assert [x.split()[0] for x in numbered] == [f"2.{i}" for i in range(1, 40)]
+    assert all(x.endswith("between partners.") for x in numbered)
+
+
+def test_blocks_have_correct_one_based_pages(three_page_report):
+    doc = extract(three_page_report)
+    pages = [b.page for b in doc.blocks]
+    assert pages[0] == 1
+    assert pages == sorted(pages)
+    assert set(pages) == {1, 2, 3}
+
+
+def test_headings_are_not_marked_as_source_headings_in_pdf(three_page_report):
+    # a PDF does not mark headings; later code detects "4. Analysis" from the text
+    assert all(b.heading_level == 0 for b in extract(three_page_report).blocks)
+
+
+def test_paragraph_continuing_over_a_page_break_is_one_block_on_the_first_page(tmp_path):
+    pdf = report()
+    long = (
+        "This paragraph runs over the page break because "
+        + " ".join(
+            ["the panel considered the chronology of agency contact and the information that was shared"] * 10
+        )
+        + " and it finally ends here."
+    )
+    for i in range(14):
+        para(pdf, f"Paragraph {i}. {FILLER}")
+    para(pdf, long)
+    para(pdf, "A short paragraph after the long one.")
+    for i in range(30):
+        para(pdf, f"Closing paragraph {i}. {FILLER}")
+    path = tmp_path / "cross.pdf"
+    pdf.output(str(path))
+
+    doc = extract(path)
+    [block] = [b for b in doc.blocks if b.text.startswith("This paragraph runs over")]
+    assert block.text.endswith("and it finally ends here.")
+    assert block.page == 1
+    after = doc.blocks[doc.blocks.index(block) + 1]
+    assert after.text == "A short paragraph after the long one."
+    assert after.page == 2
+
+
+def test_bullets_and_minute_numbers(tmp_path):
+    pdf = fpdf.FPDF()
+    pdf.core_fonts_encoding = "windows-1252"
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    for line in ["17.", "Domestic Abuse"]:
+        pdf.cell(0, 5.5, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    para(pdf, "Members heard that the County Council annual contribution was £670,490.")
+    pdf.set_font("Helvetica", size=11)
+    for line in ["• The police attended four incidents.", "• The GP saw Adult A seven times."]:
+        pdf.cell(0, 5.5, line, new_x="LMARGIN", new_y="NEXT")
+    path = tmp_path / "minutes.pdf"
+    pdf.output(str(path))
+    assert texts(extract(path)) == [
+        "17.",
+        "Domestic Abuse",
+        "Members heard that the County Council annual contribution was £670,490.",
+        "The police attended four incidents.",
+        "The GP saw Adult A seven times.",
+    ]
+
+
+def test_hundred_page_pdf_extracts_in_a_few_seconds(tmp_path):
+    # built with the raw writer (fpdf2 takes ~10 s to lay out 100 pages of multi_cell text)
+    words = FILLER.split()
+    pages, n = [], 0
+    for _ in range(100):
+        paras = []
+        for _ in range(9):
+            n += 1
+            body = [" ".join(words[(n + k) % 5 :][:11]) for k in range(4)]
+            paras.append(("N", f"{n // 10 + 1}.{n % 10 + 1} {body[0]}", *body[1:3], body[3] + "."))
+        pages.append(layout(paras, top=780, pitch=13.4, gap=6))
+    path = office_pdf(tmp_path, pages, name="long.pdf")
+    started = time.perf_counter()
+    doc = extract(path)
+    elapsed = time.perf_counter() - started
+    assert doc.page_count == 100
+    assert len(doc.blocks) == 900
+    assert not any("OFFICIAL" in t or t.startswith("Page ") for t in texts(doc))
+    assert elapsed < 10, f"100 pages took {elapsed:.1f} s"
+
+
+# --------------------------------------------------------------------------------------------
+# An office-style PDF (hand-written content streams)
+# --------------------------------------------------------------------------------------------
+
+
+def _office_report(tmp_path: Path, gap: float) -> Path:
+    p1 = layout(
+        [
+            ("B", "3. Analysis"),
+            (
+                "N",
+                ["3.1", -2000, "The police received four calls from Adult C between"],
+                "January and March 2020. On each occasion officers attended",
+                "and completed a risk assessment.",
+            ),
+            (
+                "N",
+                "3.2 The GP practice recorded disclosures of self-",
+                "harm but did not refer to the multi-agen-",
+                "cy safeguarding hub at Stoke-on-",
+                "Trent. The panel considered whether the",
+            ),
+        ],
+        gap=gap,
+    )
+    p2 = layout(
+        [
+            ("N", "information held by the practice should have been shared", "with the hospital."),
+            ("N", ["\u2022", -1500, "The ambulance service attended twice."]),
+            ("N", ["\u2022", -1500, "The hospital saw her once."]),
+            (
+                "N",
+                "Recommendation 1: The CSP should ensure that GP practices",
+                "share information with partners.",
+            ),
+            ("N", "Background"),
+            ("N", "Adult C lived with her partner in a rented flat."),
+        ],
+        gap=gap,
+    )
+    p3 = layout([("N", "3.3 A third page so that the header repeats on most pages.")], gap=gap)
+    return office_pdf(tmp_path, [p1, p2, p3], title="Overview Report into the death of Adult C")
+
+
+OFFICE_EXPECTED = [
+    ("3. Analysis", 1),
+    (
+        "3.1 The police received four calls from Adult C between January and March 2020. "
+        "On each occasion officers attended and completed a risk assessment.",
+        1,
+    ),
+    (
+        "3.2 The GP practice recorded disclosures of self-harm but did not refer to the multi-agency "
+        "safeguarding hub at Stoke-on-Trent. The panel considered whether the information held by the "
+        "practice should have been shared with the hospital.",
+        1,
+    ),
+    ("The ambulance service attended twice.", 2),
+    ("The hospital saw her once.", 2),
+    ("Recommendation 1: The CSP should ensure that GP practices share information with partners.", 2),
+    ("Background", 2),
+    ("Adult C lived with her partner in a rented flat.", 2),
+    ("3.3 A third page so that the header repeats on most pages.", 3),
+]
+
+
+@pytest.mark.parametrize("gap", [8.0, 0.0], ids=["spaced-paragraphs", "no-paragraph-spacing"])
+def test_office_style_pdf(tmp_path, gap):
+    doc = extract(_office_report(tmp_path, gap))
+    assert [(b.text, b.page) for b in doc.blocks] == OFFICE_EXPECTED
+    assert doc.page_count == 3
+    assert doc.title_hint == "Overview Report into the death of Adult C"
+
+
+def test_hyphen_rule_uses_the_documents_own_words(tmp_path):
+    page = layout(
+        [
+            ("N", "The panel found that infor-", "mation was not shared."),
+            ("N", "Agencies shared information late."),
+            ("N", "Her well-", "being was not assessed."),
+            ("N", "Covid-", "19 restrictions applied."),
+        ]
+    )
+    doc = extract(office_pdf(tmp_path, [page]))
+    assert texts(doc)[1:] == [
+        "The panel found that information was not shared.",
+        "Agencies shared information late.",
+        "Her well-being was not assessed.",
+        "Covid-19 restrictions applied.",
+    ]
+
+
+def test_single_page_keeps_its_title_line(tmp_path):
+    # with one page nothing can be a *running* header, but the bare page number still goes
+    page = layout([("N", "Executive Summary"), ("N", "The review found that agencies worked well.")])
+    t = texts(extract(office_pdf(tmp_path, [page])))
+    assert "Executive Summary" in t
+    assert "Overview Report - Adult C - OFFICIAL" in t
+    assert not any(x.startswith("Page 1") for x in t)
+
+
+# --------------------------------------------------------------------------------------------
+# Pure functions on synthetic lines
+# --------------------------------------------------------------------------------------------
+
+
+def _lines(*specs: tuple[str, float]) -> list[Line]:
+    return [Line(text=t, x=72, y=y, size=11) for t, y in specs]
+
+
+def test_running_lines_are_short_repeated_edge_lines_at_one_height():
+    def page(i: int, numbered_y: float) -> list[Line]:
+        return _lines(
+            ("OFFICIAL", 810),
+            (f"Domestic Homicide Review {2020 + i}", 798),  # digits may vary
+            (f"{i}.1 The panel met on {i} May.", numbered_y),
+            ("relationship, how risk was assessed.", 756),  # lower-case start: body text, never running
+            (["Police attended.", "The GP saw her.", "Housing was told.", "School noticed."][i - 1], 700),
+            (["She moved house.", "He was arrested.", "A MARAC was held.", "The case closed."][i - 1], 686),
+            (f"Page {i} of 4", 30),
+        )
+
+    pages = [page(1, 770), page(2, 770), page(3, 760), page(4, 770)]
+    kept = remove_running_lines(pages)
+    for i, lines in enumerate(kept, start=1):
+        assert [ln.text for ln in lines] == [
+            f"{i}.1 The panel met on {i} May.",
+            "relationship, how risk was assessed.",
+            ["Police attended.", "The GP saw her.", "Housing was told.", "School noticed."][i - 1],
+            ["She moved house.", "He was arrested.", "A MARAC was held.", "The case closed."][i - 1],
+        ]
+
+
+def test_a_short_repeated_line_at_different_heights_is_kept():
+    pages = [
+        _lines(("Contents", 810 - 20 * i), ("Body.", 700), ("More body.", 600), ("End.", 500))
+        for i in range(4)
+    ]
+    assert all("Contents" in [ln.text for ln in lines] for lines in remove_running_lines(pages))
+
+
+def test_page_number_shapes():
+    for text in ["7", "- 7 -", "Page 7", "page 7 of 24", "7 of 24", "7/24", "vii", "(3)"]:
+        assert is_page_number(text), text
+    for text in ["17.", "4.2.1", "Page 7 shows the chronology", "Contents"]:
+        assert not is_page_number(text), text
+
+
+def test_cross_page_join_on_synthetic_lines():
+    pages = [
+        _lines(("2.1 The GP referred her to the", 700), ("mental health team but the", 686.6)),
+        _lines(("referral was not accepted.", 770), ("2.2 Next paragraph.", 740)),
+        _lines(("Upper-case start after an unfinished line", 770)),
+    ]
+    pages[2].insert(0, Line(text="2.3 The panel noted that", x=72, y=783.4, size=11))
+    blocks = blocks_from_page_lines(pages)
+    assert [(b.text, b.page) for b in blocks] == [
+        ("2.1 The GP referred her to the mental health team but the referral was not accepted.", 1),
+        ("2.2 Next paragraph.", 2),
+        ("2.3 The panel noted that Upper-case start after an unfinished line", 3),
+    ]
+
+
+def test_cross_page_join_steps_over_footnotes():
+    pages = [
+        _lines(("2.1 The GP referred her to the", 700), ("mental health team but the", 686.6))
+        + [Line(text="3 NICE guidance on referrals, 2019.", x=72, y=60, size=8)],
+        _lines(("referral was not accepted.", 770), ("2.2 Next paragraph.", 740)),
+    ]
+    assert [(b.text, b.page) for b in blocks_from_page_lines(pages)] == [
+        ("2.1 The GP referred her to the mental health team but the referral was not accepted.", 1),
+        ("3 NICE guidance on referrals, 2019.", 1),
+        ("2.2 Next paragraph.", 2),
+    ]
+
+
+def test_no_cross_page_join_after_a_finished_sentence():
+    pages = [_lines(("The panel met.", 700)), _lines(("and then something else.", 770))]
+    blocks = blocks_from_page_lines(pages)
+    assert [(b.text, b.page) for b in blocks] == [("The panel met.", 1), ("and then something else.", 2)]
+
+
+def test_meaningful_title():
+    assert meaningful_title("Microsoft Word - DHR_Adult_A_final.docx") is None
+    assert meaningful_title("Untitled") is None
+    assert meaningful_title("   ") is None
+    assert meaningful_title("DHR_Report_v3_final") is None
+    assert meaningful_title("Domestic Homicide Review: Adult A") == "Domestic Homicide Review: Adult A"
+
+
+# --------------------------------------------------------------------------------------------
+# Errors
+# --------------------------------------------------------------------------------------------
+
+
+def _simple_pdf(path: Path, text: str = "1.1 The panel met on three occasions.", **encryption) -> Path:
+    pdf = fpdf.FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    pdf.multi_cell(0, 5, text)
+    if encryption:
+        pdf.set_encryption(**encryption)
+    pdf.output(str(path))
+    return path
+
+
+def test_encrypted_with_empty_user_password_is_read(tmp_path):
+    path = _simple_pdf(tmp_path / "enc.pdf", owner_password="owner-only", user_password="")
+    assert texts(extract(path)) == ["1.1 The panel met on three occasions."]
+
+
+def test_encrypted_with_a_real_password_is_refused(tmp_path):
+    path = _simple_pdf(tmp_path / "locked.pdf", owner_password="owner", user_password="secret")
+    with pytest.raises(EncryptedFileError) as err:
+        extract(path)
+    assert err.value.reason == "password-protected: cannot be read without the password"
+    assert err.value.path == path
+
+
+def test_image_only_pdf_needs_ocr(tmp_path):
+    from PIL import Image
+
+    img = tmp_path / "scan.png"
+    Image.new("RGB", (200, 280), "white").save(img)
+    pdf = fpdf.FPDF()
+    for _ in range(2):
+        pdf.add_page()
+        pdf.image(str(img), x=10, y=10, w=190)
+    path = tmp_path / "scan.pdf"
+    pdf.output(str(path))
+    with pytest.raises(NoTextError) as err:
+        extract(path)
+    assert err.value.reason == "no text layer: needs OCR"
+
+
+def test_blank_pdf_is_no_text(tmp_path):
+    pdf = fpdf.FPDF()
+    pdf.add_page()
+    path = tmp_path / "blank.pdf"
+    pdf.output(str(path))
+    with pytest.raises(NoTextError) as err:
+        extract(path)
+    assert err.value.reason == "no text: every page is blank"
+
+
+def test_truncated_pdf_is_corrupt(tmp_path, three_page_report):
+    data = three_page_report.read_bytes()
+    path = tmp_path / "truncated.pdf"
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(CorruptFileError) as err:
+        extract(path)
+    assert "truncated" in err.value.reason
+
+
+def test_pdf_with_its_middle_missing_is_corrupt(tmp_path, three_page_report):
+    data = three_page_report.read_bytes()
+    path = tmp_path / "holed.pdf"
+    path.write_bytes(data[:600] + data[-400:])
+    with pytest.raises(CorruptFileError):
+        extract(path)
+
+
+def test_junk_bytes_named_pdf(tmp_path):
+    path = tmp_path / "junk.pdf"
+    path.write_bytes(b"\x00\x01\x02 this is not a pdf at all, The Panel Met In Secret " * 20)
+    with pytest.raises(CorruptFileError) as err:
+        extract(path)
+    assert err.value.reason.startswith("not a PDF (")
+    assert "Secret" not in str(err.value)  # never quote content
+
+
+def test_html_saved_as_pdf_says_so(tmp_path):
+    path = tmp_path / "page.pdf"
+    path.write_text("<!DOCTYPE html><html><body><p>Minutes</p></body></html>", encoding="utf-8")
+    with pytest.raises(CorruptFileError) as err:
+        extract(path)
+    assert err.value.reason == "not a PDF (content looks like HTML)"
+
+
+def test_zero_byte_pdf_is_empty(tmp_path):
+    path = tmp_path / "empty.pdf"
+    path.write_bytes(b"")
+    with pytest.raises(NoTextError) as err:
+        extract(path)
+    assert err.value.reason == "empty file"
+
+
+def test_size_limit_checked_before_reading(tmp_path, monkeypatch):
+    import ingest.pdf
+
+    path = _simple_pdf(tmp_path / "big.pdf")
+    monkeypatch.setattr(ingest.pdf, "MAX_PDF_BYTES", 100)
+    with pytest.raises(FileTooLargeError) as err:
+        extract_pdf(path)
+    assert "too large" in err.value.reason
+
+
+def test_pypdf_warnings_are_counted_not_printed(tmp_path, capsys, three_page_report):
+    data = bytearray(three_page_report.read_bytes())
+    # break the startxref pointer: pypdf recovers (with many warnings) and still reads the file
+    idx = data.rindex(b"startxref")
+    data[idx + 10 : idx + 12] = b"99"
+    path = tmp_path / "warned.pdf"
+    path.write_bytes(bytes(data))
+    try:
+        doc = extract(path)
+    except CorruptFileError:
+        return  # equally acceptable: refused with a reason
+    assert doc.blocks
+    captured = capsys.readouterr()
+    assert "startxref" not in captured.err
