@@ -24,6 +24,7 @@ for _var, _value in {
     "TRANSFORMERS_OFFLINE": "1",
     "HF_HUB_DISABLE_TELEMETRY": "1",
     "TOKENIZERS_PARALLELISM": "false",
+    "HF_HUB_DISABLE_PROGRESS_BARS": "1",  # keeps "Loading weights" bars out of --json output
 }.items():
     os.environ.setdefault(_var, _value)
 

@@ -17,11 +17,12 @@ from ingest.blocks import Block
 
 # Lines that council web pages and report templates print but that carry no content.
 NOISE = re.compile(
-    r"^(additional documents:?|minutes:?|media|items|no\.?\s*item|view directions|back to top|print|share"
+    r"^(additional documents:?|supporting documents:?|minutes:?|media|webcast|items|no\.?\s*item"
+    r"|view directions|back to top|print|share"
     r"|view the declarations of interest.*|pdf icon pdf [\d.]+\s*[kmg]b|\(?indicative timing:.*)$",
     re.IGNORECASE,
 )
-PDF_ICON = re.compile(r"\s*pdf icon\s*PDF\s*[\d.]+\s*[KMG]B\s*$", re.IGNORECASE)
+PDF_ICON = re.compile(r"\s*(?:pdf icon\s*)?PDF\s*[\d.]+\s*[KMG]B\s*$", re.IGNORECASE)
 MINUTES_TRUNCATED = re.compile(r"\s*\.\.\.\s*view the full minutes text for item \d+\.?\s*$", re.IGNORECASE)
 
 ITEM_NUMBER_ONLY = re.compile(r"^(?:item\s+(\d{1,3})\.?|(\d{1,3})\.)$", re.IGNORECASE)
@@ -31,7 +32,20 @@ MEETING_ITEM = re.compile(r"\(item\s+(\d{1,3})\)\s*$", re.IGNORECASE)
 
 NUMBERED_HEADING = re.compile(r"^(?:section\s+)?(\d{1,2}(?:\.\d{1,2}){0,2})\.?\s+([A-Z\u2018'\"(][^\n]*)$")
 PARA_NUMBER = re.compile(r"^(?:[-\u2022\u00b7*]\s*)?((?:\d{1,2}\.\d{1,3}(?:\.\d{1,3}){0,2})\.?|\d{1,3}\.)\s+(?=\S)")
-RECOMMENDATION = re.compile(r"^(recommendation\s+(?:no\.?\s*)?\d{1,3}[a-z]?)\b", re.IGNORECASE)
+RECOMMENDATION = re.compile(r"^(recommendation\s+(?:no\.?\s*)?\d{1,3}[a-z]?|R\d{1,2})\b", re.IGNORECASE)
+# The title a council web page prints above its content ("Issue - meetings"): a heading, and the
+# short line after it is the page's own title.
+PAGE_HEADING = re.compile(
+    r"^(?:issue\s*-\s*meetings|agenda and minutes|agenda item|decision details|meeting details)$",
+    re.IGNORECASE,
+)
+# A line naming who presents an item ("Report of the Director of Communities") is not a heading.
+BYLINE = re.compile(
+    r"^(?:joint\s+)?(?:report|verbal update|update|presentation|briefing)\s+(?:of|by|from)\s+\S",
+    re.IGNORECASE,
+)
+# "RESOLVED: That the report be noted." opens the committee's decision inside a minutes item.
+RESOLVED = re.compile(r"^(?:it\s+was\s+)?(?:unanimously\s+)?(?:RESOLVED|Resolved)\b(?!\s+to\s+be\b)")
 LETTERED = re.compile(r"^(?:[-\u2022\u00b7*]\s*)?\(?([a-z]|[ivx]{1,4})[.)]\s+(?=\S)")
 SENTENCE_END = re.compile(r"[.;:,?!]$")
 
@@ -93,7 +107,7 @@ def _looks_like_heading(text: str) -> bool:
     """A short line with no sentence punctuation that names a section, or is numbered like one."""
     if text.endswith(":") and _words(text) <= 6 and _title_case(text):
         text = text[:-1]  # "Reasons for Recommendations:" is a heading; "I recommend that Cabinet:" is not
-    if _words(text) > 12 or SENTENCE_END.search(text):
+    if _words(text) > 12 or SENTENCE_END.search(text) or " | " in text:  # " | ": a table row
         return False
     m = NUMBERED_HEADING.match(text)
     if m:
@@ -128,20 +142,26 @@ def find_structure(blocks: list[Block]) -> list[Unit]:
     counted = 0
     last_number: str | None = None
     pending_item: str | None = None  # "17." seen alone: the next block is the item's title
+    resolving = False  # inside a "RESOLVED:" decision, until the next heading
+    page_title_next = False  # the line after "Issue - meetings" may be the page's title
 
     def open_heading(text: str, depth: int, new_item: str | None = None) -> None:
-        nonlocal heading, section_id, item, counted, last_number
+        nonlocal heading, section_id, item, counted, last_number, resolving
         heading = text
         section_id += 1
         last_number = None
+        resolving = False
         while kind_stack and kind_stack[-1][0] >= depth:
             kind_stack.pop()
-        kind_stack.append((depth, classify_heading(text)))
+        # an agenda item's title says what was discussed, not what kind of section follows
+        kind_stack.append((depth, classify_heading(text) if new_item is None else None))
         if new_item is not None:
             item = new_item
             counted = 0
 
     def current_kind() -> str:
+        if resolving:
+            return "resolutions"
         for _, kind in reversed(kind_stack):
             if kind:
                 return kind
@@ -159,14 +179,26 @@ def find_structure(blocks: list[Block]) -> list[Unit]:
             open_heading(f"{pending_item}. {text}", 1, new_item=pending_item)
             pending_item = None
             continue
+        if PAGE_HEADING.match(text):
+            open_heading(text, 1)
+            page_title_next = True
+            continue
+        if page_title_next:
+            page_title_next = False
+            if _words(text) <= 16 and not SENTENCE_END.search(text) and not re.match(r"(?i)meeting:|\d",
+                                                                                     text):
+                open_heading(text, 1)
+                continue
         m = ITEM_NUMBER_ONLY.match(text)
-        if m:
-            pending_item = m.group(1) or m.group(2)
+        if m or (text.isdigit() and text == item):  # "9" alone under "Meeting: ... (Item 9)"
+            pending_item = (m.group(1) or m.group(2)) if m else text
             continue
         m = ITEM_WITH_ICON.match(raw)
         if m:
             open_heading(f"{m.group(1)}. {clean_block_text(m.group(2))}", 1, new_item=m.group(1))
             continue
+        if PDF_ICON.search(raw):
+            continue  # a link to an attached PDF ("Appendix A - Overview Report PDF 1 MB"), not page text
         m = MEETING_ITEM.search(text)
         if m and text.lower().startswith("meeting:"):
             item = m.group(1)
@@ -175,7 +207,9 @@ def find_structure(blocks: list[Block]) -> list[Unit]:
         if m and _words(text) <= 14 and not SENTENCE_END.search(text):
             open_heading(text, 1, new_item=m.group(1))
             continue
-        if block.heading_level > 0 or _looks_like_heading(text):
+        resolution = block.heading_level == 0 and RESOLVED.match(text) is not None
+        heading_like = _looks_like_heading(text) and not BYLINE.match(text)
+        if not resolution and (block.heading_level > 0 or heading_like):
             depth = _heading_depth(text) if NUMBERED_HEADING.match(text) else max(block.heading_level, 1)
             open_heading(text, depth)
             continue
@@ -193,6 +227,9 @@ def find_structure(blocks: list[Block]) -> list[Unit]:
                 number = f"{last_number}({m.group(1)})"
             elif m:
                 number = f"({m.group(1)})"
+        if resolution and not resolving:
+            resolving = True  # the decision is its own passage, findable with --section resolutions
+            section_id += 1
         counted += 1
         units.append(Unit(text, block.page, number, heading, current_kind(), item, section_id, counted))
     return units

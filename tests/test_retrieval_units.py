@@ -55,11 +55,13 @@ def test_different_texts_are_not_near_duplicates():
     assert not near_duplicate(a, b)
 
 
-def test_at_most_two_results_per_document_by_default_unless_lifted():
-    results = [ex(f"p{i}", f"distinct passage number {i} " * 5, "A") for i in range(4)] + [ex("q", "other text " * 5, "B")]
-    diverse = fold_and_diversify(results, top=3, per_doc=2)
-    assert [e.passage_id for e in diverse] == ["p0", "p1", "q"]
-    assert [e.passage_id for e in fold_and_diversify(results, top=3, per_doc=None)] == ["p0", "p1", "p2"]
+def test_at_most_two_results_per_document_in_the_opening_results_unless_lifted():
+    results = [ex(f"a{i}", f"distinct passage number {i} " * 5, "A") for i in range(6)]
+    results += [ex(f"b{i}", f"other text here {i} " * 5, "B") for i in range(2)] + [ex("c", "third doc " * 5, "C")]
+    diverse = [e.passage_id for e in fold_and_diversify(results, top=8, per_doc=2)]
+    assert diverse[:5] == ["a0", "a1", "b0", "b1", "c"]
+    assert diverse[5:] == ["a2", "a3", "a4"], "held-back passages follow in rank order"
+    assert [e.passage_id for e in fold_and_diversify(results, top=3, per_doc=None)] == ["a0", "a1", "a2"]
 
 
 @pytest.mark.parametrize("bad", ["", "   ", "\x00\x01", "x" * 10_000])
