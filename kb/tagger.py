@@ -18,13 +18,19 @@ Every match becomes a ThemeMention with a status:
   alcohol use", "No interpreter was offered", "not always recorded" all stay present, because
   a practice word (recognise, ask, explore, refer, record, share, know, ...) or a quality adverb
   (always, fully, routinely, consistently, ...) comes between the cue and the mention, or the
-  mention is the subject of a practice verb after "no". Negation after the mention is ignored
-  ("Mr B's alcohol use was not explored" -> present).
+  mention is the subject of a practice verb after "no". "known to" is not such a practice word:
+  "neither was known to substance misuse services" denies the contact. "without" + a possessive
+  does not negate ("sent back without her children": the children exist). Negation after the
+  mention is ignored ("Mr B's alcohol use was not explored" -> present).
 * "hypothetical": the mention sits in an if/whether/unless clause (which ends at a comma or where a
   new subject begins the main clause: in "if she left him he would kill her" the threat is
   present), in a sentence opening with an
   inverted conditional ("Had she been asked about abuse, ..."), or near an epistemic modal
-  ("may have", "might have", "might be", "possibly", "perhaps", "it is possible that").
+  ("may have", "might have", "might be", "possibly", "perhaps", "it is possible that"). After the
+  mention, "may be" doubts it only when what follows says whether it was there or mattered ("drugs
+  may be a factor"), not when it hedges what its subjects do ("male victims may be reluctant to
+  seek help"). A question someone put is not doubt: in "Members asked whether services met the
+  needs of male victims" the theme is the topic.
   "would have"/"could have"/"should have" on their own are not hypothetical: in DHR prose they
   are counterfactuals about practice ("a referral to MARAC should have been made"), not doubt
   about whether the abuse happened.
@@ -117,7 +123,9 @@ STRONG_NEGATION = (
     "never reported|absence of|ruled out|free from|not aware of any|unaware of any|there was no|"
     "there were no|there had been no|no contact with|had no contact|never had any contact|"
     "never been in contact|not in contact with|no involvement with|never been known to|"
-    "never known to"
+    "never known to|neither was known to|neither of them was known to|neither party was known to|"
+    "neither had been known to|neither of them had been known to|nor was known to|nor were known to|"
+    "did not describe|never described|did not mention any|never mentioned"
 ).split("|")
 WEAK_NEGATION = frozenset("n't neither never no nobody none nor not nothing without".split())
 # cue + next word that do not negate existence
@@ -148,6 +156,19 @@ PRACTICE_AFTER = frozenset(
     undertake use
     """.split()
 )
+PERCEPTION = frozenset("see hear witness notice".split())
+LAY_WITNESSES = frozenset(
+    """
+    child son daughter family relative friend neighbour colleague sister brother mother father parent
+    aunt uncle cousin grandmother grandfather niece nephew flatmate
+    """.split()
+)
+PROFESSIONALS = frozenset(
+    """
+    agency clinician doctor gp nurse officer police practitioner professional worker staff midwife
+    teacher social paramedic
+    """.split()
+)
 BREAK_WORDS = frozenset(
     """
     after although because before but despite except however instead rather since so though until when
@@ -162,9 +183,17 @@ CLAUSE_STARTERS = frozenset(
     """.split()
 )
 HYP_CLAUSE = frozenset("if unless whether".split())
+# a question someone put ("Members asked whether ..."), not a right or a duty to ask
+# ("the right to ask whether")
+ASKED = frozenset("asked enquired inquired queried questioned".split())
 SUBJECT_PRONOUNS = frozenset("he i she they we".split())
 HYP_ADVERBS = frozenset("conceivably hypothetically maybe perhaps possibly potentially".split())
 MODALS = frozenset("may might".split())
+# "X may be <word>" doubts X only when <word> says whether X was there or mattered
+MODAL_BE_DOUBT = frozenset(
+    "a an the associated connected contributing due involved linked present related relevant responsible "
+    "significant".split()
+)
 STRONG_WINDOW = 12
 WEAK_WINDOW = 4
 HYP_WINDOW = 10
@@ -305,6 +334,15 @@ class ThemeTagger:
         ends: dict[int, int] = {}
         for _, s, e in self._cues(doc):
             ends[e] = min(s, ends.get(e, s))
+        # "Neither Anna nor Mr B was known to mental health services": a negated "known to"
+        for tok in doc[:-1]:
+            if tok.lower_ == "known" and doc[tok.i + 1].lower_ == "to":
+                for k in range(tok.i - 1, max(tok.sent.start, tok.i - 8) - 1, -1):
+                    if self._is_break(doc[k], weak=False):
+                        break
+                    if doc[k].lower_ in {"neither", "nor", "not", "never", "n't"}:
+                        ends[tok.i + 2] = min(k, ends.get(tok.i + 2, k))
+                        break
         return ends
 
     # -- context rules
@@ -346,7 +384,8 @@ class ThemeTagger:
                 if not self._pseudo(doc, i) and not practice_between:
                     if not (tok.lower_ == "no" and gap <= 2 and self._practice_after(doc, end)):
                         return True
-            if tok.lemma_ in PRACTICE_WORDS or tok.lower_ in PRACTICE_WORDS:
+            if (tok.lemma_ in PRACTICE_WORDS or tok.lower_ in PRACTICE_WORDS) and not self._known_to(doc, i) \
+                    and not self._lay_witness(doc, i):
                 practice_between = True
             if self._is_break(tok, weak=False):
                 return False
@@ -359,11 +398,33 @@ class ThemeTagger:
         nxt = doc[i + 1].lower_ if i + 1 < len(doc) else ""
         if nxt in PSEUDO_NEGATION:
             return True
+        if doc[i].lower_ == "without" and nxt in {"her", "his", "their", "my", "our", "your"}:
+            return True  # "sent back without her children": they exist, they are kept from her
         # "not" + practice verb: "not identified", "did not recognise" handled by practice_between;
         # "not only", "no longer" by the table. "whether or not" is not a negation either.
         return (
             doc[i].lower_ == "not" and i >= 2 and doc[i - 1].lower_ == "or" and doc[i - 2].lower_ == "whether"
         )
+
+    @staticmethod
+    def _lay_witness(doc: Doc, i: int) -> bool:
+        """A relative or friend who never saw or heard it is a witness saying it did not happen, not
+        a professional missing it: "her children said they never saw their father hit her"."""
+        if doc[i].lemma_ not in PERCEPTION:
+            return False
+        sent_start = doc[i].sent.start
+        for k in range(i - 1, max(sent_start, i - 10) - 1, -1):
+            if doc[k].lemma_ in LAY_WITNESSES:
+                return True
+            if doc[k].lemma_ in PROFESSIONALS:
+                return False
+        return False
+
+    @staticmethod
+    def _known_to(doc: Doc, i: int) -> bool:
+        """"known to (services)" says whether there was contact, not what a professional knew:
+        "neither was known to substance misuse services" denies the contact."""
+        return doc[i].lemma_ == "know" and i + 1 < len(doc) and doc[i + 1].lower_ == "to"
 
     @staticmethod
     def _practice_after(doc: Doc, end: int) -> bool:
@@ -396,6 +457,12 @@ class ThemeTagger:
             if tok.lower_ in HYP_CLAUSE:
                 if tok.lower_ == "if" and i > 0 and doc[i - 1].lower_ in {"as", "even"}:
                     break
+                # "Members asked whether services met the needs of male victims": the question
+                # makes the theme the topic, it does not doubt it
+                if tok.lower_ in {"whether", "if"} and any(
+                    doc[k].lower_ in ASKED for k in range(max(sent.start, i - 3), i)
+                ):
+                    break
                 return True
         # epistemic modals and adverbs near the mention
         lo = max(sent.start, start - HYP_WINDOW)
@@ -409,9 +476,22 @@ class ThemeTagger:
             tok = doc[j]
             if self._is_break(tok, weak=False) or tok.lower_ == ",":
                 break
-            if self._modal(doc, j) or tok.lower_ in HYP_ADVERBS:
+            if self._modal_after(doc, j) or tok.lower_ in HYP_ADVERBS:
                 return True
         return False
+
+    @classmethod
+    def _modal_after(cls, doc: Doc, j: int) -> bool:
+        """A modal after the mention doubts it ("alcohol may have played a part", "drugs may be a
+        factor") unless it only hedges what the mention does ("male victims may be reluctant to
+        seek help", "older people may be less likely to be asked")."""
+        if not cls._modal(doc, j):
+            return False
+        nxt = [doc[k].lower_ for k in range(j + 1, min(len(doc), j + 4))]
+        if nxt[0] == "be" or nxt[:2] in (["well", "be"], ["also", "be"]):
+            rest = nxt[1:] if nxt[0] == "be" else nxt[2:]
+            return bool(rest) and rest[0] in MODAL_BE_DOUBT
+        return True
 
     @staticmethod
     def _modal(doc: Doc, i: int) -> bool:

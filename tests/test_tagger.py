@@ -285,3 +285,83 @@ def test_seed_select_committee_report_themes(tagger):
     for para, tags in zip(paras, per_para, strict=True):
         if "dial 999" in para and "DIAL" not in para:
             assert "risk_assessment" not in tags
+
+
+# ----------------------------------------------------------------------------- general rules (themes report)
+
+
+@pytest.mark.parametrize(
+    "text, theme",
+    [
+        # "known to (services)" is about contact, not about what a professional knew
+        ("Neither of them was known to drug and alcohol services.", "drugs"),
+        ("Mr T was not known to the community mental health team.", "mental_health"),
+        # an anaphoric mention repeats an earlier one: it is not a new threat
+        (
+            "He said he would take his own life if she left. These threats were never recorded.",
+            "emotional_abuse",
+        ),
+    ],
+)
+def test_known_to_services_and_anaphora(tagger, text, theme):
+    assert theme not in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "text, theme",
+    [
+        # a hedge on what the theme's subjects do is not doubt that the theme is there
+        ("Older victims may be less likely to disclose abuse to their GP.", "older_people"),
+        ("Male victims may be reluctant to ask for help.", "male_victims"),
+        # a question put in a meeting makes the theme the topic
+        (
+            "Councillors asked whether refuge provision met the needs of women with disabilities.",
+            "disability_care_needs",
+        ),
+        # "without her children": they exist, they are kept from her
+        ("He told her she would be deported without her children.", "children_present"),
+        ("The coroner heard that her daughter, then aged 12, was at school that day.", "children_present"),
+        # a killing and "by her partner" a few words apart; the partner convicted of her murder
+        (
+            "Ms L was stabbed in the street outside her home by her estranged husband.",
+            "intimate_partner_homicide",
+        ),
+        ("Her former boyfriend, Mr M, was later convicted of her manslaughter.", "intimate_partner_homicide"),
+        ("Mr P was killed at the farm in 2019 by his son.", "parricide"),
+        # controlling whom she saw and what she wore is coercive control
+        (
+            "Her friends said he controlled who she could see and dictated what she could wear.",
+            "coercive_control",
+        ),
+        ("She had no money of her own after he took over her wages.", "economic_abuse"),
+        (
+            "The information held by the police was not available to the probation officer.",
+            "information_sharing",
+        ),
+    ],
+)
+def test_general_rules_find_the_theme(tagger, text, theme):
+    assert theme in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "text, theme",
+    [
+        ("Priya was a 27 year old woman who lived with her husband.", "older_people"),
+        ("He called him 'an old man' in front of friends.", "older_people"),
+        ("She left school at sixteen and trained as a nurse.", "training_awareness"),
+        ("The name 'Ruth' was chosen by her family.", "forced_marriage"),
+        ("Ms N was killed by her partner and their son was at school.", "adult_family_homicide"),
+        # a hedge about whether the theme mattered is still doubt
+        ("Drugs may be a factor in some of these cases.", "drugs"),
+        ("She applied under Clare's Law to ask whether he had a history of abuse.", "perpetrator_history"),
+    ],
+)
+def test_general_rules_do_not_overreach(tagger, text, theme):
+    assert theme not in tagger.tag(text)
+
+
+def test_a_relative_who_never_saw_it_is_a_witness_not_a_practice_failure(tagger):
+    assert "physical_abuse" not in tagger.tag("Her sons said they never saw their father hit her.")
+    # a professional not seeing it is still practice learning about something that was there
+    assert "physical_abuse" in tagger.tag("The nurse did not see the bruising on her arms.")
