@@ -52,6 +52,12 @@ def main() -> None:
         tagger = ThemeTagger()
         ingestor = Ingestor(catalogue, VectorStore(settings), embedder, tagger)
 
+        # A first ingest into a scratch store warms every code path; the second, timed, is compared
+        # with a bare encode of the same texts, so neither side pays one-off start-up costs.
+        scratch = Settings.resolve(db=Path(tmp) / "scratch")
+        scratch.ensure_dirs()
+        Ingestor(Catalogue(scratch.catalogue_path), VectorStore(scratch), embedder, tagger).run(paths)
+
         start = time.perf_counter()
         report = ingestor.run(paths)
         wall = time.perf_counter() - start

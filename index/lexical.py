@@ -46,6 +46,9 @@ def filter_sql(filters: Filters | None) -> tuple[str, list[object]]:
         if filters.section:
             clauses.append("o.section_kind = ?")
             params.append(filters.section)
+        if filters.doc_ids is not None:
+            clauses.append(f"d.doc_id IN ({','.join('?' * len(filters.doc_ids)) or 'NULL'})")
+            params.extend(sorted(filters.doc_ids))
         if filters.since:
             clauses.append("d.date IS NOT NULL AND replace(d.date, '-', '') >= ?")
             params.append(str(filters.since_bound()))
@@ -54,7 +57,8 @@ def filter_sql(filters: Filters | None) -> tuple[str, list[object]]:
             params.append(str(filters.until_bound()))
     sql = "SELECT o.passage_id FROM occurrences o JOIN documents d USING (doc_id) WHERE " + " AND ".join(clauses)
     if filters and filters.theme:
-        sql += " AND o.passage_id IN (SELECT passage_id FROM passage_themes WHERE theme_id = ? AND status = 'present')"
+        # the same themes as the vectors' metadata: passages.themes_json holds what counts as present
+        sql += " AND o.passage_id IN (SELECT passage_id FROM passages, json_each(passages.themes_json) WHERE value = ?)"
         params.append(filters.theme)
     return sql, params
 

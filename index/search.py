@@ -49,6 +49,7 @@ class Filters:
     since: str | None = None  # ISO date or prefix: "2021", "2021-07", "2021-07-06"
     until: str | None = None
     section: str | None = None
+    doc_ids: frozenset[str] | None = None  # only these documents (e.g. those whose case characteristics match)
 
     def __post_init__(self) -> None:
         if self.doc_type and self.doc_type not in DOC_TYPES:
@@ -76,6 +77,8 @@ class Filters:
             clauses.append({"area": self.area.lower()})
         if self.section:
             clauses.append({"section_kind": self.section})
+        if self.doc_ids is not None:
+            clauses.append({"doc_id": {"$in": sorted(self.doc_ids) or ["-"]}})
         if self.since:
             clauses.append({"date": {"$gte": self.since_bound()}})
         if self.until:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.extract import SUPPORTED_SUFFIXES
 
 SIDECAR_SUFFIX = ".meta.json"
+# A folder's own notes are not documents: skipped when met in a folder, read when named explicitly.
+FOLDER_NOTES = re.compile(r"^(readme|license|licence|changelog|contributing)(\.[a-z]+)?$", re.IGNORECASE)
 
 
 @dataclass
@@ -58,6 +61,9 @@ def discover(paths: list[Path]) -> Discovery:
                     continue
                 path = Path(dirpath) / name
                 if name.endswith(SIDECAR_SUFFIX):
+                    continue
+                if FOLDER_NOTES.match(name):
+                    found.skipped.append((path, "a folder's README or licence, not a document (name it to ingest it)"))
                     continue
                 if not _wanted(path):
                     found.skipped.append((path, f"unsupported file type {path.suffix or '(none)'}"))

@@ -15,6 +15,7 @@ from pathlib import Path
 from ingest.blocks import Extracted
 from ingest.dates import find_dates, parse_date
 from ingest.structure import NOISE
+from kb.characteristics import detect_characteristics
 from kb.errors import ExtractionError
 from kb.models import DOC_TYPES, DocumentMeta
 
@@ -25,13 +26,13 @@ MEETING_LINE = re.compile(
 )
 BODY_DATE_LINE = re.compile(
     r"^(?P<body>[^\n]{0,120}?\b" + COMMITTEE_WORDS + r"[^\n]{0,40}?)\s*(?:[-\u2013\u2014,:]|\bmeeting\s+on\b|\bon\b)\s*"
-    r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+\d{4}",
+    r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+,?\s+\d{4}",
 )
 ORG = re.compile(
-    r"\b((?:[A-Z][a-zA-Z'&]+(?:[- ](?:and|on|upon|under|le|in|of|the)?[- ]?[A-Z][a-zA-Z'&]+)*?))\s+"
+    r"\b((?:[A-Z][a-zA-Z'&]+(?:[- ](?:and|on|upon|under|le|in|of)?[- ]?[A-Z][a-zA-Z'&]+)*?))\s+"
     r"(County Council|City Council|Borough Council|District Council|Metropolitan Borough Council|Council"
     r"|Community Safety Partnership|Safer Communities (?:Partnership|Board)|Safeguarding (?:Adults|Children) "
-    r"(?:Partnership|Board)|CSP)\b"
+    r"(?:Partnership|Board)|CSP|Domestic Abuse (?:Service|Partnership)|MARAC)\b"
 )
 NOT_AREAS = {"the", "county", "city", "borough", "district", "town", "parish", "local", "each", "this", "our", "all",
              "both", "relevant", "a", "an", "and", "tier", "upper", "lower", "stoke", "members", "full"}
@@ -59,17 +60,29 @@ def load_sidecar(path: Path) -> dict[str, str]:
     return {}
 
 
+MEETING_MARKERS = re.compile(
+    r"^meeting:|issue\s*-\s*meetings|agenda and minutes|^agenda item|^minutes:?$|^\(?item \d+\)?$",
+    re.IGNORECASE | re.MULTILINE,
+)
+REPORT_MARKERS = re.compile(r"\breport to\b|\breport of\b|\b(?:i|it is) recommend(?:ed)? that\b|\bcabinet\b", re.I)
+
+
 def detect_type(top: str, full: str) -> str:
     """The kind of document, from words near its start (and a few anywhere)."""
     head = top.lower()
+    title_zone = top[:700].lower()
+    meeting = MEETING_MARKERS.search(top) is not None
     is_dhr = "domestic homicide review" in head or re.search(r"\bDHR\b", top) is not None
-    if is_dhr and "executive summary" in head and "overview report" not in head:
-        return "dhr_executive_summary"
-    if is_dhr and ("overview report" in head or "terms of reference" in full.lower()):
-        return "dhr_overview_report"
-    if re.search(r"\bminutes\b|\bRESOLVED\b|^meeting:", top, re.IGNORECASE | re.MULTILINE) or "RESOLVED" in full:
+    if is_dhr and not meeting:
+        if "executive summary" in title_zone:
+            return "dhr_executive_summary"
+        if "overview report" in head or "terms of reference" in full.lower():
+            return "dhr_overview_report"
+    if REPORT_MARKERS.search(top) and re.search(r"\brecommend", head) and "report to" in head:
+        return "committee_report"
+    if meeting or re.search(r"\bminutes\b", top, re.IGNORECASE) or "RESOLVED" in full:
         return "committee_minutes"
-    if re.search(r"\breport of\b|\brecommendations?\b|\bcabinet\b|\bselect committee\b", head):
+    if REPORT_MARKERS.search(head) or re.search(r"\brecommendations?\b|\bselect committee\b", head):
         return "committee_report"
     return "other"
 
@@ -114,8 +127,8 @@ def detect_body(blocks_text: list[str], doc_type: str, area: str | None, full: s
 def detect_date(top: str) -> str | None:
     """The document's own date: a labelled one ('Date:', 'completed', 'published') first, else the first."""
     labelled = re.search(
-        r"(?:report\s+(?:completed|published|finalised|date)|date\s+(?:of\s+)?(?:report|publication)|"
-        r"published|dated?|completed)\s*:?\s*([^\n]{0,40})",
+        r"\b(?:report\s+(?:completed|published|finalised|date)|date\s+(?:of\s+)?(?:(?:final\s+)?report|publication)|"
+        r"final\s+version|published|dated?|completed)\b\s*:?\s*([^\n]{0,40})",
         top,
         re.IGNORECASE,
     )
@@ -127,15 +140,29 @@ def detect_date(top: str) -> str | None:
     return dates[0][1] if dates else None
 
 
+def _subject_of_review(lines: list[str]) -> str:
+    """' into the death of 'Anna'' or ' (Margaret)' from the lines after a DHR's title, else ''."""
+    for line in lines:
+        m = re.match(r"^((?:in)?to the death of|concerning|regarding|following the death of)\s+([^,;]{2,60})", line, re.I)
+        if m:
+            return f" {m.group(1).lower()} {m.group(2).strip()}"
+        m = re.match(r"^[\u2018'\"]?([A-Z][a-z]+(?: [A-Z][a-z]+)?)[\u2019'\"]?\s*\(pseudonym\)", line)
+        if m:
+            return f" ({m.group(1)})"
+    return ""
+
+
 def detect_title(extracted: Extracted, blocks_text: list[str], doc_type: str) -> str | None:
     hint = (extracted.title_hint or "").strip()
     if doc_type.startswith("dhr_"):
         for i, line in enumerate(blocks_text[:30]):
             if "domestic homicide review" in line.lower() and len(line.split()) <= 25:
-                nxt = blocks_text[i + 1] if i + 1 < len(blocks_text) else ""
-                if re.search(r"report|death|summary|into|of\b", nxt, re.I) and len(nxt.split()) <= 20:
-                    return f"{line.rstrip(':')}: {nxt}"
-                return line
+                title = line.rstrip(":")
+                rest = blocks_text[i + 1 : i + 4]
+                if rest and re.search(r"report|summary", rest[0], re.I) and len(rest[0].split()) <= 12:
+                    title = f"{title}: {rest[0]}"
+                    rest = rest[1:]
+                return title + _subject_of_review(rest)
     if hint and len(hint.split()) >= 2 and not GENERIC_TITLES.match(hint) and not hint.lower().startswith("microsoft"):
         return hint
     lines = [t for t in blocks_text[:40] if not NOISE.match(t)]
@@ -168,6 +195,9 @@ def detect_metadata(path: Path, extracted: Extracted, sidecar: dict[str, str] | 
     doc_type = side.get("type", doc_type)
     if doc_type not in DOC_TYPES:
         raise ExtractionError(path, f"sidecar type {doc_type!r} is not one of {', '.join(DOC_TYPES)}")
+    if doc_type.startswith("dhr_"):  # case characteristics the review states; a sidecar value wins
+        for key, value in detect_characteristics(full).items():
+            extra.setdefault(key, value)
     side_date = side.get("date")
     return DocumentMeta(
         title=side.get("title", title),

@@ -54,6 +54,11 @@ def _label(units: list[Unit]) -> str:
     first, last = units[0], units[-1]
     if first.number:
         end = last.number if last.number and last.number != first.number else None
+        if end:
+            # "Recommendation 2" .. "Recommendation 3" -> "Recommendation 2–3"
+            prefix = re.match(r"^(\D*)", first.number).group(1)
+            if prefix and end.startswith(prefix):
+                end = end[len(prefix):]
         label = f"{first.number}\u2013{end}" if end else first.number
         return f"item {first.item}, {label}" if first.item and not first.number[0].isdigit() else label
     prefix = f"item {first.item}, " if first.item else ""

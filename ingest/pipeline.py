@@ -107,6 +107,24 @@ def vector_metadata(doc_id: str, meta: DocumentMeta, passage: Passage, themes: l
     return md
 
 
+@dataclass
+class Prepared:
+    """One file read, cut and tagged in memory, waiting for its vectors."""
+
+    path: Path
+    content_hash: str
+    replacing: bool
+    meta: DocumentMeta
+    passages: list[Passage]
+    pages: int | None
+    mentions: list[list[ThemeMentionRow]]
+    present: list[list[str]]  # per passage, the theme ids that count (negated ones do not; implied ones do)
+
+
+BATCH_PASSAGES = 512  # files are read ahead until this many passages wait, then embedded in one call
+BATCH_FILES = 32
+
+
 class Ingestor:
     """Holds the stores, the tagger and the embedder for one ingest run."""
 
@@ -117,19 +135,43 @@ class Ingestor:
         self.tagger = tagger
 
     def run(self, paths: list[Path], progress: Callable[[int, int, Path], None] | None = None) -> IngestReport:
-        """Ingest every file under `paths`; `progress(done, total, path)` is called before each file."""
+        """Ingest every file under `paths`; `progress(done, total, path)` is called before each file.
+
+        Files are read and tagged one by one, and embedded in batches (one encode call for many
+        files is much faster than one per file); each file is then written on its own, so a
+        failure or a kill costs at most the files of the current batch, which a re-run redoes.
+        """
         report = IngestReport()
         found = discover(paths)
         report.results += [FileResult(p, "failed", reason) for p, reason in found.missing]
         report.results += [FileResult(p, "skipped", reason) for p, reason in found.skipped]
+        batch: list[Prepared] = []
         for done, path in enumerate(found.files):
             if progress:
                 progress(done, len(found.files), path)
-            report.results.append(self.ingest_file(path, report.timings))
+            outcome = self.prepare(path, report.timings)
+            if isinstance(outcome, FileResult):
+                report.results.append(outcome)
+                continue
+            twin = next((b for b in batch if b.content_hash == outcome.content_hash), None)
+            if twin is not None:  # the same content twice in one batch: the catalogue cannot see it yet
+                report.results.append(FileResult(path, "duplicate", f"same content as {twin.path}; not added again",
+                                                 title=twin.meta.title))
+                continue
+            batch.append(outcome)
+            if sum(len(b.passages) for b in batch) >= BATCH_PASSAGES or len(batch) >= BATCH_FILES:
+                report.results += self.write_batch(batch, report.timings)
+                batch = []
+        report.results += self.write_batch(batch, report.timings)
         return report
 
     def ingest_file(self, path: Path, timings: Timings) -> FileResult:
         """Bring one file into the knowledge base; any failure is returned, never raised."""
+        outcome = self.prepare(path, timings)
+        return outcome if isinstance(outcome, FileResult) else self.write_batch([outcome], timings)[0]
+
+    def prepare(self, path: Path, timings: Timings) -> Prepared | FileResult:
+        """Read one file into memory, or say why it is skipped or failed. Writes nothing."""
         key = str(path)
         try:
             content_hash = file_hash(path)
@@ -142,45 +184,50 @@ class Ingestor:
         if twins:
             return FileResult(path, "duplicate", f"same content as {twins[0].path}; not added again",
                               doc_id=twins[0].doc_id, title=twins[0].title)
-
         start = time.perf_counter()
         try:
             meta, passages, pages = read_document(path)
         except DHRError as exc:
             return FileResult(path, "failed", getattr(exc, "reason", str(exc)))
-        mentions = self.tagger.tag_many([p.text for p in passages])
+        tagged = self.tagger.tag_many([p.text for p in passages])
+        mentions = [[ThemeMentionRow(m.theme_id, m.status, m.text) for m in ms] for ms in tagged]
+        present = [self.tagger.present_ids(ms) for ms in tagged]
         timings.extract_tag += time.perf_counter() - start
+        return Prepared(path, content_hash, existing is not None, meta, passages, pages, mentions, present)
 
-        start = time.perf_counter()
-        ids = [p.passage_id for p in passages]
-        vectors = self.vectors.embeddings_for(ids)
-        new = [p for p in passages if p.passage_id not in vectors]
-        unique_new = list(dict.fromkeys(p.passage_id for p in new))
-        text_of = {p.passage_id: p.text for p in new}
-        if unique_new:
-            encoded = self.embedder.encode([text_of[pid] for pid in unique_new])
-            vectors.update({pid: list(vec) for pid, vec in zip(unique_new, encoded, strict=True)})
-        timings.embed += time.perf_counter() - start
-        timings.embedded += len(unique_new)
-
-        start = time.perf_counter()
+    def write_batch(self, batch: list[Prepared], timings: Timings) -> list[FileResult]:
+        """Embed the batch's new texts in one call, then write each file to the catalogue and Chroma."""
+        if not batch:
+            return []
         from index.vectors import VectorRecord
 
-        doc_id = doc_id_for(path)
-        rows = [[ThemeMentionRow(m.theme_id, m.status, m.text) for m in ms] for ms in mentions]
-        self.catalogue.write_document(doc_id, key, content_hash, meta, pages, passages, rows)
-        records = [
-            VectorRecord(
-                f"{doc_id}:{p.ordinal}", p.passage_id, vectors[p.passage_id],
-                vector_metadata(doc_id, meta, p, sorted({m.theme_id for m in ms if m.status == "present"})),
+        start = time.perf_counter()
+        vectors = self.vectors.embeddings_for(p.passage_id for b in batch for p in b.passages)
+        text_of = {p.passage_id: p.text for b in batch for p in b.passages if p.passage_id not in vectors}
+        if text_of:
+            encoded = self.embedder.encode(list(text_of.values()))
+            vectors.update({pid: list(vec) for pid, vec in zip(text_of, encoded, strict=True)})
+        timings.embed += time.perf_counter() - start
+        timings.embedded += len(text_of)
+
+        results = []
+        for b in batch:
+            start = time.perf_counter()
+            doc_id = doc_id_for(b.path)
+            self.catalogue.write_document(
+                doc_id, str(b.path), b.content_hash, b.meta, b.pages, b.passages, b.mentions, b.present
             )
-            for p, ms in zip(passages, mentions, strict=True)
-        ]
-        self.vectors.delete_document(doc_id)
-        self.vectors.add(records)
-        self.catalogue.set_status(doc_id, "ok")
-        timings.store += time.perf_counter() - start
-        timings.pages += pages or 0
-        timings.passages += len(passages)
-        status = "updated" if existing else "added"
-        return FileResult(path, status, doc_id=doc_id, title=meta.title, passages=len(passages), pages=pages)
+            records = [
+                VectorRecord(f"{doc_id}:{p.ordinal}", p.passage_id, vectors[p.passage_id],
+                             vector_metadata(doc_id, b.meta, p, themes))
+                for p, themes in zip(b.passages, b.present, strict=True)
+            ]
+            self.vectors.delete_document(doc_id)
+            self.vectors.add(records)
+            self.catalogue.set_status(doc_id, "ok")
+            timings.store += time.perf_counter() - start
+            timings.pages += b.pages or 0
+            timings.passages += len(b.passages)
+            results.append(FileResult(b.path, "updated" if b.replacing else "added", doc_id=doc_id,
+                                      title=b.meta.title, passages=len(b.passages), pages=b.pages))
+        return results

@@ -156,10 +156,10 @@ class Catalogue:
         return [_doc_row(r, r["n"]) for r in rows]
 
     def find_documents(self, ref: str) -> list[DocumentRow]:
-        """Documents matching an id prefix, an exact path, a path ending, or words of the title."""
+        """Documents matching an id prefix, an exact path, the start of a file name, or words of the title."""
         rows = self.conn.execute(
             "SELECT * FROM documents WHERE doc_id LIKE ? OR path = ? OR path LIKE ? ORDER BY path",
-            (ref + "%", ref, "%/" + ref),
+            (ref + "%", ref, "%/" + ref.replace("%", "") + "%"),
         ).fetchall()
         if not rows:
             rows = self.conn.execute(
@@ -176,8 +176,13 @@ class Catalogue:
         page_count: int | None,
         passages: Sequence[Passage],
         themes: Sequence[Sequence[ThemeMentionRow]],
+        present: Sequence[Sequence[str]] | None = None,
     ) -> None:
-        """Replace everything known about `doc_id` in one transaction; the document is left 'indexing'."""
+        """Replace everything known about `doc_id` in one transaction; the document is left 'indexing'.
+
+        `present` gives, per passage, the theme ids that count as present (the tagger's rule, implied
+        themes included); without it, mentions whose status is 'present'.
+        """
         with self.conn:
             self._delete_document(doc_id)
             self.conn.execute(
@@ -189,12 +194,12 @@ class Catalogue:
                     dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 ),
             )
-            for passage, mentions in zip(passages, themes, strict=True):
+            present_lists = present or [sorted({m.theme_id for m in ms if m.status == "present"}) for ms in themes]
+            for passage, mentions, counted in zip(passages, themes, present_lists, strict=True):
                 pid = passage.passage_id
-                present = sorted({m.theme_id for m in mentions if m.status == "present"})
                 inserted = self.conn.execute(
                     "INSERT OR IGNORE INTO passages (passage_id, text, word_count, themes_json) VALUES (?, ?, ?, ?)",
-                    (pid, passage.text, passage.word_count, json.dumps(present)),
+                    (pid, passage.text, passage.word_count, json.dumps(sorted(counted))),
                 ).rowcount
                 if inserted:
                     self.conn.execute("INSERT INTO passages_fts (text, passage_id) VALUES (?, ?)", (passage.text, pid))
