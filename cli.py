@@ -27,18 +27,25 @@ app = typer.Typer(
 
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", help="Knowledge base folder. Default: $DHR_DB, else ~/.local/share/dhr-kb.",
-                 show_default=False),
+    typer.Option(
+        "--db", help="Knowledge base folder. Default: $DHR_DB, else ~/.local/share/dhr-kb.", show_default=False
+    ),
 ]
 ChromaUrlOption = Annotated[
     str | None,
-    typer.Option("--chroma-url", help="Use a Chroma server (http://host:port) instead of the embedded store. "
-                 "Default: $DHR_CHROMA_URL.", show_default=False),
+    typer.Option(
+        "--chroma-url",
+        help="Use a Chroma server (http://host:port) instead of the embedded store. Default: $DHR_CHROMA_URL.",
+        show_default=False,
+    ),
 ]
 ModelOption = Annotated[
     str | None,
-    typer.Option("--model", help="Sentence-transformers model directory. Default: $DHR_MODEL, else the packaged "
-                 "all-MiniLM-L6-v2.", show_default=False),
+    typer.Option(
+        "--model",
+        help="Sentence-transformers model directory. Default: $DHR_MODEL, else the packaged all-MiniLM-L6-v2.",
+        show_default=False,
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of text.")]
 
@@ -55,6 +62,18 @@ def errors_as_messages() -> Iterator[None]:
         yield
     except DHRError as exc:
         raise fail(str(exc)) from None
+
+
+@contextlib.contextmanager
+def private_files() -> Iterator[None]:
+    """Files the stores create while writing (Chroma's segment files too) are readable by the user only."""
+    import os
+
+    old = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(old)
 
 
 def open_catalogue(settings: Settings, must_exist: bool = True):  # noqa: ANN201
@@ -86,7 +105,7 @@ def ingest(
     from kb.tagger import ThemeTagger
 
     settings = Settings.resolve(db, chroma_url, model)
-    with errors_as_messages(), ingest_lock(settings, wait=wait):
+    with errors_as_messages(), private_files(), ingest_lock(settings, wait=wait):
         vectors = VectorStore(settings)  # first: an unreachable server stops us before anything is written
         catalogue = open_catalogue(settings, must_exist=False)
         ingestor = Ingestor(catalogue, vectors, Embedder(settings.model), ThemeTagger())
@@ -101,12 +120,24 @@ def ingest(
         stats = catalogue.stats()
 
     if as_json:
-        typer.echo(to_json({
-            "counts": report.counts(),
-            "files": [{"path": str(r.path), "status": r.status, "reason": r.reason or None, "title": r.title,
-                       "passages": r.passages} for r in report.results],
-            "knowledge_base": stats,
-        }))
+        typer.echo(
+            to_json(
+                {
+                    "counts": report.counts(),
+                    "files": [
+                        {
+                            "path": str(r.path),
+                            "status": r.status,
+                            "reason": r.reason or None,
+                            "title": r.title,
+                            "passages": r.passages,
+                        }
+                        for r in report.results
+                    ],
+                    "knowledge_base": stats,
+                }
+            )
+        )
     else:
         for r in report.results:
             if r.status in ("added", "updated"):
@@ -114,8 +145,10 @@ def ingest(
             elif r.status in ("failed", "duplicate", "skipped"):
                 typer.echo(f"{r.status:>9}  {r.path}: {r.reason}", err=r.status == "failed")
         counts = report.counts()
-        typer.echo(", ".join(f"{n} {k}" for k, n in counts.items() if n or k in ("added", "failed")) +
-                   f". The knowledge base holds {stats['documents']} documents, {stats['passages']} passages.")
+        typer.echo(
+            ", ".join(f"{n} {k}" for k, n in counts.items() if n or k in ("added", "failed"))
+            + f". The knowledge base holds {stats['documents']} documents, {stats['passages']} passages."
+        )
     if report.failed:
         raise typer.Exit(1)
 
@@ -125,13 +158,18 @@ def ask(
     query: Annotated[str, typer.Argument(help="What you are looking for, in your own words.")],
     top: Annotated[int, typer.Option("--top", "-n", min=1, max=100, help="How many results.")] = 5,
     theme: Annotated[str | None, typer.Option(help="Only passages tagged with this theme (id or label).")] = None,
-    doc_type: Annotated[str | None, typer.Option("--type", help="Only this document type, e.g. dhr_overview_report.")] = None,
+    doc_type: Annotated[
+        str | None, typer.Option("--type", help="Only this document type, e.g. dhr_overview_report.")
+    ] = None,
     area: Annotated[str | None, typer.Option(help="Only documents about this area, e.g. Staffordshire.")] = None,
     since: Annotated[str | None, typer.Option(help="Only documents dated on or after this (YYYY[-MM[-DD]]).")] = None,
     until: Annotated[str | None, typer.Option(help="Only documents dated on or before this (YYYY[-MM[-DD]]).")] = None,
-    section: Annotated[str | None, typer.Option(help="Only this kind of section, e.g. lessons, recommendations.")] = None,
-    per_doc: Annotated[int, typer.Option("--per-doc", min=0, help="At most this many results from one document "
-                                         "(0: no limit).")] = 2,
+    section: Annotated[
+        str | None, typer.Option(help="Only this kind of section, e.g. lessons, recommendations.")
+    ] = None,
+    per_doc: Annotated[
+        int, typer.Option("--per-doc", min=0, help="At most this many results from one document (0: no limit).")
+    ] = 2,
     review_kind: ReviewKindOption = None,
     relationship: RelationshipOption = None,
     victim_sex: VictimSexOption = None,
@@ -150,19 +188,30 @@ def ask(
 
     settings = Settings.resolve(db, chroma_url, model)
     with errors_as_messages():
-        filters = Filters(theme=resolve_theme(theme), doc_type=doc_type, area=area, since=since, until=until,
-                          section=section)
+        filters = Filters(
+            theme=resolve_theme(theme), doc_type=doc_type, area=area, since=since, until=until, section=section
+        )
         catalogue = open_catalogue(settings)
         case = doc_filter(None, None, None, None, review_kind, relationship, victim_sex, victim_age_band, death_year)
         if case.active:  # case characteristics: only passages from the documents that state them
             from kb.analytics import check_case_filter, matching_doc_ids, search_documents
 
             check_case_filter(catalogue, case)
-            results = search_documents(search, matching_doc_ids(catalogue, case), query, catalogue,
-                                       VectorStore(settings), Embedder(settings.model), filters, top, per_doc or None)
+            results = search_documents(
+                search,
+                matching_doc_ids(catalogue, case),
+                query,
+                catalogue,
+                VectorStore(settings),
+                Embedder(settings.model),
+                filters,
+                top,
+                per_doc or None,
+            )
         else:
-            results = search(query, catalogue, VectorStore(settings), Embedder(settings.model), filters, top,
-                             per_doc=per_doc or None)
+            results = search(
+                query, catalogue, VectorStore(settings), Embedder(settings.model), filters, top, per_doc=per_doc or None
+            )
     if as_json:
         typer.echo(to_json([r.to_dict() for r in results]))
         return
@@ -194,30 +243,50 @@ def resolve_theme(name: str | None) -> str | None:
 
 themes_app = typer.Typer(
     add_completion=False,
-    help="Recurring themes: how many reviews each theme occurs in, by year, area or type; co-occurrence; "
-    "evidence.",
+    help="Recurring themes: how many reviews each theme occurs in, by year, area or type; co-occurrence; evidence.",
 )
 app.add_typer(themes_app, name="themes")
 
-ByOption = Annotated[str | None, typer.Option("--by", help="Break counts down by year, area or type (also: "
-                                              "review-kind, relationship, victim-sex, victim-age-band, "
-                                              "year-of-death).", show_default=False)]
+ByOption = Annotated[
+    str | None,
+    typer.Option(
+        "--by",
+        help="Break counts down by year, area or type (also: "
+        "review-kind, relationship, victim-sex, victim-age-band, "
+        "year-of-death).",
+        show_default=False,
+    ),
+]
 TypeOption = Annotated[str | None, typer.Option("--type", help="Only this document type, e.g. dhr_overview_report.")]
 AreaOption = Annotated[str | None, typer.Option(help="Only documents about this area, e.g. Northbridge.")]
 SinceOption = Annotated[str | None, typer.Option(help="Only documents dated on or after this (YYYY[-MM[-DD]]).")]
 UntilOption = Annotated[str | None, typer.Option(help="Only documents dated on or before this (YYYY[-MM[-DD]]).")]
-ReviewKindOption = Annotated[str | None, typer.Option(
-    "--review-kind", help="Only reviews of this kind: intimate_partner_homicide, adult_family_homicide, "
-    "suspected_victim_suicide.", show_default=False)]
-RelationshipOption = Annotated[str | None, typer.Option(
-    "--relationship", help="Only cases where the perpetrator was the victim's partner, ex-partner, son, "
-    "daughter, ...", show_default=False)]
-VictimSexOption = Annotated[str | None, typer.Option("--victim-sex", help="Only cases with a female or male victim.",
-                                                     show_default=False)]
-VictimAgeOption = Annotated[str | None, typer.Option("--victim-age-band", help="Only victims aged in this band, "
-                                                     "e.g. 30-39.", show_default=False)]
-DeathYearOption = Annotated[int | None, typer.Option("--death-year", help="Only cases where the victim died in "
-                                                     "this year.", show_default=False)]
+ReviewKindOption = Annotated[
+    str | None,
+    typer.Option(
+        "--review-kind",
+        help="Only reviews of this kind: intimate_partner_homicide, adult_family_homicide, suspected_victim_suicide.",
+        show_default=False,
+    ),
+]
+RelationshipOption = Annotated[
+    str | None,
+    typer.Option(
+        "--relationship",
+        help="Only cases where the perpetrator was the victim's partner, ex-partner, son, daughter, ...",
+        show_default=False,
+    ),
+]
+VictimSexOption = Annotated[
+    str | None, typer.Option("--victim-sex", help="Only cases with a female or male victim.", show_default=False)
+]
+VictimAgeOption = Annotated[
+    str | None,
+    typer.Option("--victim-age-band", help="Only victims aged in this band, e.g. 30-39.", show_default=False),
+]
+DeathYearOption = Annotated[
+    int | None, typer.Option("--death-year", help="Only cases where the victim died in this year.", show_default=False)
+]
 CsvOption = Annotated[bool, typer.Option("--csv", help="Print CSV for spreadsheets instead of text.")]
 
 
@@ -227,26 +296,59 @@ def output_format(as_json: bool, as_csv: bool) -> str:
     return "json" if as_json else "csv" if as_csv else "table"
 
 
-def doc_filter(doc_type, area, since, until, review_kind, relationship, victim_sex, victim_age_band,  # noqa: ANN001, ANN201
-               death_year):
+def doc_filter(
+    doc_type,
+    area,
+    since,
+    until,
+    review_kind,
+    relationship,
+    victim_sex,
+    victim_age_band,  # noqa: ANN001, ANN201
+    death_year,
+):
     from kb.analytics import DocFilter
 
-    return DocFilter.build(doc_type, area, since, until, review_kind=review_kind, relationship=relationship,
-                           victim_sex=victim_sex, victim_age_band=victim_age_band, year_of_death=death_year)
+    return DocFilter.build(
+        doc_type,
+        area,
+        since,
+        until,
+        review_kind=review_kind,
+        relationship=relationship,
+        victim_sex=victim_sex,
+        victim_age_band=victim_age_band,
+        year_of_death=death_year,
+    )
 
 
 @themes_app.callback(invoke_without_command=True)
 def themes(
     ctx: typer.Context,
     by: ByOption = None,
-    with_theme: Annotated[str | None, typer.Option("--with", help="Which themes occur in the same reviews as this "
-                                                   "one (co-occurrence), e.g. alcohol.", show_default=False)] = None,
+    with_theme: Annotated[
+        str | None,
+        typer.Option(
+            "--with",
+            help="Which themes occur in the same reviews as this one (co-occurrence), e.g. alcohol.",
+            show_default=False,
+        ),
+    ] = None,
     since: SinceOption = None,
     until: UntilOption = None,
-    min_docs: Annotated[int, typer.Option("--min-docs", min=0, help="Only themes found in at least N reviews "
-                                          "(documents with --count documents).")] = 0,
-    count: Annotated[str, typer.Option("--count", help="What to count: reviews (DHR overview reports and "
-                                       "executive summaries) or documents (every type).")] = "reviews",
+    min_docs: Annotated[
+        int,
+        typer.Option(
+            "--min-docs", min=0, help="Only themes found in at least N reviews (documents with --count documents)."
+        ),
+    ] = 0,
+    count: Annotated[
+        str,
+        typer.Option(
+            "--count",
+            help="What to count: reviews (DHR overview reports and executive summaries) or documents (every type).",
+        ),
+    ] = "reviews",
     doc_type: TypeOption = None,
     area: AreaOption = None,
     review_kind: ReviewKindOption = None,
@@ -255,9 +357,17 @@ def themes(
     victim_age_band: VictimAgeOption = None,
     death_year: DeathYearOption = None,
     top: Annotated[int, typer.Option("--top", min=0, help="Only the first N themes (0: all).")] = 0,
-    chart: Annotated[Path | None, typer.Option("--chart", help="Also draw prevalence and the trend by year to this "
-                                               "PNG file, for a board paper.", show_default=False)] = None,
-    show_all: Annotated[bool, typer.Option("--all", help="List every theme in the taxonomy, even unused ones.")] = False,
+    chart: Annotated[
+        Path | None,
+        typer.Option(
+            "--chart",
+            help="Also draw prevalence and the trend by year to this PNG file, for a board paper.",
+            show_default=False,
+        ),
+    ] = None,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="List every theme in the taxonomy, even unused ones.")
+    ] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
     as_csv: CsvOption = False,
@@ -285,8 +395,9 @@ def themes(
     settings = Settings.resolve(db)
     taxonomy = load_taxonomy()
     with errors_as_messages():
-        flt = doc_filter(doc_type, area, since, until, review_kind, relationship, victim_sex, victim_age_band,
-                         death_year)
+        flt = doc_filter(
+            doc_type, area, since, until, review_kind, relationship, victim_sex, victim_age_band, death_year
+        )
         base_theme = resolve_theme(with_theme) if with_theme else None
         if not settings.catalogue_path.exists() and show_all and not (by or with_theme or chart):
             docs = []  # the whole taxonomy with zero counts, before anything is ingested
@@ -319,13 +430,28 @@ def themes(
         if top:
             rows = rows[:top]
         if fmt == "json":
-            typer.echo(to_json({"theme": base_theme, "label": label, "unit": unit, "with_theme": n_with,
-                                "total": n_total, "filters": scope or None, "themes": [r.to_row() for r in rows]}))
+            typer.echo(
+                to_json(
+                    {
+                        "theme": base_theme,
+                        "label": label,
+                        "unit": unit,
+                        "with_theme": n_with,
+                        "total": n_total,
+                        "filters": scope or None,
+                        "themes": [r.to_row() for r in rows],
+                    }
+                )
+            )
             return
         data = [r.to_row() for r in rows]
         if fmt == "csv":
-            typer.echo(render_rows(data, ["theme", "label", "both", "share", "overall", "overall_share",
-                                          "same_passage"], "csv"), nl=False)
+            typer.echo(
+                render_rows(
+                    data, ["theme", "label", "both", "share", "overall", "overall_share", "same_passage"], "csv"
+                ),
+                nl=False,
+            )
             return
         typer.echo(f"{label} occurs in {n_with} of {n_total} {unit}{f' ({scope})' if scope else ''}.")
         if not rows:
@@ -335,8 +461,14 @@ def themes(
         for r in data:
             r["share"] = f"{r['share']:.0%}"
             r["overall_share"] = f"{r['overall_share']:.0%}"
-        typer.echo(render_rows(data, ["theme", "label", "both", "share", "overall_share", "same_passage"], "table",
-                               ["theme", "label", "both", "share", "overall", "same passage"]))
+        typer.echo(
+            render_rows(
+                data,
+                ["theme", "label", "both", "share", "overall_share", "same_passage"],
+                "table",
+                ["theme", "label", "both", "share", "overall", "same passage"],
+            )
+        )
         return
 
     if by:
@@ -348,23 +480,39 @@ def themes(
             row.update({g: bd.counts.get(c.theme, {}).get(g, 0) for g in bd.groups})
             rows.append(row)
         if fmt == "json":
-            typer.echo(to_json({
-                "by": by, "unit": unit, "filters": scope or None, "groups": bd.groups, "totals": bd.totals,
-                "themes": [{**c.to_row(), "by": {g: bd.counts.get(c.theme, {}).get(g, 0) for g in bd.groups}}
-                           for c in counts],
-            }))
+            typer.echo(
+                to_json(
+                    {
+                        "by": by,
+                        "unit": unit,
+                        "filters": scope or None,
+                        "groups": bd.groups,
+                        "totals": bd.totals,
+                        "themes": [
+                            {**c.to_row(), "by": {g: bd.counts.get(c.theme, {}).get(g, 0) for g in bd.groups}}
+                            for c in counts
+                        ],
+                    }
+                )
+            )
             return
         columns = ["theme", "label", unit, *bd.groups]
         if fmt == "csv":
             typer.echo(render_rows(rows, columns, "csv"), nl=False)
             return
         if not rows:
-            typer.echo(f"No themes in these {unit}." if docs else "No documents match: run `dhr ingest PATH` "
-                       "first, or use fewer filters.")
+            typer.echo(
+                f"No themes in these {unit}."
+                if docs
+                else "No documents match: run `dhr ingest PATH` first, or use fewer filters."
+            )
             return
-        typer.echo(f"Number of {unit} each theme occurs in, by {by.replace('_', ' ')}"
-                   f"{f' ({scope})' if scope else ''}. {unit.capitalize()} per {by.replace('_', ' ')}: "
-                   + ", ".join(f"{g}: {bd.totals[g]}" for g in bd.groups) + ".\n")
+        typer.echo(
+            f"Number of {unit} each theme occurs in, by {by.replace('_', ' ')}"
+            f"{f' ({scope})' if scope else ''}. {unit.capitalize()} per {by.replace('_', ' ')}: "
+            + ", ".join(f"{g}: {bd.totals[g]}" for g in bd.groups)
+            + ".\n"
+        )
         typer.echo(render_rows(rows, columns, "table"))
         return
 
@@ -374,12 +522,15 @@ def themes(
         typer.echo(render_rows(rows, columns, fmt), nl=fmt == "json")
         return
     if not rows:
-        typer.echo("No themes tagged yet: run `dhr ingest PATH` first." if not docs else
-                   "No theme meets these conditions.")
+        typer.echo(
+            "No themes tagged yet: run `dhr ingest PATH` first." if not docs else "No theme meets these conditions."
+        )
         return
     if docs:
-        typer.echo(f"Themes ranked by the number of {unit} they occur in: {n_reviews} reviews, {len(docs)} documents"
-                   f"{f' ({scope})' if scope else ''}.\n")
+        typer.echo(
+            f"Themes ranked by the number of {unit} they occur in: {n_reviews} reviews, {len(docs)} documents"
+            f"{f' ({scope})' if scope else ''}.\n"
+        )
     typer.echo(render_rows(rows, columns, "table"))
 
 
@@ -396,8 +547,9 @@ def themes_show(
     victim_age_band: VictimAgeOption = None,
     death_year: DeathYearOption = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="At most this many passages (0: all).")] = 20,
-    per_doc: Annotated[int, typer.Option("--per-doc", min=0, help="At most this many passages from one document "
-                                         "(0: no limit).")] = 3,
+    per_doc: Annotated[
+        int, typer.Option("--per-doc", min=0, help="At most this many passages from one document (0: no limit).")
+    ] = 3,
     db: DbOption = None,
     as_json: JsonOption = False,
     as_csv: CsvOption = False,
@@ -414,8 +566,9 @@ def themes_show(
     taxonomy = load_taxonomy()
     with errors_as_messages():
         theme_id = resolve_theme(theme)
-        flt = doc_filter(doc_type, area, since, until, review_kind, relationship, victim_sex, victim_age_band,
-                         death_year)
+        flt = doc_filter(
+            doc_type, area, since, until, review_kind, relationship, victim_sex, victim_age_band, death_year
+        )
         catalogue = open_catalogue(settings)
         analytics.check_case_filter(catalogue, flt)
         docs = analytics.document_themes(catalogue, flt, taxonomy)
@@ -431,21 +584,43 @@ def themes_show(
     if limit:
         shown = shown[:limit]
     if fmt == "json":
-        typer.echo(to_json({
-            "theme": t.id, "label": t.label, "definition": t.definition,
-            "reviews": sum(d.is_review for d in with_it), "documents": len(with_it), "passages": len(found),
-            "filters": flt.describe() or None, "evidence": [e.to_row() for e in shown],
-        }))
+        typer.echo(
+            to_json(
+                {
+                    "theme": t.id,
+                    "label": t.label,
+                    "definition": t.definition,
+                    "reviews": sum(d.is_review for d in with_it),
+                    "documents": len(with_it),
+                    "passages": len(found),
+                    "filters": flt.describe() or None,
+                    "evidence": [e.to_row() for e in shown],
+                }
+            )
+        )
         return
     if fmt == "csv":
-        columns = ["doc_id", "title", "type", "date", "area", "page", "paragraph", "section", "citation", "matched",
-                   "text"]
+        columns = [
+            "doc_id",
+            "title",
+            "type",
+            "date",
+            "area",
+            "page",
+            "paragraph",
+            "section",
+            "citation",
+            "matched",
+            "text",
+        ]
         typer.echo(render_rows([e.to_row() for e in shown], columns, "csv"), nl=False)
         return
     n_rev = sum(d.is_review for d in with_it)
     scope = flt.describe()
-    typer.echo(f"{t.label} ({t.id}): in {n_rev} of {sum(d.is_review for d in docs)} reviews and {len(with_it)} of "
-               f"{len(docs)} documents, {len(found)} passages{f' ({scope})' if scope else ''}.")
+    typer.echo(
+        f"{t.label} ({t.id}): in {n_rev} of {sum(d.is_review for d in docs)} reviews and {len(with_it)} of "
+        f"{len(docs)} documents, {len(found)} passages{f' ({scope})' if scope else ''}."
+    )
     typer.echo(textwrap.fill(f"Definition: {t.definition}", 100, subsequent_indent="  ") + "\n")
     if not shown:
         typer.echo("No passage states this theme" + (" in the documents these filters match." if scope else "."))
@@ -473,9 +648,18 @@ def docs(db: DbOption = None, as_json: JsonOption = False) -> None:
     settings = Settings.resolve(db)
     with errors_as_messages():
         rows = [
-            {"id": d.doc_id[:8], "date": d.date, "type": d.doc_type, "body": d.body, "area": d.area, "title": d.title,
-             "pages": d.page_count, "passages": d.passages, "path": d.path,
-             **{k: d.extra.get(k) for k in CASE_KEYS}}  # case characteristics a review states (or its sidecar)
+            {
+                "id": d.doc_id[:8],
+                "date": d.date,
+                "type": d.doc_type,
+                "body": d.body,
+                "area": d.area,
+                "title": d.title,
+                "pages": d.page_count,
+                "passages": d.passages,
+                "path": d.path,
+                **{k: d.extra.get(k) for k in CASE_KEYS},
+            }  # case characteristics a review states (or its sidecar)
             for d in open_catalogue(settings).documents()
         ]
     if as_json:
@@ -510,17 +694,40 @@ def show(
         d = matches[0]
         rows = catalogue.occurrences(d.doc_id)
     passages = [
-        {"ordinal": r["ordinal"], "page": r["page"], "paragraph": r["paragraph"], "section": r["section"],
-         "section_kind": r["section_kind"], "themes": _json.loads(r["themes_json"]), "text": r["text"]}
+        {
+            "ordinal": r["ordinal"],
+            "page": r["page"],
+            "paragraph": r["paragraph"],
+            "section": r["section"],
+            "section_kind": r["section_kind"],
+            "themes": _json.loads(r["themes_json"]),
+            "text": r["text"],
+        }
         for r in rows
     ]
     if as_json:
-        meta = {k: getattr(d, k) for k in ("doc_id", "path", "title", "body", "area", "date", "doc_type", "url",
-                                           "page_count", "status", "extra")}
+        meta = {
+            k: getattr(d, k)
+            for k in (
+                "doc_id",
+                "path",
+                "title",
+                "body",
+                "area",
+                "date",
+                "doc_type",
+                "url",
+                "page_count",
+                "status",
+                "extra",
+            )
+        }
         typer.echo(to_json({**meta, "passages": passages}))
         return
-    typer.echo(f"{d.title}\n  id {d.doc_id}  type {d.doc_type}  date {d.date or '?'}\n  body {d.body or '?'}  "
-               f"area {d.area or '?'}\n  file {d.path}\n")
+    typer.echo(
+        f"{d.title}\n  id {d.doc_id}  type {d.doc_type}  date {d.date or '?'}\n  body {d.body or '?'}  "
+        f"area {d.area or '?'}\n  file {d.path}\n"
+    )
     for p in passages:
         where = format_position(p["page"], p["paragraph"])
         typer.echo(f"[{where}] {p['section'] or ''}  ({p['section_kind']})")
@@ -541,7 +748,7 @@ def forget(
     from ingest.lock import ingest_lock
 
     settings = Settings.resolve(db, chroma_url)
-    with errors_as_messages(), ingest_lock(settings, wait=True):
+    with errors_as_messages(), private_files(), ingest_lock(settings, wait=True):
         catalogue = open_catalogue(settings)
         matches = [d for d in catalogue.find_documents(doc) if d.doc_id.startswith(doc) or d.path.endswith(doc)]
         if len(matches) != 1:
@@ -559,7 +766,9 @@ def check(
     db: DbOption = None,
     chroma_url: ChromaUrlOption = None,
     model: ModelOption = None,
-    fix: Annotated[bool, typer.Option("--repair", help="Fix what disagrees, taking the catalogue as the truth.")] = False,
+    fix: Annotated[
+        bool, typer.Option("--repair", help="Fix what disagrees, taking the catalogue as the truth.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Check that the catalogue, the lexical index and Chroma agree (exit 1 if not); --repair fixes them."""
@@ -572,7 +781,7 @@ def check(
     from kb.render import to_json
 
     settings = Settings.resolve(db, chroma_url, model)
-    with errors_as_messages(), ingest_lock(settings, wait=fix):
+    with errors_as_messages(), private_files(), ingest_lock(settings, wait=fix):
         catalogue = open_catalogue(settings)
         vectors = VectorStore(settings)
         before = run_check(catalogue, vectors)
@@ -597,9 +806,15 @@ def check(
         raise typer.Exit(1)
 
 
-PreparedOption = Annotated[str | None, typer.Option(
-    "--date", help="The date printed as 'Prepared ...' in the output (YYYY-MM-DD). Default: today; "
-    "--date none prints no date.", show_default=False)]
+PreparedOption = Annotated[
+    str | None,
+    typer.Option(
+        "--date",
+        help="The date printed as 'Prepared ...' in the output (YYYY-MM-DD). Default: today; "
+        "--date none prints no date.",
+        show_default=False,
+    ),
+]
 
 
 def prepared_date(value: str | None) -> str | None:
@@ -618,13 +833,18 @@ def prepared_date(value: str | None) -> str | None:
 
 @app.command()
 def recommendations(
-    theme: Annotated[str | None, typer.Option(
-        help="Only recommendations about this theme (id or label).")] = None,
-    agency: Annotated[str | None, typer.Option(
-        help="Only recommendations addressed to this agency (any part of its name, e.g. police).")] = None,
+    theme: Annotated[str | None, typer.Option(help="Only recommendations about this theme (id or label).")] = None,
+    agency: Annotated[
+        str | None,
+        typer.Option(help="Only recommendations addressed to this agency (any part of its name, e.g. police)."),
+    ] = None,
     area: AreaOption = None,
-    csv_file: Annotated[Path | None, typer.Option("--csv", help="Also write the register to this CSV file "
-                                                  "(UTF-8, opens in Excel).", show_default=False)] = None,
+    csv_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--csv", help="Also write the register to this CSV file (UTF-8, opens in Excel).", show_default=False
+        ),
+    ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -647,8 +867,11 @@ def recommendations(
     if as_json:
         typer.echo(to_json([r.to_dict() for r in register]))
     elif not register:
-        typer.echo("No numbered recommendations match." if theme or agency or area else
-                   "No numbered recommendations found: ingest DHR reports first (`dhr ingest PATH`).")
+        typer.echo(
+            "No numbered recommendations match."
+            if theme or agency or area
+            else "No numbered recommendations found: ingest DHR reports first (`dhr ingest PATH`)."
+        )
     else:
         current = None
         for r in register:
@@ -670,15 +893,26 @@ def recommendations(
 @app.command()
 def extract(
     theme: Annotated[str, typer.Option(help="The theme to teach (id or label), e.g. coercive_control.")],
-    section: Annotated[list[str] | None, typer.Option(
-        help="Which kind of section to quote: lessons, key_findings, recommendations, conclusions, ... "
-        "Repeat for several. Default: lessons and key_findings.", show_default=False)] = None,
+    section: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Which kind of section to quote: lessons, key_findings, recommendations, conclusions, ... "
+            "Repeat for several. Default: lessons and key_findings.",
+            show_default=False,
+        ),
+    ] = None,
     area: AreaOption = None,
     since: SinceOption = None,
     until: UntilOption = None,
-    out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="Write to this file: .md, .docx, .html or .csv. Default: print Markdown.",
-        show_default=False)] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Write to this file: .md, .docx, .html or .csv. Default: print Markdown.",
+            show_default=False,
+        ),
+    ] = None,
     date: PreparedOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -698,8 +932,15 @@ def extract(
             raise fail(f"--section {s!r}: choose from {', '.join(sorted(known))}")
     settings = Settings.resolve(db)
     with errors_as_messages():
-        handout = build_handout(open_catalogue(settings), resolve_theme(theme), tuple(section or ()), area,
-                                since, until, prepared_date(date))
+        handout = build_handout(
+            open_catalogue(settings),
+            resolve_theme(theme),
+            tuple(section or ()),
+            area,
+            since,
+            until,
+            prepared_date(date),
+        )
         if out is not None:
             write_handout(handout, out)
     if as_json:
@@ -714,23 +955,31 @@ def extract(
 @app.command()
 def evidence(
     query: Annotated[str, typer.Argument(help="What the evidence is about, in your own words.")],
-    theme: Annotated[str | None, typer.Option(
-        help="Only passages tagged with this theme (id or label).")] = None,
+    theme: Annotated[str | None, typer.Option(help="Only passages tagged with this theme (id or label).")] = None,
     doc_type: TypeOption = None,
     area: AreaOption = None,
     since: SinceOption = None,
     until: UntilOption = None,
-    section: Annotated[str | None, typer.Option(
-        help="Only this kind of section, e.g. lessons, recommendations.")] = None,
+    section: Annotated[
+        str | None, typer.Option(help="Only this kind of section, e.g. lessons, recommendations.")
+    ] = None,
     top: Annotated[int, typer.Option("--top", "-n", min=1, max=200, help="How many excerpts.")] = 20,
-    per_doc: Annotated[int, typer.Option(
-        "--per-doc", min=0, help="At most this many excerpts from one document while others remain "
-        "(0: no limit).")] = 3,
-    group_by: Annotated[str, typer.Option(
-        "--group-by", help="Group the excerpts by theme or by source.")] = "theme",
-    out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="Write to this file: .md, .docx, .csv or .html. Default: print Markdown.",
-        show_default=False)] = None,
+    per_doc: Annotated[
+        int,
+        typer.Option(
+            "--per-doc", min=0, help="At most this many excerpts from one document while others remain (0: no limit)."
+        ),
+    ] = 3,
+    group_by: Annotated[str, typer.Option("--group-by", help="Group the excerpts by theme or by source.")] = "theme",
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Write to this file: .md, .docx, .csv or .html. Default: print Markdown.",
+            show_default=False,
+        ),
+    ] = None,
     date: PreparedOption = None,
     db: DbOption = None,
     chroma_url: ChromaUrlOption = None,
@@ -755,11 +1004,21 @@ def evidence(
     with errors_as_messages():
         if out is not None:
             file_format(out)  # a bad file name fails before the model loads
-        filters = Filters(theme=resolve_theme(theme), doc_type=doc_type, area=area, since=since, until=until,
-                          section=section)
+        filters = Filters(
+            theme=resolve_theme(theme), doc_type=doc_type, area=area, since=since, until=until, section=section
+        )
         catalogue = open_catalogue(settings)
-        pack = build_evidence_pack(query, catalogue, VectorStore(settings), Embedder(settings.model), filters,
-                                   top, per_doc or None, group_by, prepared_date(date))
+        pack = build_evidence_pack(
+            query,
+            catalogue,
+            VectorStore(settings),
+            Embedder(settings.model),
+            filters,
+            top,
+            per_doc or None,
+            group_by,
+            prepared_date(date),
+        )
         if out is not None:
             write_pack(pack, out)
     if as_json:
@@ -767,8 +1026,9 @@ def evidence(
     elif out is None:
         typer.echo(render_markdown(pack_blocks(pack)), nl=False)
     if out is not None:
-        typer.echo(f"{len(pack.items)} excerpts from {pack.overview.documents} documents written to {out}.",
-                   err=as_json)
+        typer.echo(
+            f"{len(pack.items)} excerpts from {pack.overview.documents} documents written to {out}.", err=as_json
+        )
 
 
 def main() -> None:  # pragma: no cover - console entry point

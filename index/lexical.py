@@ -63,7 +63,9 @@ def filter_sql(filters: Filters | None) -> tuple[str, list[object]]:
     return sql, params
 
 
-def lexical_search(catalogue: Catalogue, query: str, filters: Filters | None = None, n: int = 50) -> list[tuple[str, float]]:
+def lexical_search(
+    catalogue: Catalogue, query: str, filters: Filters | None = None, n: int = 50
+) -> list[tuple[str, float]]:
     """(passage_id, bm25 score; higher is better) for the best `n` lexical matches."""
     match = fts_query(query)
     if not match:

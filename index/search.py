@@ -108,7 +108,9 @@ def clean_query(query: str) -> str:
 # --- retrievers --------------------------------------------------------------------------------
 
 
-def dense_ranking(query_vec: np.ndarray, vectors: VectorStore, filters: Filters, n: int = CANDIDATES) -> list[tuple[str, float]]:
+def dense_ranking(
+    query_vec: np.ndarray, vectors: VectorStore, filters: Filters, n: int = CANDIDATES
+) -> list[tuple[str, float]]:
     """Distinct passage ids by cosine similarity (best occurrence of each)."""
     best: dict[str, float] = {}
     for hit in vectors.query(query_vec, n=n, where=filters.chroma_where()):
@@ -116,8 +118,9 @@ def dense_ranking(query_vec: np.ndarray, vectors: VectorStore, filters: Filters,
     return sorted(best.items(), key=lambda kv: -kv[1])
 
 
-def fuse(rankings: list[list[tuple[str, float]]], weights: list[float] | None = None,
-         k: int | None = None) -> dict[str, float]:
+def fuse(
+    rankings: list[list[tuple[str, float]]], weights: list[float] | None = None, k: int | None = None
+) -> dict[str, float]:
     """Weighted reciprocal rank fusion: list i votes weights[i] / (k + rank) for each of its ids."""
     k = RRF_K if k is None else k
     weights = weights or [1.0] * len(rankings)
@@ -201,9 +204,19 @@ def fold_and_diversify(excerpts: list[Excerpt], top: int, per_doc: int | None) -
 # --- highlights --------------------------------------------------------------------------------
 
 
-def add_highlights(excerpts: list[Excerpt], query_vec: np.ndarray, embedder: Embedder, max_each: int = 2) -> list[Excerpt]:
+def _answer_sentences(text: str) -> list[str]:
+    sentences = [s for s in split_sentences(text) if len(s.split()) >= 4]
+    long = [s for s in sentences if len(s.split()) >= 8]
+    return long or sentences
+
+
+def add_highlights(
+    excerpts: list[Excerpt], query_vec: np.ndarray, embedder: Embedder, max_each: int = 2
+) -> list[Excerpt]:
     """For each excerpt, the sentence(s) closest in meaning to the query, quoted verbatim."""
-    sentences = [(i, s) for i, ex in enumerate(excerpts) for s in split_sentences(ex.text) if len(s.split()) >= 4]
+    # Sentences of eight words or more carry an answer; a short one ("The police sent the letter.")
+    # can sit close to the query in meaning while saying little. Short ones are used only as a fallback.
+    sentences = [(i, s) for i, ex in enumerate(excerpts) for s in _answer_sentences(ex.text)]
     if not sentences:
         return excerpts
     sims = embedder.encode([s for _, s in sentences]) @ query_vec
@@ -256,8 +269,14 @@ def build_excerpts(catalogue: Catalogue, ranked: list[tuple[str, float]]) -> lis
     ]
 
 
-def dense_search(query: str, catalogue: Catalogue, vectors: VectorStore, embedder: Embedder,
-                 filters: Filters | None = None, top: int = 5) -> list[Excerpt]:
+def dense_search(
+    query: str,
+    catalogue: Catalogue,
+    vectors: VectorStore,
+    embedder: Embedder,
+    filters: Filters | None = None,
+    top: int = 5,
+) -> list[Excerpt]:
     """Baseline: plain vector search, folded only where the text is identical."""
     query = clean_query(query)
     ranked = dense_ranking(embedder.encode_query(query), vectors, filters or Filters(), n=max(top * 6, 30))
@@ -271,9 +290,16 @@ def lexical_only(query: str, catalogue: Catalogue, filters: Filters | None = Non
     return build_excerpts(catalogue, lexical_search(catalogue, clean_query(query), filters, n=top * 2))[:top]
 
 
-def search(query: str, catalogue: Catalogue, vectors: VectorStore, embedder: Embedder,
-           filters: Filters | None = None, top: int = 5, per_doc: int | None = 2,
-           highlights: bool = True) -> list[Excerpt]:
+def search(
+    query: str,
+    catalogue: Catalogue,
+    vectors: VectorStore,
+    embedder: Embedder,
+    filters: Filters | None = None,
+    top: int = 5,
+    per_doc: int | None = 2,
+    highlights: bool = True,
+) -> list[Excerpt]:
     """The full pipeline: dense + BM25 fused, theme-aware, folded, diversified, highlighted."""
     from index.lexical import lexical_search
 

@@ -47,8 +47,10 @@ def _client(settings: Settings):  # noqa: ANN202 - chromadb client types are int
             raise StoreError(f"--chroma-url must look like http://host:port, not {settings.chroma_url!r}")
         try:
             client = chromadb.HttpClient(
-                host=url.hostname, port=url.port or (443 if url.scheme == "https" else 8000),
-                ssl=url.scheme == "https", settings=chroma_settings,
+                host=url.hostname,
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
             )
             client.heartbeat()
         except Exception as exc:  # chromadb raises several transport errors; all mean "not reachable"
@@ -93,7 +95,9 @@ class VectorStore:
         wanted = list(set(passage_ids))
         found: dict[str, list[float]] = {}
         for i in range(0, len(wanted), 500):
-            got = self.collection.get(where={"passage_id": {"$in": wanted[i : i + 500]}}, include=["embeddings", "metadatas"])
+            got = self.collection.get(
+                where={"passage_id": {"$in": wanted[i : i + 500]}}, include=["embeddings", "metadatas"]
+            )
             for meta, emb in zip(got["metadatas"], got["embeddings"], strict=True):
                 found.setdefault(str(meta["passage_id"]), list(emb))
         return found
@@ -114,7 +118,9 @@ class VectorStore:
     def query(self, embedding: Sequence[float], n: int, where: dict[str, Any] | None = None) -> list[VectorHit]:
         n = min(n, max(self.count(), 1))
         res = self.collection.query(
-            query_embeddings=[list(map(float, embedding))], n_results=n, where=where or None,
+            query_embeddings=[list(map(float, embedding))],
+            n_results=n,
+            where=where or None,
             include=["metadatas", "distances"],
         )
         return [

@@ -34,8 +34,31 @@ ORG = re.compile(
     r"|Community Safety Partnership|Safer Communities (?:Partnership|Board)|Safeguarding (?:Adults|Children) "
     r"(?:Partnership|Board)|CSP|Domestic Abuse (?:Service|Partnership)|MARAC)\b"
 )
-NOT_AREAS = {"the", "county", "city", "borough", "district", "town", "parish", "local", "each", "this", "our", "all",
-             "both", "relevant", "a", "an", "and", "tier", "upper", "lower", "stoke", "members", "full"}
+NOT_AREAS = {
+    "the",
+    "county",
+    "city",
+    "borough",
+    "district",
+    "town",
+    "parish",
+    "local",
+    "each",
+    "this",
+    "our",
+    "all",
+    "both",
+    "relevant",
+    "a",
+    "an",
+    "and",
+    "tier",
+    "upper",
+    "lower",
+    "stoke",
+    "members",
+    "full",
+}
 GENERIC_TITLES = re.compile(
     r"^(issue\s*-\s*meetings|agenda item|agendas?,? meetings and minutes.*|agenda and minutes"
     r"|local members'? interests?(?:\s+n/?a)?"
@@ -116,8 +139,16 @@ def detect_body(blocks_text: list[str], doc_type: str, area: str | None, full: s
             body = re.sub(r"\s+meeting$", "", m.group("body").strip(" -\u2013,"), flags=re.IGNORECASE)
             return body, parse_date(line)
     if area:
-        for suffix in ("Community Safety Partnership", "Safer Communities Partnership", "CSP",
-                       "County Council", "City Council", "Borough Council", "District Council", "Council"):
+        for suffix in (
+            "Community Safety Partnership",
+            "Safer Communities Partnership",
+            "CSP",
+            "County Council",
+            "City Council",
+            "Borough Council",
+            "District Council",
+            "Council",
+        ):
             name = f"{area} {suffix}"
             if re.search(re.escape(name) + r"\b", full):
                 return name, None
@@ -143,7 +174,9 @@ def detect_date(top: str) -> str | None:
 def _subject_of_review(lines: list[str]) -> str:
     """' into the death of 'Anna'' or ' (Margaret)' from the lines after a DHR's title, else ''."""
     for line in lines:
-        m = re.match(r"^((?:in)?to the death of|concerning|regarding|following the death of)\s+([^,;]{2,60})", line, re.I)
+        m = re.match(
+            r"^((?:in)?to the death of|concerning|regarding|following the death of)\s+([^,;]{2,60})", line, re.I
+        )
         if m:
             return f" {m.group(1).lower()} {m.group(2).strip()}"
         m = re.match(r"^[\u2018'\"]?([A-Z][a-z]+(?: [A-Z][a-z]+)?)[\u2019'\"]?\s*\(pseudonym\)", line)
@@ -171,8 +204,14 @@ def detect_title(extracted: Extracted, blocks_text: list[str], doc_type: str) ->
             continue
         # A meeting line ("Cabinet Meeting on 19 October 2022") is followed directly by the report's own title.
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
-        if find_dates(line) and nxt and not GENERIC_TITLES.match(nxt) and not re.match(r"^\d", nxt) \
-                and not find_dates(nxt) and len(nxt.split()) <= 12:
+        if (
+            find_dates(line)
+            and nxt
+            and not GENERIC_TITLES.match(nxt)
+            and not re.match(r"^\d", nxt)
+            and not find_dates(nxt)
+            and len(nxt.split()) <= 12
+        ):
             return nxt
         return line
     return None

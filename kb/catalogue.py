@@ -100,10 +100,21 @@ class ThemeMentionRow:
 
 def _doc_row(row: sqlite3.Row, passages: int = 0) -> DocumentRow:
     return DocumentRow(
-        doc_id=row["doc_id"], path=row["path"], content_hash=row["content_hash"], status=row["status"],
-        title=row["title"], body=row["body"], area=row["area"], date=row["date"], year=row["year"],
-        doc_type=row["doc_type"], url=row["url"], page_count=row["page_count"],
-        extra=json.loads(row["extra_json"] or "{}"), ingested_at=row["ingested_at"], passages=passages,
+        doc_id=row["doc_id"],
+        path=row["path"],
+        content_hash=row["content_hash"],
+        status=row["status"],
+        title=row["title"],
+        body=row["body"],
+        area=row["area"],
+        date=row["date"],
+        year=row["year"],
+        doc_type=row["doc_type"],
+        url=row["url"],
+        page_count=row["page_count"],
+        extra=json.loads(row["extra_json"] or "{}"),
+        ingested_at=row["ingested_at"],
+        passages=passages,
     )
 
 
@@ -189,8 +200,18 @@ class Catalogue:
                 "INSERT INTO documents (doc_id, path, content_hash, status, title, body, area, date, year, doc_type,"
                 " url, page_count, extra_json, ingested_at) VALUES (?, ?, ?, 'indexing', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    doc_id, path, content_hash, meta.title, meta.body, meta.area, meta.date, meta.year,
-                    meta.doc_type, meta.url, page_count, json.dumps(meta.extra, sort_keys=True),
+                    doc_id,
+                    path,
+                    content_hash,
+                    meta.title,
+                    meta.body,
+                    meta.area,
+                    meta.date,
+                    meta.year,
+                    meta.doc_type,
+                    meta.url,
+                    page_count,
+                    json.dumps(meta.extra, sort_keys=True),
                     dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 ),
             )
@@ -204,14 +225,22 @@ class Catalogue:
                 if inserted:
                     self.conn.execute("INSERT INTO passages_fts (text, passage_id) VALUES (?, ?)", (passage.text, pid))
                     self.conn.executemany(
-                        "INSERT OR IGNORE INTO passage_themes (passage_id, theme_id, status, evidence) VALUES (?, ?, ?, ?)",
+                        "INSERT OR IGNORE INTO passage_themes (passage_id, theme_id, status, evidence)"
+                        " VALUES (?, ?, ?, ?)",
                         [(pid, m.theme_id, m.status, m.evidence) for m in mentions],
                     )
                 self.conn.execute(
                     "INSERT INTO occurrences (doc_id, ordinal, passage_id, page, paragraph, section, section_kind)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (doc_id, passage.ordinal, pid, passage.page, passage.paragraph, passage.section,
-                     passage.section_kind),
+                    (
+                        doc_id,
+                        passage.ordinal,
+                        pid,
+                        passage.page,
+                        passage.paragraph,
+                        passage.section,
+                        passage.section_kind,
+                    ),
                 )
 
     def set_status(self, doc_id: str, status: str) -> None:
@@ -226,9 +255,12 @@ class Catalogue:
     def _delete_document(self, doc_id: str) -> None:
         self.conn.execute("DELETE FROM occurrences WHERE doc_id = ?", (doc_id,))
         self.conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
-        orphans = [r[0] for r in self.conn.execute(
-            "SELECT passage_id FROM passages WHERE passage_id NOT IN (SELECT passage_id FROM occurrences)"
-        )]
+        orphans = [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT passage_id FROM passages WHERE passage_id NOT IN (SELECT passage_id FROM occurrences)"
+            )
+        ]
         for chunk in _chunks(orphans, 500):
             marks = ",".join("?" * len(chunk))
             self.conn.execute(f"DELETE FROM passages_fts WHERE passage_id IN ({marks})", chunk)
@@ -262,9 +294,18 @@ class Catalogue:
             for r in rows:
                 out.setdefault(r["passage_id"], []).append(
                     Source(
-                        doc_id=r["doc_id"], path=r["path"], title=r["title"], body=r["body"], area=r["area"],
-                        date=r["date"], type=r["doc_type"], url=r["url"], page=r["page"],
-                        paragraph=r["paragraph"], section=r["section"], section_kind=r["section_kind"],
+                        doc_id=r["doc_id"],
+                        path=r["path"],
+                        title=r["title"],
+                        body=r["body"],
+                        area=r["area"],
+                        date=r["date"],
+                        type=r["doc_type"],
+                        url=r["url"],
+                        page=r["page"],
+                        paragraph=r["paragraph"],
+                        section=r["section"],
+                        section_kind=r["section_kind"],
                     )
                 )
         return out

@@ -5,9 +5,19 @@ from kb.models import Excerpt, Source, passage_id_for
 
 
 def source(**kw) -> Source:
-    base = dict(doc_id="d1", path="/c/a.pdf", title="DHR Overview Report into the death of Anna",
-                body="Northbridge Community Safety Partnership", area="Northbridge", date="2022-03-14",
-                type="dhr_overview_report", url=None, page=14, paragraph="4.2.1", section="4. Analysis")
+    base = dict(
+        doc_id="d1",
+        path="/c/a.pdf",
+        title="DHR Overview Report into the death of Anna",
+        body="Northbridge Community Safety Partnership",
+        area="Northbridge",
+        date="2022-03-14",
+        type="dhr_overview_report",
+        url=None,
+        page=14,
+        paragraph="4.2.1",
+        section="4. Analysis",
+    )
     base.update(kw)
     return Source(**base)
 
@@ -15,14 +25,26 @@ def source(**kw) -> Source:
 def test_a_report_citation_names_body_title_type_date_page_and_paragraph():
     assert cite(source()) == (
         "Northbridge Community Safety Partnership, \u201cDHR Overview Report into the death of Anna\u201d, "
-        "DHR overview report, 14 March 2022, p. 14, para 4.2.1")
+        "DHR overview report, 14 March 2022, p. 14, para 4.2.1"
+    )
 
 
 def test_a_minutes_citation_names_committee_area_meeting_date_and_item():
-    text = cite(source(body="Safeguarding Overview and Scrutiny Committee", area="Staffordshire", title="Domestic Abuse",
-                       type="committee_minutes", date="2021-07-06", page=None, paragraph="item 17, \u00b63"))
-    assert text == ("Safeguarding Overview and Scrutiny Committee (Staffordshire), \u201cDomestic Abuse\u201d, minutes, "
-                    "6 July 2021, item 17, \u00b63")
+    text = cite(
+        source(
+            body="Safeguarding Overview and Scrutiny Committee",
+            area="Staffordshire",
+            title="Domestic Abuse",
+            type="committee_minutes",
+            date="2021-07-06",
+            page=None,
+            paragraph="item 17, \u00b63",
+        )
+    )
+    assert text == (
+        "Safeguarding Overview and Scrutiny Committee (Staffordshire), \u201cDomestic Abuse\u201d, minutes, "
+        "6 July 2021, item 17, \u00b63"
+    )
 
 
 def test_the_same_text_in_two_documents_is_cited_once_with_both_sources():

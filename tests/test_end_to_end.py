@@ -21,7 +21,7 @@ runner = CliRunner()
 FUNDING_QUERY = "how much does each partner contribute to the domestic abuse contract"
 
 
-def dhr(*args: str) -> "object":
+def dhr(*args: str) -> object:
     return runner.invoke(app, list(args), catch_exceptions=False)
 
 

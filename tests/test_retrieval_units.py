@@ -3,7 +3,7 @@
 import pytest
 
 from index.lexical import fts_query
-from index.search import Filters, clean_query, fold_and_diversify, fuse, near_duplicate, _shingles
+from index.search import Filters, _shingles, clean_query, fold_and_diversify, fuse, near_duplicate
 from index.vocabulary import expansions
 from kb.errors import QueryError
 from kb.models import Excerpt, Source
