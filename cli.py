@@ -95,17 +95,19 @@ def ingest(
     as_json: JsonOption = False,
 ) -> None:
     """Add PDF, Word, HTML, text and Markdown files; unchanged files are skipped, changed ones replaced."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from index.embedder import Embedder
-    from index.vectors import VectorStore
     from ingest.lock import ingest_lock
-    from ingest.pipeline import Ingestor
     from kb.render import to_json
-    from kb.tagger import ThemeTagger
 
     settings = Settings.resolve(db, chroma_url, model)
     with errors_as_messages(), private_files(), ingest_lock(settings, wait=wait):
+        # the heavy imports after the lock: a second ingest is refused at once
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        from index.embedder import Embedder
+        from index.vectors import VectorStore
+        from ingest.pipeline import Ingestor
+        from kb.tagger import ThemeTagger
+
         vectors = VectorStore(settings)  # first: an unreachable server stops us before anything is written
         catalogue = open_catalogue(settings, must_exist=False)
         ingestor = Ingestor(catalogue, vectors, Embedder(settings.model), ThemeTagger())

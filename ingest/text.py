@@ -565,7 +565,7 @@ def extract_text(path: Path) -> Extracted:
     if not normalise_space(text):
         raise NoTextError(path, "empty file")
     blocks = blocks_from_text(text, markdown=True)
-    if not blocks:
+    if not any(ch.isalnum() for b in blocks for ch in b.text):  # no blocks, or only punctuation and rules
         raise NoTextError(path, "no text: the file holds only markup or punctuation")
     return Extracted(
         blocks=blocks,
