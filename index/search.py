@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from ingest.dates import parse_date
@@ -131,20 +132,25 @@ def fuse(
     return scores
 
 
-def query_themes(query: str) -> list[str]:
-    """Themes the query names, by the taxonomy's labels and patterns (no spaCy needed)."""
+@cache
+def _theme_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """One compiled pattern per theme (its label and phrases), built once per process."""
     from kb.taxonomy import load_taxonomy
 
-    lowered = f" {query.lower()} "
-    named = []
+    out = []
     for theme in load_taxonomy().themes:
-        phrases = [theme.label, *theme.patterns]
-        for phrase in phrases:
-            p = str(phrase).lower().strip()
-            if len(p) > 2 and re.search(r"(?<![\w-])" + re.escape(p) + r"(?![\w-])", lowered):
-                named.append(theme.id)
-                break
-    return named
+        phrases = sorted({str(p).lower().strip() for p in (theme.label, *theme.patterns)} - {""}, key=len, reverse=True)
+        phrases = [p for p in phrases if len(p) > 2]
+        if phrases:
+            alternatives = "|".join(re.escape(p) for p in phrases)
+            out.append((theme.id, re.compile(r"(?<![\w-])(?:" + alternatives + r")(?![\w-])")))
+    return tuple(out)
+
+
+def query_themes(query: str) -> list[str]:
+    """Themes the query names, by the taxonomy's labels and patterns (no spaCy needed)."""
+    lowered = f" {query.lower()} "
+    return [theme_id for theme_id, pattern in _theme_patterns() if pattern.search(lowered)]
 
 
 # --- folding and diversity ---------------------------------------------------------------------

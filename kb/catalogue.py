@@ -253,13 +253,17 @@ class Catalogue:
             self._delete_document(doc_id)
 
     def _delete_document(self, doc_id: str) -> None:
+        # Only this document's passages can become orphans here (`dhr check --repair` sweeps the rest),
+        # so look at those instead of scanning every passage on every write.
+        own = [
+            r[0] for r in self.conn.execute("SELECT DISTINCT passage_id FROM occurrences WHERE doc_id = ?", (doc_id,))
+        ]
         self.conn.execute("DELETE FROM occurrences WHERE doc_id = ?", (doc_id,))
         self.conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
         orphans = [
-            r[0]
-            for r in self.conn.execute(
-                "SELECT passage_id FROM passages WHERE passage_id NOT IN (SELECT passage_id FROM occurrences)"
-            )
+            pid
+            for pid in own
+            if self.conn.execute("SELECT 1 FROM occurrences WHERE passage_id = ? LIMIT 1", (pid,)).fetchone() is None
         ]
         for chunk in _chunks(orphans, 500):
             marks = ",".join("?" * len(chunk))
