@@ -23,7 +23,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from kb.catalogue import Catalogue
+from kb.catalogue import Catalogue, source_from_row
 from kb.citation import cite
 from kb.errors import QueryError
 from kb.models import DOC_TYPES, Source
@@ -488,20 +488,7 @@ def evidence(
         if (r["doc_id"], r["passage_id"]) not in wanted or (r["doc_id"], r["ordinal"]) in seen:
             continue
         seen.add((r["doc_id"], r["ordinal"]))
-        source = Source(
-            doc_id=r["doc_id"],
-            path=r["path"],
-            title=r["title"],
-            body=r["body"],
-            area=r["area"],
-            date=r["date"],
-            type=r["doc_type"],
-            url=r["url"],
-            page=r["page"],
-            paragraph=r["paragraph"],
-            section=r["section"],
-            section_kind=r["section_kind"],
-        )
+        source = source_from_row(r)
         out.append(
             Evidence(
                 r["doc_id"], r["passage_id"], r["ordinal"], r["text"], tuple(words[r["passage_id"]]), source

@@ -297,20 +297,7 @@ class Catalogue:
             )
             for r in rows:
                 out.setdefault(r["passage_id"], []).append(
-                    Source(
-                        doc_id=r["doc_id"],
-                        path=r["path"],
-                        title=r["title"],
-                        body=r["body"],
-                        area=r["area"],
-                        date=r["date"],
-                        type=r["doc_type"],
-                        url=r["url"],
-                        page=r["page"],
-                        paragraph=r["paragraph"],
-                        section=r["section"],
-                        section_kind=r["section_kind"],
-                    )
+                    source_from_row(r)
                 )
         return out
 
@@ -351,6 +338,24 @@ class Catalogue:
     def vector_ids(self) -> set[str]:
         """The Chroma record id of every occurrence: what the vector store should hold."""
         return {f"{r[0]}:{r[1]}" for r in self.conn.execute("SELECT doc_id, ordinal FROM occurrences")}
+
+
+def source_from_row(r: sqlite3.Row) -> Source:
+    """A Source from a row joining occurrences and documents (columns named as in the tables)."""
+    return Source(
+        doc_id=r["doc_id"],
+        path=r["path"],
+        title=r["title"],
+        body=r["body"],
+        area=r["area"],
+        date=r["date"],
+        type=r["doc_type"],
+        url=r["url"],
+        page=r["page"],
+        paragraph=r["paragraph"],
+        section=r["section"],
+        section_kind=r["section_kind"],
+    )
 
 
 def _chunks(items: list[str], size: int) -> Iterable[list[str]]:

@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from kb.catalogue import Catalogue
+from kb.catalogue import Catalogue, source_from_row
 from kb.models import Source, normalise_text
 
 # A number as printed at the start of a recommendation, in four families ("Recommendation 3" and "R3"
@@ -327,20 +327,7 @@ def recommendation_rows(catalogue: Catalogue) -> Iterable[tuple[Source, str, str
         " ORDER BY d.date, d.path, o.ordinal"
     ).fetchall()
     for r in rows:
-        source = Source(
-            doc_id=r["doc_id"],
-            path=r["path"],
-            title=r["title"],
-            body=r["body"],
-            area=r["area"],
-            date=r["date"],
-            type=r["doc_type"],
-            url=r["url"],
-            page=r["page"],
-            paragraph=r["paragraph"],
-            section=r["section"],
-            section_kind=r["section_kind"],
-        )
+        source = source_from_row(r)
         yield source, r["passage_id"], r["text"], tuple(json.loads(r["themes_json"])), r["title"]
 
 
