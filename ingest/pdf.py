@@ -9,12 +9,27 @@ Pipeline:
 2. **Lines**: ``page.extract_text(visitor_text=...)`` reports each run of text with its text and
    transformation matrices; runs are cut at pypdf's line breaks and runs on the same baseline are
    merged, giving :class:`Line` objects (text, x, baseline y, font size, all-bold flag).
-3. **Running headers/footers**: on every page the three top-most and three bottom-most lines are
-   candidates.  A candidate whose text -- lower-cased, digits replaced by ``#`` so "Page 3 of 24"
-   matches "Page 4 of 24" -- occurs in the candidate zone of at least half of the pages (all pages
-   for a two-page file, never for a one-page file) is dropped everywhere.  Bare page numbers
-   ("7", "- 7 -", "Page 7", "7 of 24", "vii") among the two top-most/bottom-most lines are dropped
-   on any page.
+3. **Running headers/footers**: on every page the three top-most and three bottom-most lines
+   (the *zone*) are candidates; a line starting lower-case or with a paragraph number ("4.2 The
+   GP"), or over 160 characters, is body text and never a running line (bare page numbers such
+   as "vii" excepted).  Dropped are:
+   * *furniture*, on any page (even in a one-page file): a protective marking alone in the zone
+     ("OFFICIAL", "OFFICIAL - SENSITIVE", "OFFICIAL-SENSITIVE: PERSONAL", "RESTRICTED",
+     "CONFIDENTIAL", "NOT PROTECTIVELY MARKED"), and among the two top-most/bottom-most lines a
+     bare page number, marked or not ("7", "- 7 -", "Page 7", "7 of 24", "3 | P a g e",
+     "Page | 3", "vii", "OFFICIAL | Page 3");
+   * *running lines*: lines whose key -- lower-cased, dashes and quotes folded, markings made one
+     symbol (so "OFFICIAL - SENSITIVE | X" matches "OFFICIAL | X"), digit runs ("3", "3.2",
+     "12/03/2022", "3rd"), roman numerals and month names before a number (a footer's date)
+     replaced -- repeats in the zone *at the same height* (within 3 pt) on at least half of the
+     pages (both pages of a two-page file), or on a run of at least three pages each within two
+     pages of the last (odd/even headers, one section's header) when the key is not also the
+     text of more than one body line (table cells such as "Police" or dates can line up);
+   * *one-off lines at a running slot*: the outermost kept line of a page that sits at the
+     height, size and weight of lines dropped above on at least max(3, n/3) other pages of an
+     n-page file, and is at least as far from the body as those are (a chapter name used once as
+     an odd-page header).  A body line that starts where a header is printed on other pages is
+     closer to the next line and stays.
 4. **Paragraphs** (per page, in content-stream order): a new block starts when
    * the vertical step from the previous line exceeds 1.3 × the document's line pitch (the
      smallest common baseline step of body-size lines) or goes upwards;
@@ -40,6 +55,7 @@ import logging
 import math
 import re
 import statistics
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -163,14 +179,85 @@ def page_lines(page: object) -> list[Line]:
 # Running headers and footers
 # --------------------------------------------------------------------------------------------
 
+SAME_HEIGHT = 3.0
+"""Baselines on different pages within this many points are at the same height."""
+
+MIN_RUN = 3
+"""A running line whose text is not on half the pages must repeat on this many pages close together."""
+
+_ROMAN = r"(?=[ivxl])(?:xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
+"""A lower-case roman numeral up to 89 (front-matter page numbers, "Part iv")."""
+
 _PAGE_NUMBER_RE = re.compile(
-    r"^(?:page\s*)?[-–—(\[]?\s*(?:\d{1,4}|[ivxlc]{1,7})\s*[-–—)\]]?(?:\s*(?:of|/)\s*\d{1,4})?\.?$",
+    rf"^(?:(?:page|pg\.?|p\.)\s*)?[-–—(\[]?\s*(?:\d{{1,4}}|{_ROMAN})\s*[-–—)\]]?"
+    rf"(?:\s*(?:of|/)\s*(?:\d{{1,4}}|{_ROMAN}))?\.?$"
+    rf"|^(?:\d{{1,4}}|{_ROMAN})\s+page$"
+)
+_SPACED_PAGE_RE = re.compile(r"\bp\s+a\s+g\s+e\b")
+_MARKING_RE = re.compile(
+    r"\b(?:(?:government\s+)?(?:security\s+)?classification\s*:?\s*|protective\s+marking\s*:?\s*)?"
+    r"(?:not\s+protectively\s+marked"
+    r"|official(?:\s*[-–—:]?\s*sensitive)?(?:\s*[-–—:]?\s*\[?(?:personal|commercial|locsen)\]?)?"
+    r"|(?:strictly\s+)?confidential"
+    r"|restricted)(?!\w)",
     re.IGNORECASE,
 )
+_SEPARATORS = " |•·:,;-–—[]()*_/"
+_FOLD = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "‘": "'", "’": "'", "“": '"', "”": '"'})
+_MONTH_RE = re.compile(
+    r"(?<![a-z])(?:january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?(?=[\s,]*#)"
+)
+_ROMAN_WORD_RE = re.compile(rf"(?<![a-z0-9]){_ROMAN}(?![a-z0-9])")
+
+
+def _page_text(text: str) -> str:
+    """Lower-cased text with "P a g e" closed up and "|" separators made spaces."""
+    text = _SPACED_PAGE_RE.sub("page", normalise_space(text).lower().replace("|", " "))
+    return normalise_space(text)
+
+
+def is_page_number(text: str) -> bool:
+    """A bare page number: "7", "- 7 -", "Page 7", "7 of 24", "7/24", "3 | P a g e", "Page | 3", "vii"."""
+    text = _page_text(text)
+    if not _PAGE_NUMBER_RE.match(text):
+        return False
+    # "17." is a minute number in committee papers, not a page number
+    return not re.fullmatch(r"\d{1,3}\.", text)
+
+
+def is_protective_marking(text: str) -> bool:
+    """A line that is only a protective marking: "OFFICIAL", "OFFICIAL - SENSITIVE", "RESTRICTED"..."""
+    return _MARKING_RE.search(text) is not None and not _MARKING_RE.sub(" ", text).strip(_SEPARATORS)
+
+
+def _is_furniture(text: str, edge: bool) -> bool:
+    """A protective marking alone, or (``edge``: among the two outermost lines) a page number, marked or not.
+
+    "OFFICIAL | Page 3 of 40" is furniture at the edge of any page, even in a one-page file.
+    """
+    if is_protective_marking(text) and not starts_lowercase(text):  # "... kept" / "confidential." is body
+        return True
+    if not edge:
+        return False
+    if _MARKING_RE.search(text):
+        text = _MARKING_RE.sub(" ", text).strip(_SEPARATORS)
+    return is_page_number(text)
 
 
 def _key(text: str) -> str:
-    return re.sub(r"\d+", "#", normalise_space(text).lower())
+    """Text for comparing running lines across pages.
+
+    Lower case, dashes and quotes folded, protective markings -> "§" (so "OFFICIAL - SENSITIVE |
+    X" matches "OFFICIAL | X"), runs of digits (with ordinal suffixes, "3.2", "12/03/2022") -> "#",
+    roman numerals -> "#" and month names before a number -> "~" (a footer's date may change).
+    """
+    text = _SPACED_PAGE_RE.sub("page", normalise_space(text).lower().translate(_FOLD))
+    text = _MARKING_RE.sub("§", text)
+    text = re.sub(r"\d+(?:st|nd|rd|th)?", "#", text)
+    text = re.sub(r"#(?:[.,/:]#)+", "#", text)
+    text = _ROMAN_WORD_RE.sub("#", text)
+    return _MONTH_RE.sub("~", text)
 
 
 def _may_be_running(text: str) -> bool:
@@ -183,65 +270,152 @@ def _may_be_running(text: str) -> bool:
 
 
 def _zones(lines: list[Line], k: int) -> tuple[list[int], list[int]]:
+    """Indexes of the k top-most lines (top first) and the k bottom-most lines (bottom last)."""
     order = sorted(range(len(lines)), key=lambda i: -lines[i].y)
     return order[:k], order[-k:] if len(order) > k else order[:]
 
 
-def is_page_number(text: str) -> bool:
-    text = normalise_space(text)
-    if not _PAGE_NUMBER_RE.match(text):
-        return False
-    # "17." is a minute number in committee papers, not a page number
-    return not re.fullmatch(r"\d{1,3}\.", text)
+def _pages_needed(n: int) -> int:
+    """Pages a running line must be on when it is not in a run: half of them, at least two."""
+    return max(2, math.ceil(0.5 * n))
+
+
+def _in_run(pages: set[int], page: int) -> bool:
+    """Whether ``page`` is in a chain of at least MIN_RUN of ``pages``, each within two pages of the last.
+
+    Odd/even headers repeat every other page; a section's header repeats on the section's pages.
+    """
+    first = last = page
+    while first - 1 in pages or first - 2 in pages:
+        first = first - 1 if first - 1 in pages else first - 2
+    while last + 1 in pages or last + 2 in pages:
+        last = last + 1 if last + 1 in pages else last + 2
+    return sum(1 for p in pages if first <= p <= last) >= MIN_RUN
+
+
+@dataclass
+class _ZoneLine:
+    """A line in the header or footer zone of its page."""
+
+    page: int
+    index: int
+    line: Line
+    top: bool
+    gap: float | None = None  # distance to the nearest kept line on the body side
+
+
+def _body_gap(lines: list[Line], i: int, top: bool, dropped: set[int]) -> float | None:
+    """Distance from line i to the nearest kept line between it and the body (None: there is none)."""
+    y = lines[i].y
+    if top:
+        below = [ln.y for j, ln in enumerate(lines) if j not in dropped and ln.y < y - 0.5]
+        return y - max(below) if below else None
+    above = [ln.y for j, ln in enumerate(lines) if j not in dropped and ln.y > y + 0.5]
+    return min(above) - y if above else None
+
+
+def _outermost(lines: list[Line], i: int, top: bool, dropped: set[int]) -> bool:
+    """No kept line lies between line i and the top (or bottom) edge of the page."""
+    y = lines[i].y
+    return not any(
+        j != i and j not in dropped and (ln.y > y + 0.5 if top else ln.y < y - 0.5) for j, ln in enumerate(lines)
+    )
+
+
+def _drop_at_running_slots(
+    pages: list[list[Line]], zones: list[tuple[list[int], list[int]]], drop: list[set[int]]
+) -> None:
+    """Drop a one-off line printed where the document's running lines are printed (in place).
+
+    A *slot* is a height, size and weight at which already-dropped running lines sit on at least
+    max(MIN_RUN, a third of the pages) other pages (a chapter-name header used once).  A line there is
+    dropped only when it is the outermost kept line of its page and at least as far from the body as
+    the running lines at that slot are (less SAME_HEIGHT), so a body line that starts higher than
+    usual on a page without a header stays.
+    """
+    needed = max(MIN_RUN, math.ceil(len(pages) / 3))
+    found: list[_ZoneLine] = []
+    for p, (lines, (top, bottom)) in enumerate(zip(pages, zones, strict=True)):
+        for i in drop[p] & (set(top) | set(bottom)):
+            found.append(_ZoneLine(p, i, lines[i], i in top, _body_gap(lines, i, i in top, drop[p])))
+    if len({z.page for z in found}) < needed:
+        return
+    found.sort(key=lambda z: z.line.y)
+    heights = [z.line.y for z in found]
+    for p, (lines, (top, bottom)) in enumerate(zip(pages, zones, strict=True)):
+        for i in sorted((set(top) | set(bottom)) - drop[p]):
+            line, is_top = lines[i], i in top
+            if not _may_be_running(line.text) or not _outermost(lines, i, is_top, drop[p]):
+                continue
+            near = found[bisect_left(heights, line.y - SAME_HEIGHT) : bisect_right(heights, line.y + SAME_HEIGHT)]
+            slot = [
+                z
+                for z in near
+                if z.page != p
+                and z.top == is_top
+                and abs(z.line.size - line.size) <= 0.5
+                and z.line.bold == line.bold
+            ]
+            gap = _body_gap(lines, i, is_top, drop[p])
+            gaps = [z.gap for z in slot if z.gap is not None]
+            if (
+                gap is not None
+                and gaps
+                and len({z.page for z in slot}) >= needed
+                and gap >= max(min(gaps) - SAME_HEIGHT, 1.5 * line.size)
+            ):
+                drop[p].add(i)
+
+
+def _body_keys(pages: list[list[Line]], zones: list[tuple[list[int], list[int]]]) -> Counter[str]:
+    """How often each key occurs outside the header/footer zones."""
+    keys: Counter[str] = Counter()
+    for lines, (top, bottom) in zip(pages, zones, strict=True):
+        zone = set(top) | set(bottom)
+        keys.update(_key(ln.text) for i, ln in enumerate(lines) if i not in zone)
+    return keys
 
 
 def remove_running_lines(pages: list[list[Line]]) -> list[list[Line]]:
-    """Drop running headers/footers and bare page numbers (see the module docstring).
+    """Drop running headers/footers, protective markings and page numbers (see the module docstring).
 
-    A running line must repeat in the header/footer zone of enough pages *at the same height*
-    (within 3 pt), so formulaic body lines that happen to match near page breaks survive.
+    A running line must repeat in the header/footer zone *at the same height* (within SAME_HEIGHT),
+    so formulaic body lines that happen to match near page breaks survive; lines that start with a
+    lower-case letter or a paragraph number, or are over 160 characters, are never running lines.
     """
     n = len(pages)
-    if n >= 3:
-        needed = max(2, math.ceil(0.5 * n))
-    elif n == 2:
-        needed = 2
-    else:
-        needed = n + 1  # never for a single page
-    occurrences: dict[str, list[tuple[int, float]]] = {}
-    zones: list[tuple[list[int], list[int]]] = []
-    for page_no, lines in enumerate(pages):
-        top, bottom = _zones(lines, HEADER_FOOTER_ZONE)
-        zones.append((top, bottom))
-        for i in set(top) | set(bottom):
-            if _may_be_running(lines[i].text):
-                occurrences.setdefault(_key(lines[i].text), []).append((page_no, lines[i].y))
-    running: dict[str, list[float]] = {}  # key -> heights at which it is a running line
-    for key, occ in occurrences.items():
-        if not key or len({p for p, _ in occ}) < needed:
-            continue
-        heights = []
-        for _, y in occ:
-            pages_here = {p for p, y2 in occ if abs(y2 - y) <= 3.0}
-            if len(pages_here) >= needed:
-                heights.append(y)
-        if heights:
-            running[key] = heights
+    zones = [_zones(lines, HEADER_FOOTER_ZONE) for lines in pages]
+    drop: list[set[int]] = [set() for _ in pages]
 
-    out: list[list[Line]] = []
-    for lines, (top, bottom) in zip(pages, zones, strict=True):
-        zone = set(top) | set(bottom)
+    # 1. furniture: protective markings alone, page numbers at the edge -- on any page
+    for p, (lines, (top, bottom)) in enumerate(zip(pages, zones, strict=True)):
         edge = set(top[:2]) | set(bottom[-2:])
-        drop = set()
-        for i in zone:
-            if not _may_be_running(lines[i].text):
-                continue
-            heights = running.get(_key(lines[i].text))
-            if heights and any(abs(lines[i].y - h) <= 3.0 for h in heights):
-                drop.add(i)
-        drop |= {i for i in edge if is_page_number(lines[i].text)}
-        out.append([ln for i, ln in enumerate(lines) if i not in drop])
-    return out
+        drop[p] = {i for i in set(top) | set(bottom) if _is_furniture(lines[i].text, i in edge)}
+
+    # 2. running lines: the same key at the same height on enough pages, or on a run of nearby pages
+    #    when the key is not also body text (a table's "Police" or date cells can line up on a few pages)
+    by_key: dict[str, list[_ZoneLine]] = {}
+    for p, (lines, (top, bottom)) in enumerate(zip(pages, zones, strict=True)):
+        for i in (set(top) | set(bottom)) - drop[p]:
+            if _may_be_running(lines[i].text):
+                by_key.setdefault(_key(lines[i].text), []).append(_ZoneLine(p, i, lines[i], i in top))
+    needed = _pages_needed(n)
+    in_body: Counter[str] | None = None  # keys of the lines outside the zones, counted when first needed
+    for key, group in by_key.items():
+        for z in group:
+            pages_here = {o.page for o in group if abs(o.line.y - z.line.y) <= SAME_HEIGHT}
+            if len(pages_here) < needed:
+                if not _in_run(pages_here, z.page):
+                    continue
+                if in_body is None:
+                    in_body = _body_keys(pages, zones)
+                if in_body[key] > 1:
+                    continue
+            drop[z.page].add(z.index)
+
+    # 3. one-off lines at the height of the running lines
+    _drop_at_running_slots(pages, zones, drop)
+    return [[ln for i, ln in enumerate(lines) if i not in d] for lines, d in zip(pages, drop, strict=True)]
 
 
 # --------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from ingest.pdf import (  # noqa: E402
     blocks_from_page_lines,
     extract_pdf,
     is_page_number,
+    is_protective_marking,
     meaningful_title,
     remove_running_lines,
 )
@@ -79,28 +81,30 @@ def raw_pdf(pages: list[str], title: str | None = None) -> bytes:
     return bytes(out)
 
 
+def draw_lines(items: list[tuple], scale: float = 0.5) -> str:
+    """A content stream drawing each (text or TJ list, x, y, size, bold) item in its own BT/ET, in a scaled space."""
+    k = 1 / scale
+    ops = [f"q {scale} 0 0 {scale} 0 0 cm"]
+    for text, x, y, size, bold in items:
+        parts = [text] if isinstance(text, str) else text
+        tj = "".join(f"({_esc(i)})" if isinstance(i, str) else f" {i} " for i in parts)
+        ops.append(
+            f"BT /{'F2' if bold else 'F1'} {size * k:.2f} Tf 1 0 0 1 {x * k:.2f} {y * k:.2f} Tm [{tj}] TJ ET"
+        )
+    ops.append("Q")
+    return "\n".join(ops)
+
+
 def office_page(lines: list[tuple], page_no: int, n_pages: int, scale: float = 0.5) -> str:
     """A content stream in the style of an office export: footer first, header, then body lines.
 
     ``lines`` items are (text or TJ list, x, y, size, bold) in points.
     """
-    k = 1 / scale
-    ops = [f"q {scale} 0 0 {scale} 0 0 cm"]
-
-    def draw(items, x, y, size, bold):
-        if isinstance(items, str):
-            items = [items]
-        tj = "".join(f"({_esc(i)})" if isinstance(i, str) else f" {i} " for i in items)
-        ops.append(
-            f"BT /{'F2' if bold else 'F1'} {size * k:.2f} Tf 1 0 0 1 {x * k:.2f} {y * k:.2f} Tm [{tj}] TJ ET"
-        )
-
-    draw(f"Page {page_no} of {n_pages}", 280, 30, 9, False)
-    draw("Overview Report - Adult C - OFFICIAL", 72, 810, 9, False)
-    for item in lines:
-        draw(*item)
-    ops.append("Q")
-    return "\n".join(ops)
+    furniture = [
+        (f"Page {page_no} of {n_pages}", 280, 30, 9, False),
+        ("Overview Report - Adult C - OFFICIAL", 72, 810, 9, False),
+    ]
+    return draw_lines(furniture + list(lines), scale)
 
 
 def layout(paras: list[tuple], top: float = 770, size: float = 11, pitch: float = 13.4, gap: float = 8):
@@ -406,6 +410,232 @@ def test_single_page_keeps_its_title_line(tmp_path):
 
 
 # --------------------------------------------------------------------------------------------
+# Running headers and footers whose text varies from page to page
+# --------------------------------------------------------------------------------------------
+
+Furniture = Callable[[int, int], list[tuple]]
+
+
+def furnished_pdf(tmp_path: Path, bodies: list[list[tuple]], furniture: Furniture, name: str = "doc.pdf") -> Path:
+    """A PDF whose page i draws ``furniture(i, n)`` first (as office suites do), then ``bodies[i - 1]``."""
+    n = len(bodies)
+    path = tmp_path / name
+    path.write_bytes(raw_pdf([draw_lines(furniture(i, n) + body) for i, body in enumerate(bodies, start=1)]))
+    return path
+
+
+def top(text: str, y: float = 805, size: float = 9, x: float = 72) -> tuple:
+    return (text, x, y, size, False)
+
+
+def foot(text: str, y: float = 30, size: float = 9, x: float = 260) -> tuple:
+    return (text, x, y, size, False)
+
+
+AGENCIES = ["police", "GP practice", "hospital", "housing provider", "probation service", "IDVA service",
+            "school", "ambulance service", "mental health trust", "adult social care"]  # fmt: skip
+
+
+def body_page(i: int) -> tuple[list[tuple], list[tuple[str, int]]]:
+    """Page i's body -- a heading, two numbered paragraphs, a short one at the foot -- and its blocks."""
+    agency = AGENCIES[i - 1]
+    lines = layout(
+        [
+            ("B", f"What the {agency} knew"),
+            ("N", f"{i}.1 The {agency} had contact with Anna on {i + 2} occasions and", "recorded each one."),
+            ("N", f"{i}.2 The panel found that the {agency} did not share what it knew", "with partners."),
+        ]
+    )
+    lines.append((f"Anna told the {agency} that she felt safe at home.", 72, 92, 11, False))
+    blocks = [
+        (f"What the {agency} knew", i),
+        (f"{i}.1 The {agency} had contact with Anna on {i + 2} occasions and recorded each one.", i),
+        (f"{i}.2 The panel found that the {agency} did not share what it knew with partners.", i),
+        (f"Anna told the {agency} that she felt safe at home.", i),
+    ]
+    return lines, blocks
+
+
+COVER = [
+    ("Domestic Homicide Review", 72, 600, 20, True),
+    ("Overview Report into the death of Anna", 72, 570, 14, False),
+]
+COVER_BLOCKS = [("Domestic Homicide Review", 1), ("Overview Report into the death of Anna", 1)]
+CHAPTERS = {3: "Introduction", 5: "Terms of Reference", 7: "Chronology", 9: "Analysis and Learning"}
+
+
+def _odd_even(i: int, n: int) -> list[tuple]:
+    if i == 1:
+        return []  # a cover page without header or footer
+    text = "Overview Report – Anna – Final Version 3.2 – March 2022" if i % 2 == 0 else CHAPTERS[i]
+    return [top(text, x=72 if i % 2 == 0 else 400), foot(f"Page {i}")]
+
+
+VARYING = {
+    # name: (pages, cover page?, furniture)
+    "page-number-in-a-longer-footer": (6, False, lambda i, n: [foot(f"OFFICIAL | Kelsey Vale DHR | Page {i} of {n}")]),
+    "marking-varies": (
+        9,
+        False,
+        lambda i, n: [top("OFFICIAL - SENSITIVE" if i % 3 == 1 else "OFFICIAL", x=270), foot(f"{i} of {n}")],
+    ),
+    "marked-header-varies": (
+        9,
+        False,
+        lambda i, n: [top(f"{'OFFICIAL-SENSITIVE' if i % 3 == 1 else 'OFFICIAL'} | Westmere CSP | DHR 'Daniel'")],
+    ),
+    "odd-even-title-and-chapter": (9, True, _odd_even),
+    "version-changes-midway": (
+        9,
+        False,
+        lambda i, n: [
+            top("Domestic Homicide Review – 'Anna'"),
+            foot("Draft v0.3 – 12 January 2022" if i <= 4 else "Final Version 1.0 – 3rd March 2022", x=72),
+            foot(f"- {i} -", x=500),
+        ],
+    ),
+    "date-changes-midway": (
+        9,
+        False,
+        lambda i, n: [foot(f"Kelsey Vale DHR | {'12 January 2022' if i <= 2 else '3rd March 2022'} | Page {i}")],
+    ),
+    "section-headers": (
+        9,
+        False,
+        lambda i, n: [top("Section 2: Chronology" if i <= 4 else "Section 3: Analysis"), foot(f"{i} | P a g e")],
+    ),
+    "roman-page-numbers-in-header": (
+        5,
+        False,
+        lambda i, n: [top(f"Contents and Preface – Page {['i', 'ii', 'iii', 'iv', 'v'][i - 1]}")],
+    ),
+}
+
+
+@pytest.mark.parametrize("style", list(VARYING))
+def test_running_lines_whose_text_varies_are_removed(tmp_path, style):
+    n, cover, furniture = VARYING[style]
+    bodies, expected = [], []
+    for i in range(1, n + 1):
+        if i == 1 and cover:
+            bodies.append(COVER)
+            expected += COVER_BLOCKS
+        else:
+            lines, blocks = body_page(i)
+            bodies.append(lines)
+            expected += blocks
+    doc = extract(furnished_pdf(tmp_path, bodies, furniture))
+    assert [(b.text, b.page) for b in doc.blocks] == expected
+
+
+@pytest.mark.parametrize(
+    "marks",
+    [
+        ["OFFICIAL - SENSITIVE", "Page 1 of 1"],
+        ["OFFICIAL SENSITIVE: PERSONAL", "1 | P a g e"],
+        ["NOT PROTECTIVELY MARKED", "Page | 1"],
+        ["RESTRICTED", "- 1 -"],
+        ["CONFIDENTIAL", "OFFICIAL | Page 1"],
+    ],
+)
+def test_markings_and_page_numbers_go_even_from_a_one_page_file(tmp_path, marks):
+    lines, blocks = body_page(1)
+    doc = extract(furnished_pdf(tmp_path, [lines], lambda i, n: [top(marks[0], x=260), foot(marks[1])]))
+    assert [(b.text, b.page) for b in doc.blocks] == blocks
+
+
+def test_body_text_at_the_edges_of_a_two_page_document_survives(tmp_path):
+    # two pages: too little evidence to call anything "running" except what repeats on both
+    p1 = layout(
+        [
+            ("B", "Executive Summary"),
+            ("N", "1.1 This summary sets out what agencies knew about Hannah."),
+        ]
+    ) + [
+        ("4.2 The GP recorded the disclosure and marked the record", 72, 100, 11, False),
+        ("confidential. The panel found that the practice did not ask about the", 72, 86.6, 11, False),
+    ]
+    p2 = layout(
+        [
+            ("N", "relationship at later appointments."),
+            ("B", "Recommendations"),
+            ("N", "Recommendation 3: The CSP should ask GP practices to record", "disclosures of abuse."),
+        ]
+    ) + [("4.3 Official guidance was updated in 2022.", 72, 92, 11, False)]
+    furniture = lambda i, n: [top(f"OFFICIAL | Brackenford CSP | Page {i} of {n}"), foot(f"{i} | P a g e")]  # noqa: E731
+    doc = extract(furnished_pdf(tmp_path, [p1, p2], furniture))
+    assert [(b.text, b.page) for b in doc.blocks] == [
+        ("Executive Summary", 1),
+        ("1.1 This summary sets out what agencies knew about Hannah.", 1),
+        (
+            "4.2 The GP recorded the disclosure and marked the record confidential. The panel found that the "
+            "practice did not ask about the relationship at later appointments.",
+            1,
+        ),
+        ("Recommendations", 2),
+        ("Recommendation 3: The CSP should ask GP practices to record disclosures of abuse.", 2),
+        ("4.3 Official guidance was updated in 2022.", 2),
+    ]
+
+
+def test_body_text_at_the_edges_of_a_three_page_document_survives(tmp_path):
+    pages = [
+        layout([("B", "Introduction"), ("N", "The review was commissioned in May 2021.")]),
+        layout([("B", "Key findings"), ("N", "Agencies did not share information.")]),
+        layout([("N", "The panel met six times."), ("B", "Key findings"), ("N", "Nobody asked Hannah.")]),
+    ]
+    feet = [
+        "4.2 The GP saw Hannah on 3 March 2021.",
+        "Hannah's employer was not contacted.",
+        "Page 7 of the chronology sets out the calls.",
+    ]
+    for page, text in zip(pages, feet, strict=True):
+        page.append((text, 72, 92, 11, False))
+    furniture = lambda i, n: [top("OFFICIAL - SENSITIVE" if i == 1 else "OFFICIAL"), foot(f"- {i} -")]  # noqa: E731
+    doc = extract(furnished_pdf(tmp_path, pages, furniture))
+    # "Key findings" is on two of three pages, but not at the same height
+    assert [(b.text, b.page) for b in doc.blocks] == [
+        ("Introduction", 1),
+        ("The review was commissioned in May 2021.", 1),
+        ("4.2 The GP saw Hannah on 3 March 2021.", 1),
+        ("Key findings", 2),
+        ("Agencies did not share information.", 2),
+        ("Hannah's employer was not contacted.", 2),
+        ("The panel met six times.", 3),
+        ("Key findings", 3),
+        ("Nobody asked Hannah.", 3),
+        ("Page 7 of the chronology sets out the calls.", 3),
+    ]
+
+
+def test_a_body_line_where_the_header_usually_is_survives(tmp_path):
+    # the header is body-size; page 6 has no header and its text starts at the header's height
+    bodies = [body_page(i)[0] for i in range(1, 6)]
+    bodies.append(
+        [
+            ("The panel met with the family on two occasions and", 72, 805, 11, False),
+            ("listened to their account of Margaret's life.", 72, 791.6, 11, False),
+        ]
+    )
+    furniture = lambda i, n: [top("Kelsey Vale Community Safety Partnership", size=11)] if i < 6 else []  # noqa: E731
+    doc = extract(furnished_pdf(tmp_path, bodies, furniture))
+    assert doc.blocks[-1].text == (
+        "The panel met with the family on two occasions and listened to their account of Margaret's life."
+    )
+    assert not any("Kelsey Vale" in b.text for b in doc.blocks)
+
+
+def test_no_running_header_text_in_the_sample_corpus():
+    pdfs = sorted((Path(__file__).resolve().parents[1] / "corpus" / "dhr").glob("*.pdf"))
+    if not pdfs:
+        pytest.skip("the sample corpus is not there")
+    for path in pdfs:
+        for block in extract(path).blocks:
+            assert "OFFICIAL" not in block.text, (path.name, block.page, block.text)
+            assert not is_page_number(block.text), (path.name, block.page, block.text)
+
+
+# --------------------------------------------------------------------------------------------
 # Pure functions on synthetic lines
 # --------------------------------------------------------------------------------------------
 
@@ -446,10 +676,61 @@ def test_a_short_repeated_line_at_different_heights_is_kept():
 
 
 def test_page_number_shapes():
-    for text in ["7", "- 7 -", "Page 7", "page 7 of 24", "7 of 24", "7/24", "vii", "(3)"]:
+    shapes = ["7", "- 7 -", "Page 7", "page 7 of 24", "7 of 24", "7/24", "vii", "(3)", "[12]"]
+    shapes += ["3 | P a g e", "Page | 3", "P a g e 3", "3 | Page", "Page iv of xl", "– 12 –"]
+    for text in shapes:
         assert is_page_number(text), text
-    for text in ["17.", "4.2.1", "Page 7 shows the chronology", "Contents"]:
+    for text in ["17.", "4.2.1", "Page 7 shows the chronology", "Contents", "Civil", "(c)", "3 Pages"]:
         assert not is_page_number(text), text
+
+
+def test_protective_markings():
+    markings = ["OFFICIAL", "Official", "OFFICIAL - SENSITIVE", "OFFICIAL-SENSITIVE", "OFFICIAL – SENSITIVE"]
+    markings += ["Official Sensitive", "OFFICIAL SENSITIVE: PERSONAL", "[OFFICIAL]", "NOT PROTECTIVELY MARKED"]
+    markings += ["RESTRICTED", "CONFIDENTIAL", "Government Security Classification: OFFICIAL"]
+    for text in markings:
+        assert is_protective_marking(text), text
+    others = ["Overview Report - Adult C - OFFICIAL", "OFFICIAL | Kelsey Vale DHR", "Unofficial", "Confidentiality"]
+    for text in others + ["The official record", "OFFICIAL SENSITIVE until published by the Home Office"]:
+        assert not is_protective_marking(text), text
+
+
+def test_varying_running_lines_on_synthetic_pages():
+    body = ["Police attended.", "The GP saw her.", "Housing was told.", "School noticed.", "MARAC met.", "End."]
+    roman = ["i", "ii", "iii", "iv", "v", "vi"]
+
+    def page(i: int) -> list[Line]:
+        month = ["May", "June"][i // 3]  # the version and date change half way through
+        return _lines(
+            ("OFFICIAL - SENSITIVE" if i == 2 else "OFFICIAL", 815),
+            (f"DHR Anna – Version {i // 3}.{i} – {month} 2022 – Page {roman[i]}", 800),
+            (body[i], 770),
+            (f"{i + 1}.4 The panel met on {i + 1} May.", 60),
+            (f"{i + 1} | P a g e", 30),
+        )
+
+    kept = remove_running_lines([page(i) for i in range(6)])
+    assert [[ln.text for ln in lines] for lines in kept] == [
+        [text, f"{i + 1}.4 The panel met on {i + 1} May."] for i, text in enumerate(body)
+    ]
+
+
+def test_table_cells_lining_up_on_a_few_pages_are_kept():
+    # a chronology table: "Police" and date cells end pages 2-4 at one height; both are also body text
+    words = "alpha bravo charlie delta echo foxtrot golf hotel india juliet".split()
+    endings = {i: [f"The {w} entry was closed.", f"See the {w} note."] for i, w in enumerate(words, start=1)}
+    endings |= {i: [f"1{i}/03/2019", "Police"] for i in (2, 3, 4)}
+
+    def page(i: int) -> list[Line]:
+        lines = _lines(("Chronology of agency contact", 810), (f"{i}.1 Anna called the police.", 700))
+        lines += _lines((f"{i}.2 {endings[i][0]}", 686), ("Police", 400), ("03/02/2019", 380), ("Police", 360))
+        return lines + _lines((endings[i][0], 94), (endings[i][1], 80), (f"Page {i} of 10", 30))
+
+    kept = remove_running_lines([page(i) for i in range(1, 11)])
+    for i, lines in enumerate(kept, start=1):
+        assert [ln.text for ln in lines] == [
+            f"{i}.1 Anna called the police.", f"{i}.2 {endings[i][0]}", "Police", "03/02/2019", "Police", *endings[i]
+        ]  # fmt: skip
 
 
 def test_cross_page_join_on_synthetic_lines():
