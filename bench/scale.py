@@ -23,7 +23,8 @@ What it does, in one run (everything a team note needs is printed to stdout; pro
 3. Stores. Each size gets its own knowledge base in bench/.cache/scale-<N>/db, written through the
    project's own APIs (Catalogue.write_document + set_status for the catalogue and FTS5, VectorStore.add
    for Chroma, metadata from ingest.pipeline.vector_metadata). A size's store is reused on later runs when
-   its completion marker (complete.json) matches the generator key.
+   its completion marker (complete.json) matches the generator key. Each passage's answer-sentence vectors,
+   which ingest stores for highlights, are its pool sentences' vectors.
 4. Measurement, in a fresh subprocess per size (so peak RSS is per size), plus one on an empty store for
    the fixed cost (Python + libraries + model): open the stores, warm up, then run --queries queries
    (20 distinct DHR questions, some with filters, cycled) through the full `search(...)` pipeline exactly as
@@ -442,6 +443,7 @@ class SynthDoc:
     passages: list  # [Passage]
     sentence_ids: list[list[int]]  # pool indices per passage
     page_count: int
+    subs: dict[str, str]  # the pseudonyms and area substituted into the pool sentences
 
 
 def _weighted_area(rng: random.Random) -> str:
@@ -523,7 +525,7 @@ def generate_documents(pool: Pool, n_passages: int):
             sentence_ids.append(chosen)
         path = f"synthetic/{area.lower().replace(' ', '-')}/{doc_type}-{d:05d}.pdf"
         yield SynthDoc(doc_id_for(Path(path)), path, hashlib.sha256(f"{SEED}:{path}".encode()).hexdigest(), meta,
-                       passages, sentence_ids, page)
+                       passages, sentence_ids, page, subs)
         made += count
         d += 1
 
@@ -646,6 +648,46 @@ def build_store(n: int) -> dict:
         raise SystemExit(f"store for {n} is inconsistent: chroma {count}, occurrences {stats['occurrences']}")
     (root / "complete.json").write_text(json.dumps(info, indent=1), "utf-8")
     return info
+
+
+def sentence_vectors(n: int) -> dict:
+    """Store each passage's answer-sentence vectors, as ingest does (run in a child process; idempotent).
+
+    A passage's sentences are pool sentences, so their real-model vectors are at hand; a sentence that
+    the splitter cuts differently from the pool is left out, and its passage falls back to embedding its
+    sentences at query time, as an old knowledge base would.
+    """
+    from index.highlights import answer_sentences, pack
+    from kb.catalogue import Catalogue
+    from kb.config import Settings
+
+    t0 = time.perf_counter()
+    pool = load_or_make_pool({})
+    catalogue = Catalogue(Settings(db=store_dir(n) / "db").catalogue_path)
+    have = {r[0] for r in catalogue.conn.execute("SELECT passage_id FROM sentence_vectors")}
+    rows, missing = [], 0
+    for doc in generate_documents(pool, n):
+        for p, ids in zip(doc.passages, doc.sentence_ids, strict=True):
+            if p.passage_id in have:
+                continue
+            vector_of = {}
+            for i in ids:  # the pool sentence as it reads in this passage (pseudonyms substituted)
+                text = pool.texts[i]
+                for slot, value in doc.subs.items():
+                    text = text.replace(slot, value)
+                vector_of[text] = i
+            wanted = answer_sentences(p.text)
+            found = [vector_of.get(w) for w in wanted]
+            if None not in found:  # no answer sentence at all: an empty blob, as ingest stores it
+                rows.append((p.passage_id, pack(pool.vectors[found])))
+                have.add(p.passage_id)
+            else:
+                missing += 1
+    with catalogue.conn:
+        catalogue.conn.executemany("INSERT OR IGNORE INTO sentence_vectors (passage_id, vectors) VALUES (?, ?)", rows)
+    total = catalogue.conn.execute("SELECT COUNT(*) FROM sentence_vectors").fetchone()[0]
+    catalogue.close()
+    return {"written": len(rows), "without": missing, "total": total, "seconds": round(time.perf_counter() - t0, 1)}
 
 
 # ============================================================================== measuring
@@ -782,11 +824,6 @@ def measure(n: int, n_queries: int) -> dict:
                                        where=flt.chroma_where(), include=["metadatas", "distances"])
         return len(res["ids"][0])
 
-    pool_sentences = [canonical(t) for _, t in build_pool_texts()]
-    highlight_like = [pool_sentences[j * 35 : (j + 1) * 35] for j in range(20)]  # ~35 sentences per query, as measured
-    if not n:
-        for batch in highlight_like[:3]:
-            embedder.encode(batch)
     full, full_unf, full_flt, plain_pre, plain_emb, hits, full_cpu = [], [], [], [], [], [], []
     plain_unf: list[float] = []
     plain_flt: list[float] = []
@@ -801,8 +838,6 @@ def measure(n: int, n_queries: int) -> dict:
         full.append(ms)
         (full_flt if f else full_unf).append(ms)
         hits.append(len(out))
-        if not n:  # empty store: no results to highlight, so do the same model work for a like-for-like fixed cost
-            embedder.encode(highlight_like[i % len(highlight_like)])
         t = time.perf_counter()
         plain(qvecs[q], flt)
         plain_pre.append((time.perf_counter() - t) * 1000)
@@ -836,14 +871,14 @@ def measure(n: int, n_queries: int) -> dict:
             ("dense_ranking", "query_themes", "build_excerpts", "fold_and_diversify", "add_highlights")}
     orig_lex = lexical_mod.lexical_search
     try:
-        search_mod.dense_ranking = timed("2 dense: Chroma query (+count)", orig["dense_ranking"])
-        lexical_mod.lexical_search = timed("3 lexical: FTS5 BM25 + filter SQL", orig_lex)
+        search_mod.dense_ranking = timed("2 dense: Chroma + catalogue lookup/filter", orig["dense_ranking"])
+        lexical_mod.lexical_search = timed("3 lexical: FTS5 BM25 (+ filter test)", orig_lex)
         search_mod.query_themes = timed("4 theme detection (taxonomy regexes)", orig["query_themes"])
         search_mod.build_excerpts = timed("5 build excerpts (texts + sources SQL)", orig["build_excerpts"])
         search_mod.fold_and_diversify = timed("6 fold near-duplicates + per-doc cap", orig["fold_and_diversify"])
-        search_mod.add_highlights = timed("7 highlights (embed excerpt sentences)", orig["add_highlights"])
+        search_mod.add_highlights = timed("7 highlights (stored sentence vectors)", orig["add_highlights"])
         embedder.encode_query = timed("1 query embedding", embedder.encode_query)
-        vectors.count = timed("2a (of which collection.count())", vectors.count)
+        vectors.query = timed("2a (of which Chroma queries, ids + distances)", vectors.query)
         totals = []
         sentences_embedded = []
         orig_encode = embedder.encode
@@ -864,7 +899,7 @@ def measure(n: int, n_queries: int) -> dict:
         lexical_mod.lexical_search = orig_lex
     result["stages"] = stages
     result["stage_totals"] = totals
-    # every search embeds the query (1 text) and then the highlight sentences: the rest are highlight texts
+    # every search embeds the query (1 text); anything more is highlight sentences without stored vectors
     result["highlight_sentences_mean"] = (sum(sentences_embedded) - n_queries) / max(n_queries, 1)
 
     # FTS diagnostics at this size: how many rows the OR query matches (BM25 scores all of them)
@@ -877,30 +912,6 @@ def measure(n: int, n_queries: int) -> dict:
             matched.append(catalogue.conn.execute("SELECT count(*) FROM passages_fts WHERE passages_fts MATCH ?",
                                                   (m,)).fetchone()[0])
     result["fts_matched_mean"] = sum(matched) / max(len(matched), 1)
-    # the same BM25 ranking without the `passage_id IN (<filter subquery>)` clause, for the unfiltered queries:
-    # how much of the lexical time is the filter join rather than BM25 itself
-    from index.lexical import filter_sql
-
-    with_f, without_f = [], []
-    for q, f in QUERIES:
-        m = fts_query(q)
-        if f or not m:
-            continue
-        where, params = filter_sql(filters[q])
-        for target, sql, args in (
-            (with_f, "SELECT passage_id, -bm25(passages_fts) AS score FROM passages_fts WHERE passages_fts MATCH ?"
-                     f" AND passage_id IN ({where}) ORDER BY score DESC LIMIT ?", [m, *params, CANDIDATES]),
-            (without_f, "SELECT passage_id, -bm25(passages_fts) AS score FROM passages_fts WHERE passages_fts MATCH ?"
-                        " ORDER BY score DESC LIMIT ?", [m, CANDIDATES]),
-        ):
-            t = time.perf_counter()
-            catalogue.conn.execute(sql, args).fetchall()
-            target.append((time.perf_counter() - t) * 1000)
-    result["fts_with_filter_ms"] = sum(with_f) / max(len(with_f), 1)
-    result["fts_without_filter_ms"] = sum(without_f) / max(len(without_f), 1)
-    from kb.taxonomy import load_taxonomy
-
-    result["taxonomy_phrases"] = sum(len(t.patterns) + 1 for t in load_taxonomy().themes)
     result["rss_end"] = rss_mb()
     result["disk_chroma"] = disk_bytes(settings.chroma_path)
     result["disk_catalogue"] = sum(disk_bytes(p) for p in settings.db.glob("catalogue.sqlite3*"))
@@ -947,7 +958,7 @@ def print_size(r: dict, info: dict | None) -> None:
     lat = r["lat"]
     vec_bytes = n * DIM * 4
     head = f"== {n:,} passages" if n else ("== empty store (fixed cost: Python, libraries, model; the same queries, "
-                                           "plus ~35 sentences embedded per query in place of highlights)")
+                                           "no results to highlight)")
     if info:
         head += (f" ({info['documents']:,} documents, {info['distinct_passages']:,} distinct passage texts, "
                  f"{r['count']:,} Chroma records)")
@@ -990,12 +1001,9 @@ def print_size(r: dict, info: dict | None) -> None:
                   f"{pct(v, 95):6.1f} ms)")
         print(f"    {'8 fusion, theme boost lookup, sorting (rest)':<46}{tmean - accounted:7.1f} ms "
               f"{100 * (tmean - accounted) / tmean:5.1f}%")
-        print(f"    highlight sentences embedded per query: {r['highlight_sentences_mean']:.1f}; FTS rows matched "
+        print(f"    highlight sentences embedded at query time (no stored vector): {r['highlight_sentences_mean']:.1f} "
+              f"per query; FTS rows matched "
               f"per query (all BM25-scored): {r['fts_matched_mean']:,.0f} of {n:,}")
-        print(f"    lexical SQL, unfiltered queries: {r['fts_with_filter_ms']:.0f} ms as issued (with `passage_id IN "
-              f"(occurrences JOIN documents ...)`), {r['fts_without_filter_ms']:.0f} ms for the same MATCH + bm25 alone")
-        print(f"    theme detection tries {r['taxonomy_phrases']:,} taxonomy phrases as separate uncompiled regexes "
-              f"(Python's re cache holds 512, so they are recompiled on every query)")
     print(f"  peak RSS (ru_maxrss): after imports {r['rss_imports'][0]:,.0f} MB, after open {r['rss_open'][0]:,.0f} MB,"
           f" after warm-up {r['rss_warm'][0]:,.0f} MB, after queries {r['rss_queries'][0]:,.0f} MB "
           f"(current {r['rss_queries'][1]:,.0f} MB; VmHWM {r['rss_queries'][2]:,.0f} MB)")
@@ -1017,6 +1025,7 @@ def main() -> None:
     ap.add_argument("--build", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--first-query", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--measure", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--sentences", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
 
     if args.pool:  # child: make (or load) the sentence pool
@@ -1029,6 +1038,9 @@ def main() -> None:
         return
     if args.build is not None:  # child: build one store
         print(json.dumps(build_store(args.build)))
+        return
+    if args.sentences is not None:  # child: store the answer-sentence vectors of one store
+        print(json.dumps(sentence_vectors(args.sentences)))
         return
     if args.measure is not None:  # child: measure one store
         r = measure(args.measure, args.queries)
@@ -1048,7 +1060,7 @@ def main() -> None:
     print(f"corpus: synthetic DHR-like text, seed {SEED}, pool of {POOL_TARGET:,} template sentences, passages of "
           f"{MIN_WORDS}-{MAX_WORDS} words, ~50 passages/document; cache key {gen_key()} in {CACHE.relative_to(ROOT)}/")
     print("APPROXIMATION: passage vectors are the normalised mean of their sentences' real-model vectors (only the "
-          "sentence pool is embedded);\n  query embeddings and highlight sentences are embedded for real at query time.")
+          "sentence pool is embedded);\n  a passage's stored sentence vectors are its pool sentences' vectors; query embeddings are real.")
     print()
 
     # --- preparation: pool (in this process) and stores (one child each)
@@ -1079,6 +1091,9 @@ def main() -> None:
                   f"text generation {info['generate_s']:.1f} s, passage vectors {info['vectors_s']:.1f} s"
                   f"{' (cached)' if info['vectors_cached'] else ''}; first open + query in a new process after "
                   f"the build {info['first_query_after_build_s']:.1f} s")
+        sv = run_child(["--sentences", str(n)])
+        print(f"store {n:>7,}: answer-sentence vectors (as ingest stores them): {sv['written']:,} passages written now, "
+              f"{sv['total']:,} held, {sv['without']:,} without (their highlights embed at query time); {sv['seconds']:.0f} s")
         infos[n] = info
     prep_s = time.perf_counter() - t0
     print(f"preparation: {prep_s:.0f} s")

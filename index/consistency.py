@@ -2,9 +2,10 @@
 
 The catalogue is the source of truth. After a crash mid-ingest a document can be left 'indexing',
 Chroma can hold vectors the catalogue does not know (orphans) or lack some it should hold, and the
-FTS index can disagree with the passages table. `check` counts each kind; `repair` fixes them:
-orphan vectors are deleted, missing vectors re-embedded from the catalogue's text, FTS rebuilt,
-and 'indexing' documents completed.
+FTS index can disagree with the passages table, and a knowledge base written before highlights
+used stored sentence vectors lacks them. `check` counts each kind; `repair` fixes them: orphan
+vectors are deleted, missing vectors and sentence vectors embedded from the catalogue's text,
+FTS rebuilt, and 'indexing' documents completed.
 """
 
 from __future__ import annotations
@@ -29,11 +30,12 @@ class CheckReport:
     missing_vectors: list[str] = field(default_factory=list)  # in the catalogue, not in Chroma
     orphan_passages: int = 0  # passages no document cites
     fts_mismatch: int = 0  # passages missing from, or extra in, the lexical index
+    missing_sentence_vectors: int = 0  # passages whose highlights must be embedded at query time
 
     @property
     def consistent(self) -> bool:
         return not (self.unfinished_documents or self.orphan_vectors or self.missing_vectors
-                    or self.orphan_passages or self.fts_mismatch)
+                    or self.orphan_passages or self.fts_mismatch or self.missing_sentence_vectors)
 
     def problems(self) -> list[str]:
         out = []
@@ -47,6 +49,9 @@ class CheckReport:
             out.append(f"{self.orphan_passages} passage(s) that no document cites")
         if self.fts_mismatch:
             out.append(f"{self.fts_mismatch} passage(s) out of step with the lexical index")
+        if self.missing_sentence_vectors:
+            out.append(f"{self.missing_sentence_vectors} passage(s) without stored sentence vectors "
+                       "(their highlights are embedded at query time, which is slower)")
         return out
 
 
@@ -68,6 +73,9 @@ def check(catalogue: Catalogue, vectors: VectorStore) -> CheckReport:
             "SELECT COUNT(*) FROM passages WHERE passage_id NOT IN (SELECT passage_id FROM occurrences)"
         ).fetchone()[0],
         fts_mismatch=len(fts_ids ^ passage_ids) + (fts_rows - len(fts_ids)),
+        missing_sentence_vectors=conn.execute(
+            "SELECT COUNT(*) FROM passages WHERE passage_id NOT IN (SELECT passage_id FROM sentence_vectors)"
+        ).fetchone()[0],
     )
 
 
@@ -104,6 +112,26 @@ def repair(catalogue: Catalogue, vectors: VectorStore, embedder: Embedder) -> Ch
             records.append(VectorRecord(f"{r['doc_id']}:{r['ordinal']}", r["passage_id"], encoded[r["text"]],
                                         vector_metadata(r["doc_id"], meta, passage, json.loads(r["themes_json"]))))
         vectors.add(records)
+    if report.missing_sentence_vectors:
+        store_sentence_vectors(catalogue, embedder)
     with conn:
         conn.execute("UPDATE documents SET status = 'ok' WHERE status != 'ok'")
     return check(catalogue, vectors)
+
+
+def store_sentence_vectors(catalogue: Catalogue, embedder: Embedder) -> int:
+    """Embed and store the answer sentences of every passage that has none stored; returns how many passages."""
+    from index.highlights import answer_sentences, pack
+
+    rows = catalogue.conn.execute(
+        "SELECT passage_id, text FROM passages WHERE passage_id NOT IN (SELECT passage_id FROM sentence_vectors)"
+    ).fetchall()
+    groups = [answer_sentences(r["text"]) for r in rows]
+    encoded = embedder.encode([s for g in groups for s in g])
+    blobs, at = [], 0
+    for r, group in zip(rows, groups, strict=True):
+        blobs.append((r["passage_id"], pack(encoded[at : at + len(group)])))
+        at += len(group)
+    with catalogue.conn:
+        catalogue.conn.executemany("INSERT OR IGNORE INTO sentence_vectors (passage_id, vectors) VALUES (?, ?)", blobs)
+    return len(blobs)

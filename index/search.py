@@ -7,7 +7,8 @@ The full pipeline (`search`):
    names ("alcohol", "MARAC", "coercive control").
 3. near-duplicates (the same words, give or take a truncation or a heading) fold into one result that
    lists every source; by default at most `per_doc` results come from one document.
-4. for each result the sentence(s) that best answer the query are picked out, verbatim.
+4. for each result the sentence(s) that best answer the query are picked out, verbatim, by the sentence
+   vectors stored at ingest (`index.highlights`).
 `dense_search` and `lexical_only` are the two single-retriever baselines the evaluation compares.
 """
 
@@ -19,9 +20,9 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from ingest.dates import parse_date
-from ingest.passages import split_sentences
-from kb.catalogue import Catalogue
+from index.highlights import add_highlights
+from ingest.dates import date_key, parse_date
+from kb.catalogue import Catalogue, OccurrenceInfo
 from kb.errors import QueryError
 from kb.models import DOC_TYPES, Excerpt
 
@@ -62,6 +63,48 @@ class Filters:
         if self.since and self.until and self.since_bound() > self.until_bound():
             raise QueryError(f"--since {self.since} is after --until {self.until}: no document can match")
 
+    @property
+    def empty(self) -> bool:
+        return self == Filters()
+
+    def accepts_document(self, doc_id: str, doc_type: str, area: str | None, date: str | None) -> bool:
+        """The document-level part of the filter (type, area, dates, chosen documents)."""
+        if self.doc_type and doc_type != self.doc_type:
+            return False
+        if self.area and (area or "").lower() != self.area.lower():
+            return False
+        if self.doc_ids is not None and doc_id not in self.doc_ids:
+            return False
+        key = date_key(date)
+        if self.since and key < self.since_bound():
+            return False
+        return not (self.until and not 0 < key <= self.until_bound())
+
+    def accepts(self, o: OccurrenceInfo) -> bool:
+        """Whether this occurrence passes: the one test both retrievers apply, the same as `chroma_where`."""
+        if self.section and o.section_kind != self.section:
+            return False
+        if self.theme and self.theme not in (o.themes or ()):
+            return False
+        return self.accepts_document(o.doc_id, o.doc_type, o.area, o.date)
+
+    def allowed(self, catalogue: Catalogue) -> list[OccurrenceInfo]:
+        """Every published occurrence the filter accepts (narrowed in SQL, then tested exactly).
+
+        Both retrievers may need the list for one query; it is kept until the catalogue changes.
+        """
+        conn = catalogue.conn
+        version = (id(conn), conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0], self)
+        if _allowed_cache and _allowed_cache[0] == version:
+            return _allowed_cache[1]
+        doc_ids = None
+        if self.doc_type or self.area or self.since or self.until or self.doc_ids is not None:
+            doc_ids = [d.doc_id for d in catalogue.filter_fields() if self.accepts_document(*d)]
+        occurrences = catalogue.candidate_occurrences(doc_ids, self.section, self.theme)
+        allowed = [o for o in occurrences if self.accepts(o)]
+        _allowed_cache[:] = [version, allowed]
+        return allowed
+
     def since_bound(self) -> int:
         return _date_bound(self.since, end=False) if self.since else 0
 
@@ -90,6 +133,9 @@ class Filters:
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
+_allowed_cache: list = []  # [version, occurrences]: the last `Filters.allowed` answer
+
+
 def _date_bound(value: str, end: bool) -> int:
     """'2021' -> 20210000 (start) or 20219999 (end), comparable with stored YYYYMMDD integers."""
     digits = (parse_date(value) or value).replace("-", "")
@@ -109,13 +155,45 @@ def clean_query(query: str) -> str:
 # --- retrievers --------------------------------------------------------------------------------
 
 
+OVERFETCH = 10  # a filtered vector query first takes this many times the candidates, unfiltered, and filters them
+MAX_ALLOWED_IDS = 50_000  # a narrower filter searches its records by id; a wider one uses Chroma's own filter
+
+
 def dense_ranking(
-    query_vec: np.ndarray, vectors: VectorStore, filters: Filters, n: int = CANDIDATES
+    query_vec: np.ndarray, vectors: VectorStore, catalogue: Catalogue, filters: Filters, n: int = CANDIDATES
 ) -> list[tuple[str, float]]:
-    """Distinct passage ids by cosine similarity (best occurrence of each)."""
+    """Distinct passage ids by cosine similarity (best occurrence of each), over `n` filtered occurrences.
+
+    With a filter, the nearest `n * OVERFETCH` records are fetched unfiltered and tested in the catalogue:
+    HNSW search is a few milliseconds, while Chroma's own metadata filter cost up to 300 ms at 100k
+    passages when it lets most records through. When too few pass (a narrow filter), the catalogue lists
+    the records the filter allows and Chroma searches only those (its metadata filter is the last resort,
+    for a very wide list). Either way the result is the filtered top `n`.
+    """
+    if filters.empty:
+        hits = vectors.query(query_vec, n=n)
+        infos = catalogue.occurrence_info([h.key for h in hits])
+    else:
+        hits = vectors.query(query_vec, n=n * OVERFETCH)
+        infos = catalogue.occurrence_info([h.key for h in hits], with_themes=bool(filters.theme))
+        passing = [h for h in hits if h.key in infos and filters.accepts(infos[h.key])]
+        if len(passing) >= n or len(hits) < n * OVERFETCH:
+            hits = passing[:n]
+        else:
+            allowed = filters.allowed(catalogue)
+            if not allowed:
+                hits = []
+            elif len(allowed) <= MAX_ALLOWED_IDS:  # search just those records
+                hits = vectors.query(query_vec, n=n, ids=[f"{o.doc_id}:{o.ordinal}" for o in allowed])
+                infos = {(o.doc_id, o.ordinal): o for o in allowed}
+            else:
+                hits = vectors.query(query_vec, n=n, where=filters.chroma_where())
+                infos = catalogue.occurrence_info([h.key for h in hits])
     best: dict[str, float] = {}
-    for hit in vectors.query(query_vec, n=n, where=filters.chroma_where()):
-        best[hit.passage_id] = max(best.get(hit.passage_id, -2.0), 1.0 - hit.distance)
+    for hit in hits:
+        info = infos.get(hit.key)
+        if info is not None:  # records of documents not (or no longer) published are skipped
+            best[info.passage_id] = max(best.get(info.passage_id, -2.0), 1.0 - hit.distance)
     return sorted(best.items(), key=lambda kv: -kv[1])
 
 
@@ -207,41 +285,6 @@ def fold_and_diversify(excerpts: list[Excerpt], top: int, per_doc: int | None) -
     return (opening + held_back)[:top]
 
 
-# --- highlights --------------------------------------------------------------------------------
-
-
-def _answer_sentences(text: str) -> list[str]:
-    sentences = [s for s in split_sentences(text) if len(s.split()) >= 4]
-    long = [s for s in sentences if len(s.split()) >= 8]
-    return long or sentences
-
-
-def add_highlights(
-    excerpts: list[Excerpt], query_vec: np.ndarray, embedder: Embedder, max_each: int = 2
-) -> list[Excerpt]:
-    """For each excerpt, the sentence(s) closest in meaning to the query, quoted verbatim."""
-    # Sentences of eight words or more carry an answer; a short one ("The police sent the letter.")
-    # can sit close to the query in meaning while saying little. Short ones are used only as a fallback.
-    sentences = [(i, s) for i, ex in enumerate(excerpts) for s in _answer_sentences(ex.text)]
-    if not sentences:
-        return excerpts
-    sims = embedder.encode([s for _, s in sentences]) @ query_vec
-    by_excerpt: dict[int, list[tuple[float, str]]] = defaultdict(list)
-    for (i, sentence), sim in zip(sentences, sims, strict=True):
-        by_excerpt[i].append((float(sim), sentence))
-    out = []
-    for i, ex in enumerate(excerpts):
-        ranked = sorted(by_excerpt.get(i, []), reverse=True)
-        if not ranked:
-            out.append(ex)
-            continue
-        best = ranked[0][0]
-        picked = [s for sim, s in ranked[:max_each] if sim >= best - 0.05]
-        picked.sort(key=ex.text.find)  # in reading order
-        out.append(replace(ex, highlights=tuple(picked)))
-    return out
-
-
 def summarise(excerpts: list[Excerpt], max_points: int = 4) -> list[tuple[int, str]]:
     """Key points: one highlighted sentence per result, best first, as (result number, verbatim sentence)."""
     points: list[tuple[int, str]] = []
@@ -285,7 +328,7 @@ def dense_search(
 ) -> list[Excerpt]:
     """Baseline: plain vector search, folded only where the text is identical."""
     query = clean_query(query)
-    ranked = dense_ranking(embedder.encode_query(query), vectors, filters or Filters(), n=max(top * 6, 30))
+    ranked = dense_ranking(embedder.encode_query(query), vectors, catalogue, filters or Filters(), n=max(top * 6, 30))
     return build_excerpts(catalogue, ranked[: top * 2])[:top]
 
 
@@ -312,7 +355,7 @@ def search(
     filters = filters or Filters()
     query = clean_query(query)
     query_vec = embedder.encode_query(query)
-    dense = dense_ranking(query_vec, vectors, filters)
+    dense = dense_ranking(query_vec, vectors, catalogue, filters)
     lexical = lexical_search(catalogue, query, filters, n=CANDIDATES)
     scores = fuse([dense, lexical], [DENSE_WEIGHT, LEXICAL_WEIGHT])
     themes = set(query_themes(query))
@@ -323,4 +366,6 @@ def search(
                 scores[pid] += THEME_BOOST / (RRF_K + 1)
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])[: max(top * 8, 40)]
     results = fold_and_diversify(build_excerpts(catalogue, ranked), top, per_doc)
-    return add_highlights(results, query_vec, embedder) if highlights else results
+    if not highlights:
+        return results
+    return add_highlights(results, query_vec, embedder, catalogue.sentence_vectors(ex.passage_id for ex in results))

@@ -31,9 +31,15 @@ class VectorRecord:
 
 @dataclass(frozen=True)
 class VectorHit:
-    record_id: str
-    passage_id: str
+    """A nearest record: which occurrence (document and ordinal) and how far from the query."""
+
+    doc_id: str
+    ordinal: int
     distance: float
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return self.doc_id, self.ordinal
 
 
 def _client(settings: Settings):  # noqa: ANN202 - chromadb client types are internal
@@ -115,15 +121,23 @@ class VectorStore:
     def count(self) -> int:
         return self.collection.count()
 
-    def query(self, embedding: Sequence[float], n: int, where: dict[str, Any] | None = None) -> list[VectorHit]:
-        n = min(n, max(self.count(), 1))
+    def query(
+        self, embedding: Sequence[float], n: int, where: dict[str, Any] | None = None, ids: list[str] | None = None
+    ) -> list[VectorHit]:
+        """The `n` nearest records (fewer if the store holds fewer), nearest first; `ids` limits the search.
+
+        Only ids and distances are fetched: reading the metadata back costs Chroma ten times the search
+        itself, and the catalogue answers what a record is (and whether a filter takes it) faster.
+        """
         res = self.collection.query(
             query_embeddings=[list(map(float, embedding))],
-            n_results=n,
+            n_results=max(n, 1),
             where=where or None,
-            include=["metadatas", "distances"],
+            ids=ids,
+            include=["distances"],
         )
-        return [
-            VectorHit(rid, str(meta["passage_id"]), float(dist))
-            for rid, meta, dist in zip(res["ids"][0], res["metadatas"][0], res["distances"][0], strict=True)
-        ]
+        hits = []
+        for rid, dist in zip(res["ids"][0], res["distances"][0], strict=True):
+            doc_id, _, ordinal = rid.rpartition(":")
+            hits.append(VectorHit(doc_id, int(ordinal), float(dist)))
+        return hits

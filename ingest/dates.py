@@ -92,3 +92,8 @@ def parse_date(text: str) -> str | None:
         return None
     dates = find_dates(text)
     return dates[0][1] if dates else None
+
+
+def date_key(iso: str | None) -> int:
+    """An ISO date (or year, or year-month) as a sortable YYYYMMDD integer; missing parts are 0, no date is 0."""
+    return int((iso or "0").replace("-", "").ljust(8, "0"))

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from index.highlights import answer_sentences, pack
+from ingest.dates import date_key
 from ingest.discover import discover
 from ingest.extract import extract
 from ingest.metadata import detect_metadata, load_sidecar
@@ -51,6 +53,7 @@ class Timings:
     pages: int = 0
     passages: int = 0
     embedded: int = 0
+    sentences_embedded: int = 0  # answer sentences embedded for highlights (index.highlights)
 
 
 @dataclass
@@ -98,7 +101,7 @@ def vector_metadata(doc_id: str, meta: DocumentMeta, passage: Passage, themes: l
         "doc_id": doc_id,
         "doc_type": meta.doc_type,
         "section_kind": passage.section_kind,
-        "date": int((meta.date or "0").replace("-", "").ljust(8, "0")),
+        "date": date_key(meta.date),
     }
     if meta.area:
         md["area"] = meta.area.lower()
@@ -202,20 +205,33 @@ class Ingestor:
         from index.vectors import VectorRecord
 
         start = time.perf_counter()
-        vectors = self.vectors.embeddings_for(p.passage_id for b in batch for p in b.passages)
-        text_of = {p.passage_id: p.text for b in batch for p in b.passages if p.passage_id not in vectors}
-        if text_of:
-            encoded = self.embedder.encode(list(text_of.values()))
-            vectors.update({pid: list(vec) for pid, vec in zip(text_of, encoded, strict=True)})
+        ids = {p.passage_id: p.text for b in batch for p in b.passages}
+        vectors = self.vectors.embeddings_for(ids)
+        text_of = {pid: text for pid, text in ids.items() if pid not in vectors}
+        has_sentences = self.catalogue.sentence_vectors(ids)
+        sentences_of = {pid: answer_sentences(text) for pid, text in ids.items() if pid not in has_sentences}
+        sentence_texts = [s for group in sentences_of.values() for s in group]
+        if text_of or sentence_texts:
+            # one encode call for passages and their answer sentences: the model sorts them by length
+            encoded = self.embedder.encode([*text_of.values(), *sentence_texts])
+            vectors.update({pid: list(vec) for pid, vec in zip(text_of, encoded, strict=False)})
+            rows = encoded[len(text_of) :]
+            packed: dict[str, bytes] = {}
+            for pid, group in sentences_of.items():  # an empty blob: the passage has no answer sentence
+                packed[pid] = pack(rows[: len(group)])
+                rows = rows[len(group) :]
+        else:
+            packed = {}
         timings.embed += time.perf_counter() - start
         timings.embedded += len(text_of)
+        timings.sentences_embedded += len(sentence_texts)
 
         results = []
         for b in batch:
             start = time.perf_counter()
             doc_id = doc_id_for(b.path)
             self.catalogue.write_document(
-                doc_id, str(b.path), b.content_hash, b.meta, b.pages, b.passages, b.mentions, b.present
+                doc_id, str(b.path), b.content_hash, b.meta, b.pages, b.passages, b.mentions, b.present, packed
             )
             records = [
                 VectorRecord(f"{doc_id}:{p.ordinal}", p.passage_id, vectors[p.passage_id],

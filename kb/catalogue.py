@@ -6,6 +6,7 @@ Tables
 - occurrences: where each passage appears (document, order, page, paragraph, section).
 - passage_themes: theme mentions per passage, with status present / negated / hypothetical.
 - passages_fts: FTS5 full-text index over passage text, for lexical search.
+- sentence_vectors: each passage's answer-sentence embeddings (packed int8), for highlights.
 
 A document's status is 'indexing' while its vectors are being written and 'ok' once both stores
 agree; readers only ever see documents whose status is 'ok'.
@@ -17,7 +18,7 @@ import datetime as dt
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +48,7 @@ CREATE TABLE IF NOT EXISTS passages (
     word_count INTEGER NOT NULL,
     themes_json TEXT NOT NULL DEFAULT '[]'
 );
+CREATE INDEX IF NOT EXISTS passages_theme_lists ON passages(passage_id, themes_json);
 CREATE TABLE IF NOT EXISTS occurrences (
     doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
     ordinal INTEGER NOT NULL,
@@ -58,6 +60,7 @@ CREATE TABLE IF NOT EXISTS occurrences (
     PRIMARY KEY (doc_id, ordinal)
 );
 CREATE INDEX IF NOT EXISTS occurrences_passage ON occurrences(passage_id);
+CREATE INDEX IF NOT EXISTS occurrences_section ON occurrences(section_kind);
 CREATE TABLE IF NOT EXISTS passage_themes (
     passage_id TEXT NOT NULL REFERENCES passages(passage_id) ON DELETE CASCADE,
     theme_id TEXT NOT NULL,
@@ -66,6 +69,10 @@ CREATE TABLE IF NOT EXISTS passage_themes (
     PRIMARY KEY (passage_id, theme_id, status)
 );
 CREATE INDEX IF NOT EXISTS passage_themes_theme ON passage_themes(theme_id, status);
+CREATE TABLE IF NOT EXISTS sentence_vectors (
+    passage_id TEXT PRIMARY KEY REFERENCES passages(passage_id) ON DELETE CASCADE,
+    vectors BLOB NOT NULL
+);
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
     text, passage_id UNINDEXED, tokenize = 'porter unicode61 remove_diacritics 2'
 );
@@ -89,6 +96,31 @@ class DocumentRow:
     extra: dict[str, str]
     ingested_at: str
     passages: int = 0
+
+
+@dataclass(frozen=True)
+class OccurrenceInfo:
+    """What a search filter looks at, for one place a passage appears in a published ('ok') document."""
+
+    doc_id: str
+    ordinal: int
+    passage_id: str
+    doc_type: str
+    area: str | None
+    date: str | None
+    section_kind: str
+    themes: tuple[str, ...] | None = None  # read only when a filter asks for a theme
+
+
+_INFO_SQL = (
+    "SELECT o.doc_id, o.ordinal, o.passage_id, o.section_kind, d.doc_type, d.area, d.date"
+    " FROM occurrences o JOIN documents d USING (doc_id) WHERE d.status = 'ok'"
+)
+
+
+def _info(r: sqlite3.Row, themes: dict[str, tuple[str, ...]] | None = None) -> OccurrenceInfo:
+    return OccurrenceInfo(r["doc_id"], r["ordinal"], r["passage_id"], r["doc_type"], r["area"], r["date"],
+                          r["section_kind"], None if themes is None else themes.get(r["passage_id"], ()))
 
 
 @dataclass(frozen=True)
@@ -188,11 +220,13 @@ class Catalogue:
         passages: Sequence[Passage],
         themes: Sequence[Sequence[ThemeMentionRow]],
         present: Sequence[Sequence[str]] | None = None,
+        sentence_vectors: Mapping[str, bytes] | None = None,
     ) -> None:
         """Replace everything known about `doc_id` in one transaction; the document is left 'indexing'.
 
         `present` gives, per passage, the theme ids that count as present (the tagger's rule, implied
-        themes included); without it, mentions whose status is 'present'.
+        themes included); without it, mentions whose status is 'present'. `sentence_vectors` holds
+        packed answer-sentence vectors (see index.highlights) for passages that have them.
         """
         with self.conn:
             self._delete_document(doc_id)
@@ -228,6 +262,11 @@ class Catalogue:
                         "INSERT OR IGNORE INTO passage_themes (passage_id, theme_id, status, evidence)"
                         " VALUES (?, ?, ?, ?)",
                         [(pid, m.theme_id, m.status, m.evidence) for m in mentions],
+                    )
+                if sentence_vectors and pid in sentence_vectors:
+                    self.conn.execute(
+                        "INSERT OR IGNORE INTO sentence_vectors (passage_id, vectors) VALUES (?, ?)",
+                        (pid, sentence_vectors[pid]),
                     )
                 self.conn.execute(
                     "INSERT INTO occurrences (doc_id, ordinal, passage_id, page, paragraph, section, section_kind)"
@@ -269,6 +308,7 @@ class Catalogue:
             marks = ",".join("?" * len(chunk))
             self.conn.execute(f"DELETE FROM passages_fts WHERE passage_id IN ({marks})", chunk)
             self.conn.execute(f"DELETE FROM passage_themes WHERE passage_id IN ({marks})", chunk)
+            self.conn.execute(f"DELETE FROM sentence_vectors WHERE passage_id IN ({marks})", chunk)
             self.conn.execute(f"DELETE FROM passages WHERE passage_id IN ({marks})", chunk)
 
     # --- passages and sources --------------------------------------------------------------
@@ -282,6 +322,78 @@ class Catalogue:
                 f"SELECT passage_id, text, themes_json FROM passages WHERE passage_id IN ({marks})", chunk
             ):
                 out[row["passage_id"]] = (row["text"], tuple(json.loads(row["themes_json"])))
+        return out
+
+    def occurrence_info(
+        self, keys: Sequence[tuple[str, int]], with_themes: bool = False
+    ) -> dict[tuple[str, int], OccurrenceInfo]:
+        """(doc_id, ordinal) -> what filters look at, for occurrences in published documents."""
+        # one primary-key lookup per key: a row-value IN (VALUES ...) list makes SQLite scan the table
+        rows = [r for key in keys for r in self.conn.execute(f"{_INFO_SQL} AND o.doc_id = ? AND o.ordinal = ?", key)]
+        themes = self.theme_lists({r["passage_id"] for r in rows}) if with_themes else None
+        return {(r["doc_id"], r["ordinal"]): _info(r, themes) for r in rows}
+
+    def passage_occurrence_info(
+        self, passage_ids: Iterable[str], with_themes: bool = False
+    ) -> dict[str, list[OccurrenceInfo]]:
+        """passage_id -> every place it appears in a published document, as filters see it."""
+        ids = list(passage_ids)
+        themes = self.theme_lists(ids) if with_themes else None
+        out: dict[str, list[OccurrenceInfo]] = {}
+        for chunk in _chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            for r in self.conn.execute(f"{_INFO_SQL} AND o.passage_id IN ({marks})", chunk):
+                out.setdefault(r["passage_id"], []).append(_info(r, themes))
+        return out
+
+    def candidate_occurrences(
+        self, doc_ids: Iterable[str] | None = None, section_kind: str | None = None, theme: str | None = None
+    ) -> list[OccurrenceInfo]:
+        """Occurrences in published documents narrowed in SQL (documents, section kind, a theme's id in the
+        passage's theme list); callers apply their exact test to what comes back."""
+        sql, params = _INFO_SQL, []
+        if doc_ids is not None:
+            ids = list(doc_ids)
+            sql += f" AND o.doc_id IN ({','.join('?' * len(ids)) or 'NULL'})"
+            params += ids
+        if section_kind:
+            sql += " AND o.section_kind = ?"
+            params.append(section_kind)
+        if theme:
+            sql += (" AND o.passage_id IN (SELECT passage_id FROM passages INDEXED BY passages_theme_lists"
+                    " WHERE themes_json LIKE ?)")
+            params.append(f'%"{theme}"%')
+        rows = self.conn.execute(sql, params).fetchall()
+        themes = self.theme_lists({r["passage_id"] for r in rows}) if theme else None
+        return [_info(r, themes) for r in rows]
+
+    def filter_fields(self) -> list[tuple[str, str, str | None, str | None]]:
+        """(doc_id, doc_type, area, date) of every published document: what document-level filters test."""
+        rows = self.conn.execute("SELECT doc_id, doc_type, area, date FROM documents WHERE status = 'ok'")
+        return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+    def theme_lists(self, passage_ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        """passage_id -> the theme ids that count as present (read from a covering index, not the text rows)."""
+        out: dict[str, tuple[str, ...]] = {}
+        for chunk in _chunks(list(passage_ids), 500):
+            marks = ",".join("?" * len(chunk))
+            for r in self.conn.execute(
+                f"SELECT passage_id, themes_json FROM passages INDEXED BY passages_theme_lists"
+                f" WHERE passage_id IN ({marks})",
+                chunk,
+            ):
+                out[r[0]] = tuple(json.loads(r[1]))
+        return out
+
+    def sentence_vectors(self, passage_ids: Iterable[str]) -> dict[str, bytes]:
+        """passage_id -> packed answer-sentence vectors, for the passages that have them."""
+        out: dict[str, bytes] = {}
+        for chunk in _chunks(list(passage_ids), 500):
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(
+                f"SELECT passage_id, vectors FROM sentence_vectors WHERE passage_id IN ({marks})", chunk
+            ):
+                out[row["passage_id"]] = bytes(row["vectors"])
         return out
 
     def sources(self, passage_ids: Iterable[str]) -> dict[str, list[Source]]:
