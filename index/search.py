@@ -99,7 +99,7 @@ class Filters:
             return _allowed_cache[1]
         doc_ids = None
         if self.doc_type or self.area or self.since or self.until or self.doc_ids is not None:
-            doc_ids = [d.doc_id for d in catalogue.filter_fields() if self.accepts_document(*d)]
+            doc_ids = [d[0] for d in catalogue.filter_fields() if self.accepts_document(*d)]
         occurrences = catalogue.candidate_occurrences(doc_ids, self.section, self.theme)
         allowed = [o for o in occurrences if self.accepts(o)]
         _allowed_cache[:] = [version, allowed]
