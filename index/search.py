@@ -54,6 +54,12 @@ class Filters:
     doc_ids: frozenset[str] | None = None  # only these documents (e.g. those whose case characteristics match)
 
     def __post_init__(self) -> None:
+        if self.section:
+            from ingest.structure import section_kinds
+
+            known = {k.id for k in section_kinds()} | {"minutes_item", "other"}
+            if self.section not in known:
+                raise QueryError(f"--section {self.section!r}: choose from {', '.join(sorted(known))}")
         if self.doc_type and self.doc_type not in DOC_TYPES:
             raise QueryError(f"unknown document type {self.doc_type!r}: choose from {', '.join(DOC_TYPES)}")
         for name in ("since", "until"):

@@ -41,6 +41,7 @@ BAD_QUERIES = [
      r"--since 2022 is after --until 2019: no document can match"),
     (["ask", "funding", "--since", "last tuesday"], r"--since 'last tuesday' is not a date"),
     (["ask", "funding", "--type", "novel"], r"unknown document type 'novel'"),
+    (["ask", "funding", "--section", "lesons"], r"--section 'lesons': choose from .*lessons"),
     (["themes", "--since", "2024", "--until", "2001"], r"--since 2024 is after --until 2001"),
     (["themes", "show", "alcohool"], r"unknown theme 'alcohool'; did you mean: .*alcohol"),
     (["themes", "--with", "no-such-theme"], r"unknown theme"),
