@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.blocks import Block, Extracted
+from ingest.numbering import roman, word_letters
 from ingest.text import check_size, describe_content, normalise_space
 from kb.errors import CorruptFileError, EncryptedFileError, ExtractionError, FileTooLargeError, NoTextError
 
@@ -154,45 +155,15 @@ class _Numbering:
         return normalise_space(re.sub(r"%([1-9])", repl, lvl.text))
 
 
-def _roman(n: int) -> str:
-    out = ""
-    for v, s in (
-        (1000, "m"),
-        (900, "cm"),
-        (500, "d"),
-        (400, "cd"),
-        (100, "c"),
-        (90, "xc"),
-        (50, "l"),
-        (40, "xl"),
-        (10, "x"),
-        (9, "ix"),
-        (5, "v"),
-        (4, "iv"),
-        (1, "i"),
-    ):
-        while n >= v:
-            out += s
-            n -= v
-    return out
-
-
-def _letters(n: int) -> str:
-    # Word: a..z, then aa..zz, aaa..
-    if n <= 0:
-        return ""
-    return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
-
-
 def _format_number(n: int, fmt: str) -> str:
     if fmt == "lowerLetter":
-        return _letters(n)
+        return word_letters(n)
     if fmt == "upperLetter":
-        return _letters(n).upper()
+        return word_letters(n).upper()
     if fmt == "lowerRoman":
-        return _roman(n)
+        return roman(n)
     if fmt == "upperRoman":
-        return _roman(n).upper()
+        return roman(n).upper()
     if fmt == "decimalZero":
         return f"{n:02d}"
     if fmt in ("bullet", "none"):

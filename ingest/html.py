@@ -37,6 +37,7 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from bs4.element import CData, Declaration, Doctype, ProcessingInstruction
 
 from ingest.blocks import Block, Extracted
+from ingest.numbering import html_letters, roman
 from ingest.text import describe_content, normalise_newlines, normalise_space, read_bytes
 from kb.errors import CorruptFileError, NoTextError
 
@@ -429,48 +430,16 @@ _STRUCTURAL_IN_CELL = {
 }
 
 
-def _roman(n: int) -> str:
-    vals = [
-        (1000, "m"),
-        (900, "cm"),
-        (500, "d"),
-        (400, "cd"),
-        (100, "c"),
-        (90, "xc"),
-        (50, "l"),
-        (40, "xl"),
-        (10, "x"),
-        (9, "ix"),
-        (5, "v"),
-        (4, "iv"),
-        (1, "i"),
-    ]
-    out = ""
-    for v, s in vals:
-        while n >= v:
-            out += s
-            n -= v
-    return out
-
-
 def _ol_marker(n: int, kind: str) -> str:
     if kind == "a":
-        return _alpha(n).lower()
+        return html_letters(n)
     if kind == "A":
-        return _alpha(n)
+        return html_letters(n).upper()
     if kind == "i":
-        return _roman(n)
+        return roman(n)
     if kind == "I":
-        return _roman(n).upper()
+        return roman(n).upper()
     return str(n)
-
-
-def _alpha(n: int) -> str:
-    s = ""
-    while n > 0:
-        n, r = divmod(n - 1, 26)
-        s = chr(65 + r) + s
-    return s or "A"
 
 
 def _int_attr(tag: Tag, name: str, default: int) -> int:
