@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 from pathlib import Path
@@ -29,6 +30,28 @@ def seed(name_prefix: str) -> Path:
     if not SEEDS.is_dir():
         pytest.skip(f"the user's seed texts are not at {SEEDS}")
     return next(SEEDS.glob(name_prefix + "*.txt"))
+
+
+def labelled_documents() -> list[dict]:
+    """The sample corpus's labels (corpus/labels.json): type, date, area, case and recommendations per file."""
+    path = CORPUS / "labels.json"
+    if not path.exists():
+        pytest.skip("corpus/labels.json is not there yet")
+    return json.loads(path.read_text("utf-8"))["documents"]
+
+
+@pytest.fixture(scope="session")
+def corpus_db(tmp_path_factory) -> Path:
+    """The labelled sample documents, ingested once per test run through `dhr ingest`. Tests only read it."""
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    paths = [str(CORPUS / d["path"]) for d in labelled_documents() if (CORPUS / d["path"]).exists()]
+    db = tmp_path_factory.mktemp("corpus") / "kb"
+    result = CliRunner().invoke(app, ["ingest", *paths, "--db", str(db)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return db
 
 
 @pytest.fixture

@@ -43,7 +43,7 @@ from kb.writers import (
     render_markdown,
     write_pack,
 )
-from tests.conftest import CORPUS
+from tests.conftest import labelled_documents
 
 GOLDEN = Path(__file__).parent / "golden"
 PREPARED = "2025-01-31"  # a fixed date: outputs carry no date but the one passed in
@@ -326,25 +326,9 @@ def test_an_unknown_output_format_is_refused_before_anything_is_written(tmp_path
 # --- end to end on the sample corpus ---------------------------------------------------------------
 
 
-def labelled_documents() -> list[dict]:
-    path = CORPUS / "labels.json"
-    if not path.exists():
-        pytest.skip("corpus/labels.json is not there yet")
-    return json.loads(path.read_text("utf-8"))["documents"]
-
 
 def dhr(*args: str):
     return runner.invoke(app, list(args), catch_exceptions=False)
-
-
-@pytest.fixture(scope="module")
-def corpus_db(tmp_path_factory) -> Path:
-    """The labelled sample documents, ingested once for every test below."""
-    paths = [str(CORPUS / d["path"]) for d in labelled_documents() if (CORPUS / d["path"]).exists()]
-    db = tmp_path_factory.mktemp("corpus") / "kb"
-    result = dhr("ingest", *paths, "--db", str(db))
-    assert result.exit_code == 0, result.output
-    return db
 
 
 @pytest.mark.slow

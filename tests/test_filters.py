@@ -13,12 +13,9 @@ from index.embedder import Embedder
 from index.lexical import lexical_search
 from index.search import Filters, dense_ranking
 from index.vectors import VectorStore
-from ingest.pipeline import Ingestor
 from kb.catalogue import Catalogue
 from kb.config import Settings
-from kb.tagger import ThemeTagger
 
-CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 QUERY = "no referral was made to MARAC after the risk assessment"
 FILTERS = [
     Filters(section="recommendations"),
@@ -33,13 +30,9 @@ FILTERS = [
 
 
 @pytest.fixture(scope="module")
-def kb(tmp_path_factory) -> tuple[Catalogue, VectorStore, Embedder]:
-    settings = Settings(db=tmp_path_factory.mktemp("filters") / "kb")
-    settings.ensure_dirs()
-    catalogue, vectors, embedder = Catalogue(settings.catalogue_path), VectorStore(settings), Embedder()
-    report = Ingestor(catalogue, vectors, embedder, ThemeTagger()).run([CORPUS])
-    assert not report.failed, report.failed
-    return catalogue, vectors, embedder
+def kb(corpus_db: Path) -> tuple[Catalogue, VectorStore, Embedder]:
+    settings = Settings(db=corpus_db)
+    return Catalogue(settings.catalogue_path), VectorStore(settings), Embedder()
 
 
 def chroma_reference(kb, filters: Filters, n: int) -> list[str]:

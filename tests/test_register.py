@@ -13,7 +13,6 @@ import io
 import json
 import re
 import unicodedata
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -23,7 +22,7 @@ from ingest.blocks import Block
 from ingest.passages import cut_passages
 from ingest.structure import classify_heading, find_structure
 from kb.register import recommendations_in, split_agency, split_numbered
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, labelled_documents
 
 runner = CliRunner()
 
@@ -142,25 +141,11 @@ def test_resolved_paragraphs_in_minutes_are_their_own_resolutions_passage():
 # --- the sample corpus -------------------------------------------------------------------------------
 
 
-def labelled_documents() -> list[dict]:
-    path = CORPUS / "labels.json"
-    if not path.exists():
-        pytest.skip("corpus/labels.json is not there yet")
-    return json.loads(path.read_text("utf-8"))["documents"]
-
 
 def dhr(*args: str):
     result = runner.invoke(app, list(args), catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return result
-
-
-@pytest.fixture(scope="module")
-def corpus_db(tmp_path_factory) -> Path:
-    paths = [str(CORPUS / d["path"]) for d in labelled_documents() if (CORPUS / d["path"]).exists()]
-    db = tmp_path_factory.mktemp("register") / "kb"
-    dhr("ingest", *paths, "--db", str(db))
-    return db
 
 
 @pytest.fixture(scope="module")

@@ -246,7 +246,7 @@ def corpus_catalogue(db: Path, labelled_metadata: bool = False) -> Path:
 
 
 @pytest.fixture(scope="module")
-def corpus_db(tmp_path_factory) -> tuple[Path, dict]:
+def labelled_catalogue(tmp_path_factory) -> tuple[Path, dict]:
     db = corpus_catalogue(tmp_path_factory.mktemp("corpus") / "kb", labelled_metadata=True)
     return db, json.loads((CORPUS / "labels.json").read_text("utf-8"))
 
@@ -255,8 +255,8 @@ def _labelled(labels: dict) -> list[dict]:
     return [d for d in labels["documents"] if (CORPUS / d["path"]).is_file()]
 
 
-def test_themes_by_year_on_the_sample_corpus_matches_its_labels(corpus_db):
-    db, labels = corpus_db
+def test_themes_by_year_on_the_sample_corpus_matches_its_labels(labelled_catalogue):
+    db, labels = labelled_catalogue
     docs = [d for d in _labelled(labels) if d["type"].startswith("dhr_")]
     data = json.loads(dhr("themes", "--by", "year", "--json", "--db", str(db)).output)
     assert data["unit"] == "reviews"
@@ -275,8 +275,8 @@ def test_themes_by_year_on_the_sample_corpus_matches_its_labels(corpus_db):
     assert len(agree) >= 0.85 * len(cells), detail
 
 
-def test_negated_themes_of_the_sample_corpus_are_not_counted(corpus_db):
-    db, labels = corpus_db
+def test_negated_themes_of_the_sample_corpus_are_not_counted(labelled_catalogue):
+    db, labels = labelled_catalogue
     checked = 0
     for d in _labelled(labels):
         for t in d.get("negated_themes", []):
