@@ -923,17 +923,14 @@ def extract(
 
     Each review opens with one line of case context (review, area, year, kind of review,
     relationship, where known), then its extracts, each with its citation."""
-    from ingest.structure import section_kinds
+    from index.search import check_section_kind
     from kb.evidence import build_handout
-    from kb.render import to_json
-    from kb.writers import handout_blocks, render_markdown, write_handout
+    from kb.writers import handout_blocks, write_handout
 
-    known = {k.id for k in section_kinds()} | {"minutes_item", "other"}
-    for s in section or []:
-        if s not in known:
-            raise fail(f"--section {s!r}: choose from {', '.join(sorted(known))}")
     settings = Settings.resolve(db)
     with errors_as_messages():
+        for kind in section or []:
+            check_section_kind(kind)
         handout = build_handout(
             open_catalogue(settings),
             resolve_theme(theme),
@@ -945,13 +942,8 @@ def extract(
         )
         if out is not None:
             write_handout(handout, out)
-    if as_json:
-        typer.echo(to_json(handout.to_dict()))
-    elif out is None:
-        typer.echo(render_markdown(handout_blocks(handout)), nl=False)
-    if out is not None:
-        n = len(handout.reviews)
-        typer.echo(f"{handout.count} extracts from {n} reviews written to {out}.", err=as_json)
+    show_document(handout.to_dict(), handout_blocks(handout), out, as_json,
+                  f"{handout.count} extracts from {len(handout.reviews)} reviews written to {out}.")
 
 
 @app.command()
@@ -996,9 +988,8 @@ def evidence(
     from index.search import Filters
     from index.vectors import VectorStore
     from kb.evidence import build_evidence_pack
-    from kb.render import to_json
     from kb.writers import output_format as file_format
-    from kb.writers import pack_blocks, render_markdown, write_pack
+    from kb.writers import pack_blocks, write_pack
 
     if group_by not in ("theme", "source"):
         raise fail(f"--group-by must be theme or source, not {group_by!r}")
@@ -1023,14 +1014,21 @@ def evidence(
         )
         if out is not None:
             write_pack(pack, out)
+    show_document(pack.to_dict(), pack_blocks(pack), out, as_json,
+                  f"{len(pack.items)} excerpts from {pack.overview.documents} documents written to {out}.")
+
+
+def show_document(data: dict, blocks: list, out: Path | None, as_json: bool, written: str) -> None:
+    """After a pack or handout is built: JSON, or Markdown when no file was named; then say what was written."""
+    from kb.render import to_json
+    from kb.writers import render_markdown
+
     if as_json:
-        typer.echo(to_json(pack.to_dict()))
+        typer.echo(to_json(data))
     elif out is None:
-        typer.echo(render_markdown(pack_blocks(pack)), nl=False)
+        typer.echo(render_markdown(blocks), nl=False)
     if out is not None:
-        typer.echo(
-            f"{len(pack.items)} excerpts from {pack.overview.documents} documents written to {out}.", err=as_json
-        )
+        typer.echo(written, err=as_json)  # with --json, stdout holds only the JSON
 
 
 def main() -> None:  # pragma: no cover - console entry point

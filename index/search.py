@@ -55,11 +55,7 @@ class Filters:
 
     def __post_init__(self) -> None:
         if self.section:
-            from ingest.structure import section_kinds
-
-            known = {k.id for k in section_kinds()} | {"minutes_item", "other"}
-            if self.section not in known:
-                raise QueryError(f"--section {self.section!r}: choose from {', '.join(sorted(known))}")
+            check_section_kind(self.section)
         if self.doc_type and self.doc_type not in DOC_TYPES:
             raise QueryError(f"unknown document type {self.doc_type!r}: choose from {', '.join(DOC_TYPES)}")
         for name in ("since", "until"):
@@ -140,6 +136,14 @@ class Filters:
 
 
 _allowed_cache: list = []  # [version, occurrences]: the last `Filters.allowed` answer
+
+
+def check_section_kind(kind: str) -> None:
+    """Refuse a section kind no passage can have, listing the ones there are."""
+    from ingest.structure import section_kind_ids
+
+    if kind not in section_kind_ids():
+        raise QueryError(f"--section {kind!r}: choose from {', '.join(sorted(section_kind_ids()))}")
 
 
 def _date_bound(value: str, end: bool) -> int:
@@ -366,8 +370,7 @@ def search(
     scores = fuse([dense, lexical], [DENSE_WEIGHT, LEXICAL_WEIGHT])
     themes = set(query_themes(query))
     if themes:
-        tagged = catalogue.passage_texts(scores)
-        for pid, (_, passage_themes) in tagged.items():
+        for pid, passage_themes in catalogue.theme_lists(scores).items():
             if themes & set(passage_themes):
                 scores[pid] += THEME_BOOST / (RRF_K + 1)
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])[: max(top * 8, 40)]

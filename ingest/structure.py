@@ -67,6 +67,11 @@ def section_kinds() -> tuple[SectionKind, ...]:
     )
 
 
+def section_kind_ids() -> frozenset[str]:
+    """Every section kind a passage can have: the canonical ones, "minutes_item" and "other"."""
+    return frozenset({k.id for k in section_kinds()} | {"minutes_item", "other"})
+
+
 def classify_heading(heading: str) -> str | None:
     """The canonical kind of section a heading opens, or None if it names none we know."""
     text = re.sub(r"^(?:section\s+)?\d{1,2}(?:\.\d{1,2})*\.?\s*", "", heading.strip(), flags=re.IGNORECASE)
