@@ -205,25 +205,24 @@ class Ingestor:
         from index.vectors import VectorRecord
 
         start = time.perf_counter()
-        ids = {p.passage_id: p.text for b in batch for p in b.passages}
-        vectors = self.vectors.embeddings_for(ids)
-        text_of = {pid: text for pid, text in ids.items() if pid not in vectors}
-        has_sentences = self.catalogue.sentence_vectors(ids)
-        sentences_of = {pid: answer_sentences(text) for pid, text in ids.items() if pid not in has_sentences}
+        texts = {p.passage_id: p.text for b in batch for p in b.passages}
+        vectors = self.vectors.embeddings_for(texts)
+        new_texts = {pid: text for pid, text in texts.items() if pid not in vectors}
+        stored = self.catalogue.sentence_vectors(texts)
+        sentences_of = {pid: answer_sentences(text) for pid, text in texts.items() if pid not in stored}
         sentence_texts = [s for group in sentences_of.values() for s in group]
-        if text_of or sentence_texts:
-            # one encode call for passages and their answer sentences: the model sorts them by length
-            encoded = self.embedder.encode([*text_of.values(), *sentence_texts])
-            vectors.update({pid: list(vec) for pid, vec in zip(text_of, encoded, strict=False)})
-            rows = encoded[len(text_of) :]
-            packed: dict[str, bytes] = {}
-            for pid, group in sentences_of.items():  # an empty blob: the passage has no answer sentence
-                packed[pid] = pack(rows[: len(group)])
-                rows = rows[len(group) :]
-        else:
-            packed = {}
+        # one encode call for passages and their answer sentences: the model sorts them by length
+        to_encode = [*new_texts.values(), *sentence_texts]
+        encoded = self.embedder.encode(to_encode) if to_encode else None
+        if new_texts:
+            vectors.update({pid: list(vec) for pid, vec in zip(new_texts, encoded, strict=False)})
+        packed: dict[str, bytes] = {}
+        at = len(new_texts)
+        for pid, group in sentences_of.items():  # an empty blob where a passage has no answer sentence
+            packed[pid] = pack(encoded[at : at + len(group)]) if group else b""
+            at += len(group)
         timings.embed += time.perf_counter() - start
-        timings.embedded += len(text_of)
+        timings.embedded += len(new_texts)
         timings.sentences_embedded += len(sentence_texts)
 
         results = []
