@@ -146,6 +146,7 @@ def check_section_kind(kind: str) -> None:
         raise QueryError(f"--section {kind!r}: choose from {', '.join(sorted(section_kind_ids()))}")
 
 
+@cache  # filters test thousands of candidates per query: parse each bound once
 def _date_bound(value: str, end: bool) -> int:
     """'2021' -> 20210000 (start) or 20219999 (end), comparable with stored YYYYMMDD integers."""
     digits = (parse_date(value) or value).replace("-", "")
