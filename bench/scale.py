@@ -26,7 +26,8 @@ What it does, in one run (everything a team note needs is printed to stdout; pro
    its completion marker (complete.json) matches the generator key. Each passage's answer-sentence vectors,
    which ingest stores for highlights, are its pool sentences' vectors.
 4. Measurement, in a fresh subprocess per size (so peak RSS is per size), plus one on an empty store for
-   the fixed cost (Python + libraries + model): open the stores, warm up, then run --queries queries
+   the fixed cost (Python + libraries + model): open the stores, time one cold query, read the store's
+   files into the OS page cache (this VM reclaims idle cache), warm up, then run --queries queries
    (20 distinct DHR questions, some with filters, cycled) through the full `search(...)` pipeline exactly as
    `dhr ask` calls it (query embedding, Chroma, FTS5 BM25, fusion, theme boost, folding, highlights), and
    through a plain Chroma `collection.query` for the same 60 candidates and filter, with a precomputed
@@ -765,6 +766,17 @@ def wait_until_quiet(limit_s: float, threshold: float = 0.10) -> tuple[float, fl
     return share, time.perf_counter() - start
 
 
+def read_files(folder: Path) -> int:
+    """Read every file below `folder` once (so the OS caches it); returns the bytes read."""
+    total = 0
+    for path in folder.rglob("*"):
+        if path.is_file():
+            with open(path, "rb") as fh:
+                while chunk := fh.read(1 << 20):
+                    total += len(chunk)
+    return total
+
+
 def pct(values: list[float], q: float) -> float:
     import numpy as np
 
@@ -810,6 +822,11 @@ def measure(n: int, n_queries: int) -> dict:
     t0 = time.perf_counter()
     search(WARMUP[0], catalogue, vectors, embedder, Filters(), 5, per_doc=2)
     result["first_query_ms"] = (time.perf_counter() - t0) * 1000
+    # "warm" means the store's files are in the OS page cache, as on a machine in use. This VM reclaims
+    # idle page cache (DAMON), so without this the first pass reads from disk and p95 swings 200-600 ms.
+    t0 = time.perf_counter()
+    result["page_cache_mb"] = read_files(settings.db) / 2**20
+    result["page_cache_s"] = time.perf_counter() - t0
     for q in WARMUP[1:]:
         search(q, catalogue, vectors, embedder, Filters(), 5, per_doc=2)
     qvecs = {q: embedder.encode_query(q) for q, _ in QUERIES}
@@ -964,7 +981,8 @@ def print_size(r: dict, info: dict | None) -> None:
                  f"{r['count']:,} Chroma records)")
     print(head)
     print(f"  open: imports {r['import_s']:.1f} s, stores + model {r['open_s']:.1f} s (model load "
-          f"{r['model_load_s']:.1f} s); first (cold) query {r['first_query_ms']:.0f} ms")
+          f"{r['model_load_s']:.1f} s); first (cold) query {r['first_query_ms']:.0f} ms; then the store's "
+          f"{r['page_cache_mb']:,.0f} MB of files read into the OS page cache in {r['page_cache_s']:.1f} s")
     share, waited = r["quiet"]
     print(f"  machine (attempt {r['attempt']}): other processes used {100 * share:.0f}% of the CPUs before the run "
           f"(waited {waited:.0f} s) and "
