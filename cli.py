@@ -95,7 +95,7 @@ def ingest(
     as_json: JsonOption = False,
 ) -> None:
     """Add PDF, Word, HTML, text and Markdown files; unchanged files are skipped, changed ones replaced."""
-    from ingest.lock import ingest_lock
+    from kb.lock import ingest_lock
     from kb.render import to_json
 
     settings = Settings.resolve(db, chroma_url, model)
@@ -747,7 +747,7 @@ def forget(
 ) -> None:
     """Remove a withdrawn document and every trace of it: passages, catalogue rows, lexical index, vectors."""
     from index.vectors import VectorStore
-    from ingest.lock import ingest_lock
+    from kb.lock import ingest_lock
 
     settings = Settings.resolve(db, chroma_url)
     with errors_as_messages(), private_files(), ingest_lock(settings, wait=True):
@@ -779,7 +779,7 @@ def check(
     from index.consistency import check as run_check
     from index.consistency import repair
     from index.vectors import VectorStore
-    from ingest.lock import ingest_lock
+    from kb.lock import ingest_lock
     from kb.render import to_json
 
     settings = Settings.resolve(db, chroma_url, model)
@@ -923,8 +923,8 @@ def extract(
 
     Each review opens with one line of case context (review, area, year, kind of review,
     relationship, where known), then its extracts, each with its citation."""
-    from index.search import check_section_kind
     from kb.evidence import build_handout
+    from kb.sections import check_section_kind
     from kb.writers import handout_blocks, write_handout
 
     settings = Settings.resolve(db)

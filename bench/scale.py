@@ -571,10 +571,10 @@ def store_complete(n: int) -> dict | None:
 
 def build_store(n: int) -> dict:
     """Write catalogue + Chroma for n passages through the project's APIs (run in a child process)."""
-    from index.vectors import VectorRecord, VectorStore
-    from ingest.pipeline import vector_metadata
+    from index.vectors import VectorStore
     from kb.catalogue import Catalogue, ThemeMentionRow
     from kb.config import Settings
+    from kb.records import VectorRecord, record_id, vector_metadata
 
     timings: dict[str, object] = {}
     pool = load_or_make_pool(timings)
@@ -619,7 +619,7 @@ def build_store(n: int) -> dict:
         cat_s += time.perf_counter() - t
         for p, ms in zip(doc.passages, rows, strict=True):
             themes = sorted({m.theme_id for m in ms if m.status == "present"})
-            pending.append(VectorRecord(f"{doc.doc_id}:{p.ordinal}", p.passage_id, vecs[k],
+            pending.append(VectorRecord(record_id(doc.doc_id, p.ordinal), p.passage_id, vecs[k],
                                         vector_metadata(doc.doc_id, doc.meta, p, themes)))
             k += 1
         pending_docs.append(doc.doc_id)
@@ -658,9 +658,9 @@ def sentence_vectors(n: int) -> dict:
     the splitter cuts differently from the pool is left out, and its passage falls back to embedding its
     sentences at query time, as an old knowledge base would.
     """
-    from index.highlights import answer_sentences, pack
     from kb.catalogue import Catalogue
     from kb.config import Settings
+    from kb.sentences import answer_sentences, pack
 
     t0 = time.perf_counter()
     pool = load_or_make_pool({})

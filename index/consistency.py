@@ -81,9 +81,8 @@ def check(catalogue: Catalogue, vectors: VectorStore) -> CheckReport:
 
 def repair(catalogue: Catalogue, vectors: VectorStore, embedder: Embedder) -> CheckReport:
     """Make the three stores agree with the catalogue; returns the check after repair."""
-    from index.vectors import VectorRecord
-    from ingest.pipeline import vector_metadata
     from kb.models import DocumentMeta, Passage
+    from kb.records import VectorRecord, record_id, vector_metadata
 
     report = check(catalogue, vectors)
     conn = catalogue.conn
@@ -100,7 +99,7 @@ def repair(catalogue: Catalogue, vectors: VectorStore, embedder: Embedder) -> Ch
             "SELECT o.*, p.text, p.themes_json, d.title, d.doc_type, d.area, d.date FROM occurrences o"
             " JOIN passages p USING (passage_id) JOIN documents d USING (doc_id)"
         ).fetchall()
-        rows = [r for r in rows if f"{r['doc_id']}:{r['ordinal']}" in missing]
+        rows = [r for r in rows if record_id(r['doc_id'], r['ordinal']) in missing]
         texts = list(dict.fromkeys(r["text"] for r in rows))
         encoded = dict(zip(texts, embedder.encode(texts), strict=True))
         import json
@@ -109,7 +108,7 @@ def repair(catalogue: Catalogue, vectors: VectorStore, embedder: Embedder) -> Ch
         for r in rows:
             meta = DocumentMeta(title=r["title"], area=r["area"], date=r["date"], doc_type=r["doc_type"])
             passage = Passage(r["text"], r["ordinal"], r["page"], r["paragraph"], r["section"], r["section_kind"])
-            records.append(VectorRecord(f"{r['doc_id']}:{r['ordinal']}", r["passage_id"], encoded[r["text"]],
+            records.append(VectorRecord(record_id(r['doc_id'], r['ordinal']), r["passage_id"], encoded[r["text"]],
                                         vector_metadata(r["doc_id"], meta, passage, json.loads(r["themes_json"]))))
         vectors.add(records)
     if report.missing_sentence_vectors:
@@ -121,7 +120,7 @@ def repair(catalogue: Catalogue, vectors: VectorStore, embedder: Embedder) -> Ch
 
 def store_sentence_vectors(catalogue: Catalogue, embedder: Embedder) -> int:
     """Embed and store the answer sentences of every passage that has none stored; returns how many passages."""
-    from index.highlights import answer_sentences, pack
+    from kb.sentences import answer_sentences, pack
 
     rows = catalogue.conn.execute(
         "SELECT passage_id, text FROM passages WHERE passage_id NOT IN (SELECT passage_id FROM sentence_vectors)"

@@ -21,10 +21,12 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from index.highlights import add_highlights
-from ingest.dates import date_key, parse_date
 from kb.catalogue import Catalogue, OccurrenceInfo
+from kb.dates import date_key, parse_date
 from kb.errors import QueryError
 from kb.models import DOC_TYPES, Excerpt
+from kb.records import record_id
+from kb.sections import check_section_kind
 
 if TYPE_CHECKING:
     import numpy as np
@@ -138,14 +140,6 @@ class Filters:
 _allowed_cache: list = []  # [version, occurrences]: the last `Filters.allowed` answer
 
 
-def check_section_kind(kind: str) -> None:
-    """Refuse a section kind no passage can have, listing the ones there are."""
-    from ingest.structure import section_kind_ids
-
-    if kind not in section_kind_ids():
-        raise QueryError(f"--section {kind!r}: choose from {', '.join(sorted(section_kind_ids()))}")
-
-
 @cache  # filters test thousands of candidates per query: parse each bound once
 def _date_bound(value: str, end: bool) -> int:
     """'2021' -> 20210000 (start) or 20219999 (end), comparable with stored YYYYMMDD integers."""
@@ -195,7 +189,7 @@ def dense_ranking(
             if not allowed:
                 hits = []
             elif len(allowed) <= MAX_ALLOWED_IDS:  # search just those records
-                hits = vectors.query(query_vec, n=n, ids=[f"{o.doc_id}:{o.ordinal}" for o in allowed])
+                hits = vectors.query(query_vec, n=n, ids=[record_id(o.doc_id, o.ordinal) for o in allowed])
                 infos = {(o.doc_id, o.ordinal): o for o in allowed}
             else:
                 hits = vectors.query(query_vec, n=n, where=filters.chroma_where())

@@ -1,8 +1,7 @@
 """The vector store: Chroma, embedded on disk by default or a Chroma server when one is named.
 
-One record per passage occurrence (id "<doc_id>:<ordinal>"), so metadata filters (type, area,
-date, section, themes) apply exactly; the catalogue folds occurrences of the same text back into
-one piece of evidence. Vectors are computed once per distinct text and reused.
+One record per passage occurrence (see kb/records.py). Vectors are computed once per distinct text
+and reused.
 """
 
 from __future__ import annotations
@@ -15,18 +14,11 @@ from urllib.parse import urlparse
 
 from kb.config import Settings
 from kb.errors import StoreError
+from kb.records import VectorRecord, parse_record_id
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 COLLECTION = "dhr_passages"
-
-
-@dataclass(frozen=True)
-class VectorRecord:
-    record_id: str
-    passage_id: str
-    embedding: Sequence[float]
-    metadata: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -138,6 +130,6 @@ class VectorStore:
         )
         hits = []
         for rid, dist in zip(res["ids"][0], res["distances"][0], strict=True):
-            doc_id, _, ordinal = rid.rpartition(":")
-            hits.append(VectorHit(doc_id, int(ordinal), float(dist)))
+            doc_id, ordinal = parse_record_id(rid)
+            hits.append(VectorHit(doc_id, ordinal, float(dist)))
         return hits

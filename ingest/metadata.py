@@ -13,9 +13,9 @@ from collections import Counter
 from pathlib import Path
 
 from ingest.blocks import Extracted
-from ingest.dates import find_dates, parse_date
 from ingest.structure import NOISE
 from kb.characteristics import detect_characteristics
+from kb.dates import find_dates, parse_date
 from kb.errors import ExtractionError
 from kb.models import DOC_TYPES, DocumentMeta
 

@@ -15,17 +15,10 @@ from collections.abc import Iterable
 
 from ingest.structure import Unit
 from kb.models import Passage
+from kb.sentences import split_sentences
 
 MIN_WORDS = 60
 MAX_WORDS = 250
-
-SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]?\s+(?=[A-Z0-9\"'\u201c\u2018(])")
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split prose at sentence ends; good enough for report English, keeps every character."""
-    return [s for s in SENTENCE_SPLIT.split(text) if s.strip()]
-
 
 def _split_long(text: str, limit: int = MAX_WORDS) -> list[str]:
     """Split an over-long paragraph into runs of whole sentences of at most `limit` words."""

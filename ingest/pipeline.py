@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from index.highlights import answer_sentences, pack
-from ingest.dates import date_key
 from ingest.discover import discover
 from ingest.extract import extract
 from ingest.metadata import detect_metadata, load_sidecar
@@ -25,10 +23,10 @@ from ingest.structure import find_structure
 from kb.catalogue import Catalogue, ThemeMentionRow
 from kb.errors import DHRError, NoTextError
 from kb.models import DocumentMeta, Passage
+from kb.records import TextEncoder, VectorRecord, VectorSink, record_id, vector_metadata
+from kb.sentences import answer_sentences, pack
 
-if TYPE_CHECKING:
-    from index.embedder import Embedder
-    from index.vectors import VectorStore
+if TYPE_CHECKING:  # spaCy loads only when a run needs the tagger
     from kb.tagger import ThemeTagger
 
 
@@ -95,21 +93,6 @@ def read_document(path: Path) -> tuple[DocumentMeta, list[Passage], int | None]:
     return meta, passages, extracted.page_count
 
 
-def vector_metadata(doc_id: str, meta: DocumentMeta, passage: Passage, themes: list[str]) -> dict[str, object]:
-    """What Chroma stores beside each vector, for filtering. Lists are not allowed empty, so absent keys mean none."""
-    md: dict[str, object] = {
-        "doc_id": doc_id,
-        "doc_type": meta.doc_type,
-        "section_kind": passage.section_kind,
-        "date": date_key(meta.date),
-    }
-    if meta.area:
-        md["area"] = meta.area.lower()
-    if themes:
-        md["themes"] = themes
-    return md
-
-
 @dataclass
 class Prepared:
     """One file read, cut and tagged in memory, waiting for its vectors."""
@@ -129,9 +112,13 @@ BATCH_FILES = 32
 
 
 class Ingestor:
-    """Holds the stores, the tagger and the embedder for one ingest run."""
+    """Holds the stores, the tagger and the embedder for one ingest run.
 
-    def __init__(self, catalogue: Catalogue, vectors: VectorStore, embedder: Embedder, tagger: ThemeTagger) -> None:
+    The vector store and the embedder are handed in (index/ builds them), so reading files never
+    depends on how vectors are made or kept.
+    """
+
+    def __init__(self, catalogue: Catalogue, vectors: VectorSink, embedder: TextEncoder, tagger: ThemeTagger) -> None:
         self.catalogue = catalogue
         self.vectors = vectors
         self.embedder = embedder
@@ -202,8 +189,6 @@ class Ingestor:
         """Embed the batch's new texts in one call, then write each file to the catalogue and Chroma."""
         if not batch:
             return []
-        from index.vectors import VectorRecord
-
         start = time.perf_counter()
         texts = {p.passage_id: p.text for b in batch for p in b.passages}
         vectors = self.vectors.embeddings_for(texts)
@@ -233,7 +218,7 @@ class Ingestor:
                 doc_id, str(b.path), b.content_hash, b.meta, b.pages, b.passages, b.mentions, b.present, packed
             )
             records = [
-                VectorRecord(f"{doc_id}:{p.ordinal}", p.passage_id, vectors[p.passage_id],
+                VectorRecord(record_id(doc_id, p.ordinal), p.passage_id, vectors[p.passage_id],
                              vector_metadata(doc_id, b.meta, p, themes))
                 for p, themes in zip(b.passages, b.present, strict=True)
             ]

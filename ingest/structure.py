@@ -8,12 +8,10 @@ section that heading opens.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 
 from ingest.blocks import Block
+from kb.sections import classify_heading
 
 # Lines that council web pages and report templates print but that carry no content.
 NOISE = re.compile(
@@ -48,38 +46,6 @@ BYLINE = re.compile(
 RESOLVED = re.compile(r"^(?:it\s+was\s+)?(?:unanimously\s+)?(?:RESOLVED|Resolved)\b(?!\s+to\s+be\b)")
 LETTERED = re.compile(r"^(?:[-\u2022\u00b7*]\s*)?\(?([a-z]|[ivx]{1,4})[.)]\s+(?=\S)")
 SENTENCE_END = re.compile(r"[.;:,?!]$")
-
-
-@dataclass(frozen=True)
-class SectionKind:
-    id: str
-    label: str
-    patterns: tuple[re.Pattern[str], ...]
-
-
-@cache
-def section_kinds() -> tuple[SectionKind, ...]:
-    """The canonical section kinds from kb/data/sections.toml, in matching order."""
-    data = tomllib.loads(resources.files("kb").joinpath("data/sections.toml").read_text("utf-8"))
-    return tuple(
-        SectionKind(k["id"], k["label"], tuple(re.compile(p, re.IGNORECASE) for p in k["patterns"]))
-        for k in data["kinds"]
-    )
-
-
-def section_kind_ids() -> frozenset[str]:
-    """Every section kind a passage can have: the canonical ones, "minutes_item" and "other"."""
-    return frozenset({k.id for k in section_kinds()} | {"minutes_item", "other"})
-
-
-def classify_heading(heading: str) -> str | None:
-    """The canonical kind of section a heading opens, or None if it names none we know."""
-    text = re.sub(r"^(?:section\s+)?\d{1,2}(?:\.\d{1,2})*\.?\s*", "", heading.strip(), flags=re.IGNORECASE)
-    text = re.sub(r"^(?:part|appendix)\s+[a-z0-9]+[.:]?\s*", "", text, flags=re.IGNORECASE)
-    for kind in section_kinds():
-        if any(p.search(text) for p in kind.patterns):
-            return kind.id
-    return None
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ UNKNOWN = "unknown"
 
 
 def _bound(value: str, name: str, end: bool) -> str:
-    from ingest.dates import parse_date
+    from kb.dates import parse_date
 
     parsed = parse_date(value) if value else None
     if not parsed:

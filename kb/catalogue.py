@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kb.models import DocumentMeta, Passage, Source
+from kb.records import record_id
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -449,7 +450,7 @@ class Catalogue:
 
     def vector_ids(self) -> set[str]:
         """The Chroma record id of every occurrence: what the vector store should hold."""
-        return {f"{r[0]}:{r[1]}" for r in self.conn.execute("SELECT doc_id, ordinal FROM occurrences")}
+        return {record_id(r[0], r[1]) for r in self.conn.execute("SELECT doc_id, ordinal FROM occurrences")}
 
 
 def source_from_row(r: sqlite3.Row) -> Source:

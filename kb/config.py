@@ -46,7 +46,7 @@ class Settings:
 
     @property
     def lock_path(self) -> Path:
-        return self.db / "ingest.lock"
+        return self.db / "kb.lock"
 
     def ensure_dirs(self) -> None:
         """Create the data directory readable by the user only: DHR material is sensitive."""

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 
 from kb.catalogue import Catalogue, source_from_row
 from kb.models import Source, normalise_text
+from kb.sections import classify_heading
 
 # A number as printed at the start of a recommendation, in four families ("Recommendation 3" and "R3"
 # are one family).
@@ -337,7 +338,6 @@ def _drafts_for_document(passages: list[tuple[Source, str, str]]) -> list[_Draft
     Numbering is followed within a run of passages under the same heading; a new heading
     ("Single agency recommendations", "8.2 Police") starts a new list.
     """
-    from ingest.structure import classify_heading
 
     groups: list[list[tuple[Source, str, str]]] = []
     for item in passages:

@@ -29,7 +29,7 @@ def run(*args: str, timeout: int = 240) -> subprocess.CompletedProcess:
 def lock_held(db: Path) -> bool:
     import fcntl
 
-    path = db / "ingest.lock"
+    path = db / "kb.lock"
     if not path.exists():
         return False
     fd = os.open(path, os.O_RDONLY)

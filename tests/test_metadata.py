@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from ingest.blocks import Block, Extracted
-from ingest.dates import parse_date
 from ingest.metadata import detect_metadata, load_sidecar
+from kb.dates import parse_date
 from kb.errors import ExtractionError
 
 

@@ -3,8 +3,9 @@
 import pytest
 
 from ingest.blocks import Block
-from ingest.passages import MAX_WORDS, MIN_WORDS, cut_passages, split_sentences
+from ingest.passages import MAX_WORDS, MIN_WORDS, cut_passages
 from ingest.structure import find_structure
+from kb.sentences import split_sentences
 
 
 def words(n: int, word: str = "abuse") -> str:

@@ -20,8 +20,9 @@ from typer.testing import CliRunner
 from cli import app
 from ingest.blocks import Block
 from ingest.passages import cut_passages
-from ingest.structure import classify_heading, find_structure
+from ingest.structure import find_structure
 from kb.register import recommendations_in, split_agency, split_numbered
+from kb.sections import classify_heading
 from tests.conftest import CORPUS, labelled_documents
 
 runner = CliRunner()

@@ -1,7 +1,8 @@
 """Structure: headings open sections, printed numbers are kept, minutes items are recognised."""
 
 from ingest.blocks import Block
-from ingest.structure import classify_heading, find_structure
+from ingest.structure import find_structure
+from kb.sections import classify_heading
 
 
 def blocks(*texts: str, page: int | None = None) -> list[Block]:
