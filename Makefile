@@ -1,13 +1,13 @@
 # Two commands set everything up on a fresh machine:
 #   make demo   create .venv, install the pinned packages, ingest corpus/ and ask a real question
-#   make test   the same install, then the whole test suite
+#   make test   the same install, then the whole test suite (make test-fast: the fast tier only)
 VENV    := .venv
 PY      := $(VENV)/bin/python
 DHR     := $(VENV)/bin/dhr
 STAMP   := $(VENV)/.installed
 DEMO_DB := demo-data
 
-.PHONY: install demo test lint bench lock clean
+.PHONY: install demo test test-fast lint bench lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	python3 -m venv $(VENV)
@@ -25,6 +25,10 @@ demo: install
 
 test: install
 	$(PY) -m pytest -q
+
+# everything but the real model, real Chroma server and real-PDF suites (marked slow): well under a minute
+test-fast: install
+	$(PY) -m pytest -q -m "not slow"
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -108,15 +108,16 @@ def build_kb(db: Path):
 
 
 def evaluate(split: str = "all", verbose: bool = False) -> tuple[dict[str, dict[str, float]], int]:
-    from index.search import Filters, dense_search, lexical_only, search
+    from index.search import dense_search, lexical_only, search
+    from kb.query import Filters, Query
 
     queries = load_queries(split)
     with tempfile.TemporaryDirectory() as tmp:
         catalogue, vectors, embedder = build_kb(Path(tmp) / "kb")
         systems = {
-            "bm25": lambda q, f: lexical_only(q, catalogue, f, top=10),
-            "vector": lambda q, f: dense_search(q, catalogue, vectors, embedder, f, top=10),
-            "full": lambda q, f: search(q, catalogue, vectors, embedder, f, top=10, highlights=False),
+            "bm25": lambda q, f: lexical_only(Query(q, f, top=10), catalogue),
+            "vector": lambda q, f: dense_search(Query(q, f, top=10), catalogue, vectors, embedder),
+            "full": lambda q, f: search(Query(q, f, top=10), catalogue, vectors, embedder, highlights=False),
         }
         totals = {name: {"R@5": 0.0, "R@10": 0.0, "MRR": 0.0, "nDCG@10": 0.0} for name in systems}
         for q in queries:

@@ -45,14 +45,15 @@ def main() -> None:
     args = parser.parse_args()
 
     from index.embedder import Embedder
-    from index.search import Filters
+    from index.stores import Stores
+    from kb.query import Query
     from index.vectors import VectorStore
     from ingest.pipeline import Ingestor
     from kb.catalogue import Catalogue
     from kb.config import Settings
-    from kb.evidence import build_evidence_pack
     from kb.tagger import ThemeTagger
-    from kb.writers import write_pack
+    from reports.evidence import build_evidence_pack
+    from reports.writers import write_pack
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
@@ -69,13 +70,14 @@ def main() -> None:
             f"{stats['passages']} passages ({report.counts()}), built in {time.perf_counter() - start:.1f} s"
         )
 
-        build_evidence_pack(QUERIES[0], catalogue, vectors, embedder, Filters(), args.top)  # warm-up
+        kb = Stores(settings, catalogue, vectors, embedder)
+        build_evidence_pack(Query(QUERIES[0], top=args.top, per_doc=3), kb)  # warm-up
         timings: list[float] = []
         sizes: list[int] = []
         for run in range(args.runs):
             for i, query in enumerate(QUERIES):
                 start = time.perf_counter()
-                pack = build_evidence_pack(query, catalogue, vectors, embedder, Filters(), args.top)
+                pack = build_evidence_pack(Query(query, top=args.top, per_doc=3), kb)
                 for suffix in (".docx", ".md", ".csv"):
                     write_pack(pack, out / f"pack-{run}-{i}{suffix}")
                 timings.append(time.perf_counter() - start)

@@ -36,6 +36,7 @@ QUERIES = [
 def main() -> None:
     from index.embedder import Embedder
     from index.search import dense_search
+    from kb.query import Query
     from index.vectors import VectorStore
     from ingest.pipeline import Ingestor
     from kb.catalogue import Catalogue
@@ -71,7 +72,7 @@ def main() -> None:
             print(f"  {name:<20} {secs:6.2f} s  ({100 * secs / wall:4.1f}%)  "
                   f"{t.passages / secs if secs else float('inf'):8.1f} passages/s")
 
-        texts = [row[0] for row in catalogue.conn.execute("SELECT text FROM passages")]
+        texts = catalogue.all_passage_texts()
         start = time.perf_counter()
         embedder.encode(texts)
         bare = time.perf_counter() - start
@@ -86,7 +87,7 @@ def main() -> None:
         for _ in range(3):
             for q in QUERIES:
                 start = time.perf_counter()
-                dense_search(q, catalogue, vectors, embedder, top=5)
+                dense_search(Query(q), catalogue, vectors, embedder)
                 latencies.append((time.perf_counter() - start) * 1000)
         latencies.sort()
         p95 = latencies[int(0.95 * (len(latencies) - 1))]

@@ -665,7 +665,7 @@ def sentence_vectors(n: int) -> dict:
     t0 = time.perf_counter()
     pool = load_or_make_pool({})
     catalogue = Catalogue(Settings(db=store_dir(n) / "db").catalogue_path)
-    have = {r[0] for r in catalogue.conn.execute("SELECT passage_id FROM sentence_vectors")}
+    have = catalogue.passages_with_sentence_vectors()
     rows, missing = [], 0
     for doc in generate_documents(pool, n):
         for p, ids in zip(doc.passages, doc.sentence_ids, strict=True):
@@ -684,9 +684,8 @@ def sentence_vectors(n: int) -> dict:
                 have.add(p.passage_id)
             else:
                 missing += 1
-    with catalogue.conn:
-        catalogue.conn.executemany("INSERT OR IGNORE INTO sentence_vectors (passage_id, vectors) VALUES (?, ?)", rows)
-    total = catalogue.conn.execute("SELECT COUNT(*) FROM sentence_vectors").fetchone()[0]
+    catalogue.store_sentence_vectors(rows)
+    total = len(catalogue.passages_with_sentence_vectors())
     catalogue.close()
     return {"written": len(rows), "without": missing, "total": total, "seconds": round(time.perf_counter() - t0, 1)}
 
@@ -798,7 +797,9 @@ def measure(n: int, n_queries: int) -> dict:
     import index.lexical as lexical_mod
     import index.search as search_mod
     from index.embedder import Embedder
-    from index.search import CANDIDATES, Filters, search
+    from index.scope import Scope
+    from index.search import CANDIDATES, search
+    from kb.query import Filters, Query
     from index.vectors import VectorStore
     from kb.catalogue import Catalogue
     from kb.config import Settings
@@ -820,7 +821,7 @@ def measure(n: int, n_queries: int) -> dict:
 
     # cold first query: loads the HNSW index and warms SQLite pages
     t0 = time.perf_counter()
-    search(WARMUP[0], catalogue, vectors, embedder, Filters(), 5, per_doc=2)
+    search(Query(WARMUP[0]), catalogue, vectors, embedder)
     result["first_query_ms"] = (time.perf_counter() - t0) * 1000
     # "warm" means the store's files are in the OS page cache, as on a machine in use. This VM reclaims
     # idle page cache (DAMON), so without this the first pass reads from disk and p95 swings 200-600 ms.
@@ -828,7 +829,7 @@ def measure(n: int, n_queries: int) -> dict:
     result["page_cache_mb"] = read_files(settings.db) / 2**20
     result["page_cache_s"] = time.perf_counter() - t0
     for q in WARMUP[1:]:
-        search(q, catalogue, vectors, embedder, Filters(), 5, per_doc=2)
+        search(Query(q), catalogue, vectors, embedder)
     qvecs = {q: embedder.encode_query(q) for q, _ in QUERIES}
     filters = {q: Filters(**f) for q, f in QUERIES}
     for q, _ in QUERIES[:3]:
@@ -838,7 +839,7 @@ def measure(n: int, n_queries: int) -> dict:
 
     def plain(vec, flt) -> int:
         res = vectors.collection.query(query_embeddings=[vec.tolist()], n_results=CANDIDATES,
-                                       where=flt.chroma_where(), include=["metadatas", "distances"])
+                                       where=Scope.of(flt, catalogue).chroma_where(), include=["metadatas", "distances"])
         return len(res["ids"][0])
 
     full, full_unf, full_flt, plain_pre, plain_emb, hits, full_cpu = [], [], [], [], [], [], []
@@ -849,7 +850,7 @@ def measure(n: int, n_queries: int) -> dict:
         q, f = QUERIES[i % len(QUERIES)]
         flt = filters[q]
         c, t = time.process_time(), time.perf_counter()
-        out = search(q, catalogue, vectors, embedder, flt, 5, per_doc=2)  # as `dhr ask` calls it
+        out = search(Query(q, flt), catalogue, vectors, embedder)  # as `dhr ask` calls it
         ms = (time.perf_counter() - t) * 1000
         full_cpu.append((time.process_time() - c) * 1000)
         full.append(ms)
@@ -908,7 +909,7 @@ def measure(n: int, n_queries: int) -> dict:
         for i in range(n_queries):
             q, _ = QUERIES[i % len(QUERIES)]
             t = time.perf_counter()
-            search(q, catalogue, vectors, embedder, filters[q], 5, per_doc=2)
+            search(Query(q, filters[q]), catalogue, vectors, embedder)
             totals.append((time.perf_counter() - t) * 1000)
     finally:
         for name, fn in orig.items():
@@ -926,8 +927,7 @@ def measure(n: int, n_queries: int) -> dict:
     for q, _ in QUERIES:
         m = fts_query(q)
         if m:
-            matched.append(catalogue.conn.execute("SELECT count(*) FROM passages_fts WHERE passages_fts MATCH ?",
-                                                  (m,)).fetchone()[0])
+            matched.append(catalogue.fts_matches(m, 10**9))
     result["fts_matched_mean"] = sum(matched) / max(len(matched), 1)
     result["rss_end"] = rss_mb()
     result["disk_chroma"] = disk_bytes(settings.chroma_path)

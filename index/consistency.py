@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kb.catalogue import Catalogue
+from kb.models import DocumentMeta, Passage
+from kb.records import VectorRecord, record_id, vector_metadata
+from kb.sentences import answer_sentences, pack
 
 if TYPE_CHECKING:
     from index.embedder import Embedder
@@ -56,81 +59,55 @@ class CheckReport:
 
 
 def check(catalogue: Catalogue, vectors: VectorStore) -> CheckReport:
-    conn = catalogue.conn
     expected = catalogue.vector_ids()
     stored = vectors.all_ids()
-    fts_ids = {r[0] for r in conn.execute("SELECT passage_id FROM passages_fts")}
-    passage_ids = {r[0] for r in conn.execute("SELECT passage_id FROM passages")}
-    fts_rows = conn.execute("SELECT COUNT(*) FROM passages_fts").fetchone()[0]
+    counts = catalogue.store_counts()
     return CheckReport(
-        documents=conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0],
-        passages=len(passage_ids),
+        documents=counts.documents,
+        passages=len(counts.passage_ids),
         vectors=len(stored),
-        unfinished_documents=[r[0] for r in conn.execute("SELECT path FROM documents WHERE status != 'ok'")],
+        unfinished_documents=list(counts.unfinished_paths),
         orphan_vectors=sorted(stored - expected),
         missing_vectors=sorted(expected - stored),
-        orphan_passages=conn.execute(
-            "SELECT COUNT(*) FROM passages WHERE passage_id NOT IN (SELECT passage_id FROM occurrences)"
-        ).fetchone()[0],
-        fts_mismatch=len(fts_ids ^ passage_ids) + (fts_rows - len(fts_ids)),
-        missing_sentence_vectors=conn.execute(
-            "SELECT COUNT(*) FROM passages WHERE passage_id NOT IN (SELECT passage_id FROM sentence_vectors)"
-        ).fetchone()[0],
+        orphan_passages=counts.orphan_passages,
+        fts_mismatch=len(counts.fts_ids ^ counts.passage_ids) + (counts.fts_rows - len(counts.fts_ids)),
+        missing_sentence_vectors=counts.missing_sentence_vectors,
     )
 
 
 def repair(catalogue: Catalogue, vectors: VectorStore, embedder: Embedder) -> CheckReport:
     """Make the three stores agree with the catalogue; returns the check after repair."""
-    from kb.models import DocumentMeta, Passage
-    from kb.records import VectorRecord, record_id, vector_metadata
-
     report = check(catalogue, vectors)
-    conn = catalogue.conn
     vectors.delete_ids(report.orphan_vectors)
-    with conn:  # passages nobody cites, then the lexical index rebuilt from the passages table
-        conn.execute("DELETE FROM passage_themes WHERE passage_id NOT IN (SELECT passage_id FROM occurrences)")
-        conn.execute("DELETE FROM passages WHERE passage_id NOT IN (SELECT passage_id FROM occurrences)")
-        if report.fts_mismatch or report.orphan_passages:
-            conn.execute("DELETE FROM passages_fts")
-            conn.execute("INSERT INTO passages_fts (text, passage_id) SELECT text, passage_id FROM passages")
+    # passages nobody cites, then the lexical index rebuilt from the passages table
+    catalogue.remove_orphan_passages(rebuild_lexical=bool(report.fts_mismatch or report.orphan_passages))
     missing = set(report.missing_vectors)
     if missing:
-        rows = conn.execute(
-            "SELECT o.*, p.text, p.themes_json, d.title, d.doc_type, d.area, d.date FROM occurrences o"
-            " JOIN passages p USING (passage_id) JOIN documents d USING (doc_id)"
-        ).fetchall()
-        rows = [r for r in rows if record_id(r['doc_id'], r['ordinal']) in missing]
-        texts = list(dict.fromkeys(r["text"] for r in rows))
+        found = [o for o in catalogue.all_occurrences() if record_id(o.doc_id, o.ordinal) in missing]
+        texts = list(dict.fromkeys(o.text for o in found))
         encoded = dict(zip(texts, embedder.encode(texts), strict=True))
-        import json
-
         records = []
-        for r in rows:
-            meta = DocumentMeta(title=r["title"], area=r["area"], date=r["date"], doc_type=r["doc_type"])
-            passage = Passage(r["text"], r["ordinal"], r["page"], r["paragraph"], r["section"], r["section_kind"])
-            records.append(VectorRecord(record_id(r['doc_id'], r['ordinal']), r["passage_id"], encoded[r["text"]],
-                                        vector_metadata(r["doc_id"], meta, passage, json.loads(r["themes_json"]))))
+        for o in found:
+            s = o.source
+            meta = DocumentMeta(title=s.title, area=s.area, date=s.date, doc_type=s.type)
+            passage = Passage(o.text, o.ordinal, s.page, s.paragraph, s.section, s.section_kind)
+            records.append(VectorRecord(record_id(o.doc_id, o.ordinal), o.passage_id, encoded[o.text],
+                                        vector_metadata(o.doc_id, meta, passage, list(o.themes))))
         vectors.add(records)
     if report.missing_sentence_vectors:
         store_sentence_vectors(catalogue, embedder)
-    with conn:
-        conn.execute("UPDATE documents SET status = 'ok' WHERE status != 'ok'")
+    catalogue.publish_all()
     return check(catalogue, vectors)
 
 
 def store_sentence_vectors(catalogue: Catalogue, embedder: Embedder) -> int:
     """Embed and store the answer sentences of every passage that has none stored; returns how many passages."""
-    from kb.sentences import answer_sentences, pack
-
-    rows = catalogue.conn.execute(
-        "SELECT passage_id, text FROM passages WHERE passage_id NOT IN (SELECT passage_id FROM sentence_vectors)"
-    ).fetchall()
-    groups = [answer_sentences(r["text"]) for r in rows]
+    rows = catalogue.passages_without_sentence_vectors()
+    groups = [answer_sentences(text) for _, text in rows]
     encoded = embedder.encode([s for g in groups for s in g])
     blobs, at = [], 0
-    for r, group in zip(rows, groups, strict=True):
-        blobs.append((r["passage_id"], pack(encoded[at : at + len(group)])))
+    for (pid, _), group in zip(rows, groups, strict=True):
+        blobs.append((pid, pack(encoded[at : at + len(group)])))
         at += len(group)
-    with catalogue.conn:
-        catalogue.conn.executemany("INSERT OR IGNORE INTO sentence_vectors (passage_id, vectors) VALUES (?, ?)", blobs)
+    catalogue.store_sentence_vectors(blobs)
     return len(blobs)

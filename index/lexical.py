@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
-from typing import TYPE_CHECKING
 
+from index.scope import Scope
 from index.vocabulary import expansions
 from kb.catalogue import Catalogue
-
-if TYPE_CHECKING:
-    from index.search import Filters
+from kb.query import Filters
 
 STOPWORDS = frozenset(
     "a about above after again against all am an and any are as at be because been before being below between both "
@@ -39,18 +36,6 @@ def fts_query(query: str) -> str | None:
     return " OR ".join(terms) if terms else None
 
 
-def indexed_rows(catalogue: Catalogue) -> int:
-    """How many passages the FTS5 index holds, from its 'averages' record (a count(*) would read them all)."""
-    row = catalogue.conn.execute("SELECT block FROM passages_fts_data WHERE id = 1").fetchone()
-    if row and row[0]:
-        value = 0
-        for shift, byte in enumerate(bytes(row[0])[:9]):  # a big-endian varint: 7 bits a byte, high bit = more
-            value = (value << 7) | (byte & 0x7F)
-            if not byte & 0x80 or shift == 8:
-                return value
-    return catalogue.conn.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
-
-
 def informative_match(catalogue: Catalogue, query: str) -> str | None:
     """The MATCH expression without terms found in half the passages or more.
 
@@ -58,11 +43,10 @@ def informative_match(catalogue: Catalogue, query: str) -> str | None:
     ranking; it only makes FTS5 score every row it occurs in ("domestic abuse" in a DHR collection).
     """
     terms = fts_terms(query)
-    half = indexed_rows(catalogue) / 2
+    half = catalogue.fts_size() / 2
     if not terms or half < 1:
         return " OR ".join(terms) or None
-    count = "SELECT COUNT(*) FROM (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? LIMIT ?)"
-    kept = [t for t in terms if catalogue.conn.execute(count, (t, int(half) + 1)).fetchone()[0] < half]
+    kept = [t for t in terms if catalogue.fts_matches(t, int(half) + 1) < half]
     return " OR ".join(kept or terms)
 
 
@@ -70,7 +54,7 @@ RANK_DEPTH = 2000  # with a filter: the best-scoring matches tested before ranki
 
 
 def lexical_search(
-    catalogue: Catalogue, query: str, filters: Filters | None = None, n: int = 50
+    catalogue: Catalogue, query: str, filters: Filters | Scope | None = None, n: int = 50
 ) -> list[tuple[str, float]]:
     """(passage_id, bm25 score; higher is better) for the best `n` lexical matches the filters accept.
 
@@ -82,26 +66,18 @@ def lexical_search(
     match = informative_match(catalogue, query)
     if not match:
         return []
-    rank_sql = (
-        "SELECT passage_id, -bm25(passages_fts) AS score FROM passages_fts WHERE passages_fts MATCH ?"
-        " ORDER BY score DESC LIMIT ?"
-    )
-    if filters is None or filters.empty:
-        return [(r[0], float(r[1])) for r in catalogue.conn.execute(rank_sql, (match, n))]
-    ranked = catalogue.conn.execute(rank_sql, (match, RANK_DEPTH)).fetchall()
+    scope = filters if isinstance(filters, Scope) else Scope.of(filters, catalogue)
+    if scope.empty:
+        return catalogue.bm25(match, n)
+    ranked = catalogue.bm25(match, RANK_DEPTH)
     kept: list[tuple[str, float]] = []
     for i in range(0, len(ranked), 250):
         chunk = ranked[i : i + 250]
-        infos = catalogue.passage_occurrence_info((r[0] for r in chunk), with_themes=bool(filters.theme))
-        kept += [(r[0], float(r[1])) for r in chunk if any(filters.accepts(o) for o in infos.get(r[0], []))]
+        infos = catalogue.passage_occurrence_info((pid for pid, _ in chunk), with_themes=bool(scope.filters.theme))
+        kept += [(pid, score) for pid, score in chunk if any(scope.accepts(o) for o in infos.get(pid, []))]
         if len(kept) >= n:
             return kept[:n]
     if len(ranked) < RANK_DEPTH:  # every match was tested
         return kept
-    allowed = sorted({o.passage_id for o in filters.allowed(catalogue)})
-    rows = catalogue.conn.execute(
-        "SELECT passage_id, -bm25(passages_fts) AS score FROM passages_fts WHERE passages_fts MATCH ?"
-        " AND passage_id IN (SELECT value FROM json_each(?)) ORDER BY score DESC LIMIT ?",
-        (match, json.dumps(allowed), n),
-    )
-    return [(r[0], float(r[1])) for r in rows]
+    allowed = sorted({o.passage_id for o in scope.allowed(catalogue)})
+    return catalogue.bm25(match, n, within=allowed)

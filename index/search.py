@@ -16,17 +16,17 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from index.highlights import add_highlights
-from kb.catalogue import Catalogue, OccurrenceInfo
-from kb.dates import date_key, parse_date
-from kb.errors import QueryError
-from kb.models import DOC_TYPES, Excerpt
+from index.lexical import lexical_search
+from index.scope import Scope
+from kb.catalogue import Catalogue
+from kb.models import Excerpt
+from kb.query import Filters, Query
 from kb.records import record_id
-from kb.sections import check_section_kind
 
 if TYPE_CHECKING:
     import numpy as np
@@ -34,127 +34,12 @@ if TYPE_CHECKING:
     from index.embedder import Embedder
     from index.vectors import VectorStore
 
-MAX_QUERY_CHARS = 2000
 RRF_K = 20  # chosen on the dev split of tests/data/retrieval_queries.jsonl (20 vs 60)
 THEME_BOOST = 0.5  # in units of a first-place RRF vote: a named theme lifts, it does not override
 NEAR_DUPLICATE = 0.8  # Jaccard similarity of word 3-gram sets above which two passages are one piece of evidence
 CANDIDATES = 60
 DENSE_WEIGHT = 0.7  # BM25 is the stronger single retriever on DHR prose; chosen on the dev split
 LEXICAL_WEIGHT = 1.0
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Restrictions every retriever applies the same way."""
-
-    theme: str | None = None
-    doc_type: str | None = None
-    area: str | None = None
-    since: str | None = None  # ISO date or prefix: "2021", "2021-07", "2021-07-06"
-    until: str | None = None
-    section: str | None = None
-    doc_ids: frozenset[str] | None = None  # only these documents (e.g. those whose case characteristics match)
-
-    def __post_init__(self) -> None:
-        if self.section:
-            check_section_kind(self.section)
-        if self.doc_type and self.doc_type not in DOC_TYPES:
-            raise QueryError(f"unknown document type {self.doc_type!r}: choose from {', '.join(DOC_TYPES)}")
-        for name in ("since", "until"):
-            value = getattr(self, name)
-            if value and not parse_date(value):
-                raise QueryError(f"--{name} {value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
-        if self.since and self.until and self.since_bound() > self.until_bound():
-            raise QueryError(f"--since {self.since} is after --until {self.until}: no document can match")
-
-    @property
-    def empty(self) -> bool:
-        return self == Filters()
-
-    def accepts_document(self, doc_id: str, doc_type: str, area: str | None, date: str | None) -> bool:
-        """The document-level part of the filter (type, area, dates, chosen documents)."""
-        if self.doc_type and doc_type != self.doc_type:
-            return False
-        if self.area and (area or "").lower() != self.area.lower():
-            return False
-        if self.doc_ids is not None and doc_id not in self.doc_ids:
-            return False
-        key = date_key(date)
-        if self.since and key < self.since_bound():
-            return False
-        return not (self.until and not 0 < key <= self.until_bound())
-
-    def accepts(self, o: OccurrenceInfo) -> bool:
-        """Whether this occurrence passes: the one test both retrievers apply, the same as `chroma_where`."""
-        if self.section and o.section_kind != self.section:
-            return False
-        if self.theme and self.theme not in (o.themes or ()):
-            return False
-        return self.accepts_document(o.doc_id, o.doc_type, o.area, o.date)
-
-    def allowed(self, catalogue: Catalogue) -> list[OccurrenceInfo]:
-        """Every published occurrence the filter accepts (narrowed in SQL, then tested exactly).
-
-        Both retrievers may need the list for one query; it is kept until the catalogue changes.
-        """
-        conn = catalogue.conn
-        version = (id(conn), conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0], self)
-        if _allowed_cache and _allowed_cache[0] == version:
-            return _allowed_cache[1]
-        doc_ids = None
-        if self.doc_type or self.area or self.since or self.until or self.doc_ids is not None:
-            doc_ids = [d[0] for d in catalogue.filter_fields() if self.accepts_document(*d)]
-        occurrences = catalogue.candidate_occurrences(doc_ids, self.section, self.theme)
-        allowed = [o for o in occurrences if self.accepts(o)]
-        _allowed_cache[:] = [version, allowed]
-        return allowed
-
-    def since_bound(self) -> int:
-        return _date_bound(self.since, end=False) if self.since else 0
-
-    def until_bound(self) -> int:
-        return _date_bound(self.until, end=True) if self.until else 99999999
-
-    def chroma_where(self) -> dict[str, Any] | None:
-        clauses: list[dict[str, Any]] = []
-        if self.theme:
-            clauses.append({"themes": {"$contains": self.theme}})
-        if self.doc_type:
-            clauses.append({"doc_type": self.doc_type})
-        if self.area:
-            clauses.append({"area": self.area.lower()})
-        if self.section:
-            clauses.append({"section_kind": self.section})
-        if self.doc_ids is not None:
-            clauses.append({"doc_id": {"$in": sorted(self.doc_ids) or ["-"]}})
-        if self.since:
-            clauses.append({"date": {"$gte": self.since_bound()}})
-        if self.until:
-            clauses.append({"date": {"$lte": self.until_bound()}})
-            clauses.append({"date": {"$gt": 0}})
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-
-_allowed_cache: list = []  # [version, occurrences]: the last `Filters.allowed` answer
-
-
-@cache  # filters test thousands of candidates per query: parse each bound once
-def _date_bound(value: str, end: bool) -> int:
-    """'2021' -> 20210000 (start) or 20219999 (end), comparable with stored YYYYMMDD integers."""
-    digits = (parse_date(value) or value).replace("-", "")
-    return int(digits.ljust(8, "9" if end else "0"))
-
-
-def clean_query(query: str) -> str:
-    """Strip control characters and excess space; refuse an empty or over-long query."""
-    text = " ".join("".join(ch if ch.isprintable() else " " for ch in query).split())
-    if not text:
-        raise QueryError('the query is empty: say what you are looking for, e.g. "missed chances to share information"')
-    if len(text) > MAX_QUERY_CHARS:
-        raise QueryError(f"the query is {len(text):,} characters long; keep it under {MAX_QUERY_CHARS:,}")
-    return text
 
 
 # --- retrievers --------------------------------------------------------------------------------
@@ -165,7 +50,8 @@ MAX_ALLOWED_IDS = 50_000  # a narrower filter searches its records by id; a wide
 
 
 def dense_ranking(
-    query_vec: np.ndarray, vectors: VectorStore, catalogue: Catalogue, filters: Filters, n: int = CANDIDATES
+    query_vec: np.ndarray, vectors: VectorStore, catalogue: Catalogue, filters: Filters | Scope | None,
+    n: int = CANDIDATES,
 ) -> list[tuple[str, float]]:
     """Distinct passage ids by cosine similarity (best occurrence of each), over `n` filtered occurrences.
 
@@ -175,24 +61,25 @@ def dense_ranking(
     the records the filter allows and Chroma searches only those (its metadata filter is the last resort,
     for a very wide list). Either way the result is the filtered top `n`.
     """
-    if filters.empty:
+    scope = filters if isinstance(filters, Scope) else Scope.of(filters, catalogue)
+    if scope.empty:
         hits = vectors.query(query_vec, n=n)
         infos = catalogue.occurrence_info([h.key for h in hits])
     else:
         hits = vectors.query(query_vec, n=n * OVERFETCH)
-        infos = catalogue.occurrence_info([h.key for h in hits], with_themes=bool(filters.theme))
-        passing = [h for h in hits if h.key in infos and filters.accepts(infos[h.key])]
+        infos = catalogue.occurrence_info([h.key for h in hits], with_themes=bool(scope.filters.theme))
+        passing = [h for h in hits if h.key in infos and scope.accepts(infos[h.key])]
         if len(passing) >= n or len(hits) < n * OVERFETCH:
             hits = passing[:n]
         else:
-            allowed = filters.allowed(catalogue)
+            allowed = scope.allowed(catalogue)
             if not allowed:
                 hits = []
             elif len(allowed) <= MAX_ALLOWED_IDS:  # search just those records
                 hits = vectors.query(query_vec, n=n, ids=[record_id(o.doc_id, o.ordinal) for o in allowed])
                 infos = {(o.doc_id, o.ordinal): o for o in allowed}
             else:
-                hits = vectors.query(query_vec, n=n, where=filters.chroma_where())
+                hits = vectors.query(query_vec, n=n, where=scope.chroma_where())
                 infos = catalogue.occurrence_info([h.key for h in hits])
     best: dict[str, float] = {}
     for hit in hits:
@@ -311,65 +198,59 @@ def summarise(excerpts: list[Excerpt], max_points: int = 4) -> list[tuple[int, s
 # --- the pipelines -----------------------------------------------------------------------------
 
 
-def build_excerpts(catalogue: Catalogue, ranked: list[tuple[str, float]]) -> list[Excerpt]:
-    """Attach text, themes and every source to ranked passage ids; drop ids the catalogue no longer serves."""
+def build_excerpts(
+    catalogue: Catalogue, ranked: list[tuple[str, float]], scope: Scope | None = None
+) -> list[Excerpt]:
+    """Attach text, themes and every source to ranked passage ids; drop ids the catalogue no longer serves.
+
+    With a document filter, the sources it accepts come first: they are what the reader asked for,
+    and the first source is the one cited.
+    """
     ids = [pid for pid, _ in ranked]
     texts = catalogue.passage_texts(ids)
     sources = catalogue.sources(ids)
-    return [
-        Excerpt(pid, texts[pid][0], score, texts[pid][1], tuple(sources[pid]))
-        for pid, score in ranked
-        if pid in texts and pid in sources
-    ]
+    wanted = scope.doc_ids if scope is not None else None
+    out = []
+    for pid, score in ranked:
+        if pid not in texts or pid not in sources:
+            continue
+        found = sources[pid]
+        if wanted is not None:
+            found = [s for s in found if s.doc_id in wanted] + [s for s in found if s.doc_id not in wanted]
+        out.append(Excerpt(pid, texts[pid][0], score, texts[pid][1], tuple(found)))
+    return out
 
 
-def dense_search(
-    query: str,
-    catalogue: Catalogue,
-    vectors: VectorStore,
-    embedder: Embedder,
-    filters: Filters | None = None,
-    top: int = 5,
-) -> list[Excerpt]:
+def dense_search(query: Query, catalogue: Catalogue, vectors: VectorStore, embedder: Embedder) -> list[Excerpt]:
     """Baseline: plain vector search, folded only where the text is identical."""
-    query = clean_query(query)
-    ranked = dense_ranking(embedder.encode_query(query), vectors, catalogue, filters or Filters(), n=max(top * 6, 30))
-    return build_excerpts(catalogue, ranked[: top * 2])[:top]
+    vec = embedder.encode_query(query.clean_text)
+    ranked = dense_ranking(vec, vectors, catalogue, query.filters, n=max(query.top * 6, 30))
+    return build_excerpts(catalogue, ranked[: query.top * 2])[: query.top]
 
 
-def lexical_only(query: str, catalogue: Catalogue, filters: Filters | None = None, top: int = 5) -> list[Excerpt]:
+def lexical_only(query: Query, catalogue: Catalogue) -> list[Excerpt]:
     """Baseline: BM25 alone."""
-    from index.lexical import lexical_search
-
-    return build_excerpts(catalogue, lexical_search(catalogue, clean_query(query), filters, n=top * 2))[:top]
+    ranked = lexical_search(catalogue, query.clean_text, query.filters, n=query.top * 2)
+    return build_excerpts(catalogue, ranked)[: query.top]
 
 
 def search(
-    query: str,
-    catalogue: Catalogue,
-    vectors: VectorStore,
-    embedder: Embedder,
-    filters: Filters | None = None,
-    top: int = 5,
-    per_doc: int | None = 2,
-    highlights: bool = True,
+    query: Query, catalogue: Catalogue, vectors: VectorStore, embedder: Embedder, highlights: bool = True
 ) -> list[Excerpt]:
     """The full pipeline: dense + BM25 fused, theme-aware, folded, diversified, highlighted."""
-    from index.lexical import lexical_search
-
-    filters = filters or Filters()
-    query = clean_query(query)
-    query_vec = embedder.encode_query(query)
-    dense = dense_ranking(query_vec, vectors, catalogue, filters)
-    lexical = lexical_search(catalogue, query, filters, n=CANDIDATES)
+    text = query.clean_text
+    scope = Scope.of(query.filters, catalogue)
+    query_vec = embedder.encode_query(text)
+    dense = dense_ranking(query_vec, vectors, catalogue, scope)
+    lexical = lexical_search(catalogue, text, scope, n=CANDIDATES)
     scores = fuse([dense, lexical], [DENSE_WEIGHT, LEXICAL_WEIGHT])
-    themes = set(query_themes(query))
+    themes = set(query_themes(text))
     if themes:
         for pid, passage_themes in catalogue.theme_lists(scores).items():
             if themes & set(passage_themes):
                 scores[pid] += THEME_BOOST / (RRF_K + 1)
-    ranked = sorted(scores.items(), key=lambda kv: -kv[1])[: max(top * 8, 40)]
-    results = fold_and_diversify(build_excerpts(catalogue, ranked), top, per_doc)
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])[: max(query.top * 8, 40)]
+    results = fold_and_diversify(build_excerpts(catalogue, ranked, scope), query.top, query.per_doc)
     if not highlights:
         return results
     return add_highlights(results, query_vec, embedder, catalogue.sentence_vectors(ex.passage_id for ex in results))

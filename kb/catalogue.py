@@ -9,7 +9,8 @@ Tables
 - sentence_vectors: each passage's answer-sentence embeddings (packed int8), for highlights.
 
 A document's status is 'indexing' while its vectors are being written and 'ok' once both stores
-agree; readers only ever see documents whose status is 'ok'.
+agree; readers only ever see documents whose status is 'ok' (`PUBLISHED`). Every SQL statement of
+the knowledge base lives in this module; callers get dataclasses back, never rows.
 """
 
 from __future__ import annotations
@@ -22,8 +23,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from kb.models import DocumentMeta, Passage, Source
+from kb.citation import Source
+from kb.errors import QueryError
+from kb.models import DocumentMeta, Passage
+from kb.query import Filters
 from kb.records import record_id
+
+PUBLISHED = "d.status = 'ok'"  # the one definition of "published", for tables aliased d
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -115,8 +121,55 @@ class OccurrenceInfo:
 
 _INFO_SQL = (
     "SELECT o.doc_id, o.ordinal, o.passage_id, o.section_kind, d.doc_type, d.area, d.date"
-    " FROM occurrences o JOIN documents d USING (doc_id) WHERE d.status = 'ok'"
+    f" FROM occurrences o JOIN documents d USING (doc_id) WHERE {PUBLISHED}"
 )
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One place a passage appears, with its text, its counted themes and its full source."""
+
+    doc_id: str
+    ordinal: int
+    passage_id: str
+    text: str
+    themes: tuple[str, ...]
+    source: Source
+
+
+@dataclass(frozen=True)
+class DocumentMention:
+    """A theme mention in a passage of a document: what theme counts are rolled up from."""
+
+    doc_id: str
+    passage_id: str
+    theme_id: str
+    status: str
+
+
+@dataclass(frozen=True)
+class StoreCounts:
+    """What `dhr check` compares: the catalogue's own tables and its lexical index."""
+
+    documents: int
+    passage_ids: frozenset[str]
+    fts_ids: frozenset[str]
+    fts_rows: int
+    unfinished_paths: tuple[str, ...]
+    orphan_passages: int
+    missing_sentence_vectors: int
+
+
+_OCCURRENCE_SQL = (
+    "SELECT o.doc_id, o.ordinal, o.passage_id, o.page, o.paragraph, o.section, o.section_kind, p.text,"
+    " p.themes_json, d.path, d.title, d.body, d.area, d.date, d.doc_type, d.url"
+    " FROM occurrences o JOIN passages p USING (passage_id) JOIN documents d USING (doc_id)"
+)
+
+
+def _occurrence(r: sqlite3.Row) -> Occurrence:
+    return Occurrence(r["doc_id"], r["ordinal"], r["passage_id"], r["text"], tuple(json.loads(r["themes_json"])),
+                      _source(r))
 
 
 def _info(r: sqlite3.Row, themes: dict[str, tuple[str, ...]] | None = None) -> OccurrenceInfo:
@@ -368,10 +421,47 @@ class Catalogue:
         themes = self.theme_lists({r["passage_id"] for r in rows}) if theme else None
         return [_info(r, themes) for r in rows]
 
-    def filter_fields(self) -> list[tuple[str, str, str | None, str | None]]:
-        """(doc_id, doc_type, area, date) of every published document: what document-level filters test."""
-        rows = self.conn.execute("SELECT doc_id, doc_type, area, date FROM documents WHERE status = 'ok'")
-        return [(r[0], r[1], r[2], r[3]) for r in rows]
+    def document_ids(self, filters: Filters) -> frozenset[str] | None:
+        """The published documents the filters' document fields accept; None when they restrict nothing."""
+        if not filters.by_document:
+            return None
+        rows = self.conn.execute(f"SELECT doc_id, doc_type, area, date, extra_json FROM documents d WHERE {PUBLISHED}")
+        return frozenset(r[0] for r in rows if filters.accepts_document(r[1], r[2], r[3], json.loads(r[4] or "{}")))
+
+    def documents_matching(self, filters: Filters) -> list[DocumentRow]:
+        """Published documents the filters' document fields accept, oldest first."""
+        rows = self.conn.execute(f"SELECT * FROM documents d WHERE {PUBLISHED} ORDER BY d.date, d.path")
+        docs = [_doc_row(r) for r in rows]
+        return [d for d in docs if filters.accepts_document(d.doc_type, d.area, d.date, d.extra)]
+
+    def case_values(self, key: str) -> list[str]:
+        """The distinct values of one case characteristic among published documents."""
+        rows = self.conn.execute(
+            f"SELECT DISTINCT CAST(json_extract(extra_json, ?) AS TEXT) FROM documents d WHERE {PUBLISHED}",
+            (f"$.{key}",),
+        ).fetchall()
+        return sorted(r[0] for r in rows if r[0] is not None)
+
+    def check_case_values(self, filters: Filters) -> None:
+        """Refuse a case-characteristic value no document has, naming the values that exist."""
+        for key, value in filters.case:
+            values = self.case_values(key)
+            if value.lower() not in {v.lower() for v in values}:
+                known = ", ".join(values) if values else "none yet (no document states it)"
+                name = key.replace("_", " ")
+                raise QueryError(f"no document has {name} {value!r}; values in the knowledge base: {known}")
+
+    def document_mentions(self) -> list[DocumentMention]:
+        """Every theme mention in a passage of a published document (distinct per document and passage)."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT o.doc_id, o.passage_id, t.theme_id, t.status FROM occurrences o"
+            f" JOIN documents d USING (doc_id) JOIN passage_themes t USING (passage_id) WHERE {PUBLISHED}"
+        )
+        return [DocumentMention(*r) for r in rows]
+
+    def version(self) -> tuple[int, int, int]:
+        """Changes whenever this connection or another process writes: a key for caching query answers."""
+        return id(self.conn), self.conn.total_changes, self.conn.execute("PRAGMA data_version").fetchone()[0]
 
     def theme_lists(self, passage_ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
         """passage_id -> the theme ids that count as present (read from a covering index, not the text rows)."""
@@ -405,21 +495,45 @@ class Catalogue:
             rows = self.conn.execute(
                 "SELECT o.passage_id, o.page, o.paragraph, o.section, o.section_kind, d.doc_id, d.path, d.title,"
                 " d.body, d.area, d.date, d.doc_type, d.url FROM occurrences o JOIN documents d USING (doc_id)"
-                f" WHERE d.status = 'ok' AND o.passage_id IN ({marks}) ORDER BY d.date, d.path, o.ordinal",
+                f" WHERE {PUBLISHED} AND o.passage_id IN ({marks}) ORDER BY d.date, d.path, o.ordinal",
                 chunk,
             )
             for r in rows:
-                out.setdefault(r["passage_id"], []).append(
-                    source_from_row(r)
-                )
+                out.setdefault(r["passage_id"], []).append(_source(r))
         return out
 
-    def occurrences(self, doc_id: str) -> list[sqlite3.Row]:
-        return self.conn.execute(
-            "SELECT o.*, p.text, p.themes_json FROM occurrences o JOIN passages p USING (passage_id)"
-            " WHERE o.doc_id = ? ORDER BY o.ordinal",
-            (doc_id,),
-        ).fetchall()
+    def occurrences(self, doc_id: str) -> list[Occurrence]:
+        """Every passage of one document (published or not), in reading order."""
+        rows = self.conn.execute(f"{_OCCURRENCE_SQL} WHERE o.doc_id = ? ORDER BY o.ordinal", (doc_id,))
+        return [_occurrence(r) for r in rows]
+
+    def published_occurrences(
+        self,
+        section_kinds: Sequence[str] = (),
+        mentioning: Sequence[str] = (),
+        present_only: bool = False,
+        doc_ids: Iterable[str] | None = None,
+    ) -> list[Occurrence]:
+        """Occurrences in published documents, oldest document first, then in reading order.
+
+        `section_kinds` keeps those kinds of section; `mentioning` keeps passages with a mention of one
+        of these themes (with `present_only`, a mention whose status is 'present'); `doc_ids` keeps
+        those documents.
+        """
+        sql, params = f"{_OCCURRENCE_SQL} WHERE {PUBLISHED}", []
+        if section_kinds:
+            sql += f" AND o.section_kind IN ({','.join('?' * len(section_kinds))})"
+            params += list(section_kinds)
+        if mentioning:
+            status = " AND status = 'present'" if present_only else ""
+            sql += (f" AND o.passage_id IN (SELECT passage_id FROM passage_themes"
+                    f" WHERE theme_id IN ({','.join('?' * len(mentioning))}){status})")
+            params += list(mentioning)
+        rows = [_occurrence(r) for r in self.conn.execute(sql + " ORDER BY d.date, d.path, o.ordinal", params)]
+        if doc_ids is not None:
+            wanted = set(doc_ids)
+            rows = [r for r in rows if r.doc_id in wanted]
+        return rows
 
     def theme_mentions(self, passage_ids: Iterable[str]) -> dict[str, list[ThemeMentionRow]]:
         out: dict[str, list[ThemeMentionRow]] = {}
@@ -436,14 +550,14 @@ class Catalogue:
         rows = self.conn.execute(
             "SELECT t.theme_id, COUNT(DISTINCT o.doc_id) AS docs, COUNT(DISTINCT t.passage_id) AS passages"
             " FROM passage_themes t JOIN occurrences o USING (passage_id) JOIN documents d USING (doc_id)"
-            " WHERE t.status = 'present' AND d.status = 'ok' GROUP BY t.theme_id ORDER BY docs DESC, passages DESC"
+            f" WHERE t.status = 'present' AND {PUBLISHED} GROUP BY t.theme_id ORDER BY docs DESC, passages DESC"
         ).fetchall()
         return [(r["theme_id"], r["docs"], r["passages"]) for r in rows]
 
     def stats(self) -> dict[str, int]:
         q = self.conn.execute
         return {
-            "documents": q("SELECT COUNT(*) FROM documents WHERE status = 'ok'").fetchone()[0],
+            "documents": q(f"SELECT COUNT(*) FROM documents d WHERE {PUBLISHED}").fetchone()[0],
             "passages": q("SELECT COUNT(*) FROM passages").fetchone()[0],
             "occurrences": q("SELECT COUNT(*) FROM occurrences").fetchone()[0],
         }
@@ -453,7 +567,96 @@ class Catalogue:
         return {record_id(r[0], r[1]) for r in self.conn.execute("SELECT doc_id, ordinal FROM occurrences")}
 
 
-def source_from_row(r: sqlite3.Row) -> Source:
+    # --- lexical index (BM25 over FTS5) -------------------------------------------------------
+
+    def fts_size(self) -> int:
+        """How many passages the FTS5 index holds, from its 'averages' record (a count(*) would read them all)."""
+        row = self.conn.execute("SELECT block FROM passages_fts_data WHERE id = 1").fetchone()
+        if row and row[0]:
+            value = 0
+            for shift, byte in enumerate(bytes(row[0])[:9]):  # a big-endian varint: 7 bits a byte, high bit = more
+                value = (value << 7) | (byte & 0x7F)
+                if not byte & 0x80 or shift == 8:
+                    return value
+        return self.conn.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
+
+    def fts_matches(self, match: str, limit: int) -> int:
+        """How many passages match an FTS5 expression, counting no further than `limit`."""
+        sql = "SELECT COUNT(*) FROM (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? LIMIT ?)"
+        return self.conn.execute(sql, (match, limit)).fetchone()[0]
+
+    def bm25(self, match: str, n: int, within: Sequence[str] | None = None) -> list[tuple[str, float]]:
+        """(passage_id, BM25 score; higher is better) of the best `n` matches, optionally among `within`."""
+        sql = "SELECT passage_id, -bm25(passages_fts) AS score FROM passages_fts WHERE passages_fts MATCH ?"
+        params: list[object] = [match]
+        if within is not None:
+            sql += " AND passage_id IN (SELECT value FROM json_each(?))"
+            params.append(json.dumps(list(within)))
+        rows = self.conn.execute(sql + " ORDER BY score DESC LIMIT ?", [*params, n])
+        return [(r[0], float(r[1])) for r in rows]
+
+    # --- consistency (dhr check) -----------------------------------------------------------
+
+    def store_counts(self) -> StoreCounts:
+        q = self.conn.execute
+        return StoreCounts(
+            documents=q("SELECT COUNT(*) FROM documents").fetchone()[0],
+            passage_ids=frozenset(r[0] for r in q("SELECT passage_id FROM passages")),
+            fts_ids=frozenset(r[0] for r in q("SELECT passage_id FROM passages_fts")),
+            fts_rows=q("SELECT COUNT(*) FROM passages_fts").fetchone()[0],
+            unfinished_paths=tuple(r[0] for r in q("SELECT path FROM documents WHERE status != 'ok'")),
+            orphan_passages=q(
+                "SELECT COUNT(*) FROM passages WHERE passage_id NOT IN (SELECT passage_id FROM occurrences)"
+            ).fetchone()[0],
+            missing_sentence_vectors=q(
+                "SELECT COUNT(*) FROM passages WHERE passage_id NOT IN (SELECT passage_id FROM sentence_vectors)"
+            ).fetchone()[0],
+        )
+
+    def remove_orphan_passages(self, rebuild_lexical: bool) -> None:
+        """Drop passages no document cites; optionally rebuild the lexical index from the passages table."""
+        with self.conn:
+            self.conn.execute(
+                "DELETE FROM passage_themes WHERE passage_id NOT IN (SELECT passage_id FROM occurrences)"
+            )
+            self.conn.execute("DELETE FROM passages WHERE passage_id NOT IN (SELECT passage_id FROM occurrences)")
+            if rebuild_lexical:
+                self.conn.execute("DELETE FROM passages_fts")
+                self.conn.execute("INSERT INTO passages_fts (text, passage_id) SELECT text, passage_id FROM passages")
+
+    def all_occurrences(self) -> list[Occurrence]:
+        """Every occurrence in every document, published or not (for rebuilding vectors)."""
+        return [_occurrence(r) for r in self.conn.execute(f"{_OCCURRENCE_SQL} ORDER BY o.doc_id, o.ordinal")]
+
+    def passages_without_sentence_vectors(self) -> list[tuple[str, str]]:
+        """(passage_id, text) of passages with no stored answer-sentence vectors."""
+        rows = self.conn.execute(
+            "SELECT passage_id, text FROM passages WHERE passage_id NOT IN (SELECT passage_id FROM sentence_vectors)"
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    def store_sentence_vectors(self, blobs: Iterable[tuple[str, bytes]]) -> None:
+        with self.conn:
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO sentence_vectors (passage_id, vectors) VALUES (?, ?)", list(blobs)
+            )
+
+    def passages_with_sentence_vectors(self) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT passage_id FROM sentence_vectors")}
+
+    def publish_all(self) -> None:
+        """Mark every document published (after a repair has made the stores agree)."""
+        with self.conn:
+            self.conn.execute("UPDATE documents SET status = 'ok' WHERE status != 'ok'")
+
+    def passage_count(self) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
+
+    def all_passage_texts(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT text FROM passages")]
+
+
+def _source(r: sqlite3.Row) -> Source:
     """A Source from a row joining occurrences and documents (columns named as in the tables)."""
     return Source(
         doc_id=r["doc_id"],

@@ -1,11 +1,32 @@
-"""Human-readable references that let a reader find the words in the original document."""
+"""Where the words are: a `Source` (document and position) and the references that let a reader find them."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 
-from kb.models import Source
+
+@dataclass(frozen=True)
+class Source:
+    """One place a passage's text appears: a document and a position in it."""
+
+    doc_id: str
+    path: str
+    title: str
+    body: str | None
+    area: str | None
+    date: str | None
+    type: str
+    url: str | None
+    page: int | None
+    paragraph: str
+    section: str | None
+    section_kind: str = "other"
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
 
 TYPE_LABELS = {
     "dhr_overview_report": "DHR overview report",

@@ -48,3 +48,7 @@ class StoreError(DHRError):
 
 class LockedError(StoreError):
     """Another process holds the ingest lock on this knowledge base."""
+
+
+class EmptyKnowledgeBaseError(StoreError):
+    """No knowledge base exists at the path given: nothing has been ingested there yet."""

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+
+from kb.citation import Source, cite_sources
+
+__all__ = ["DOC_TYPES", "DocumentMeta", "Excerpt", "Passage", "Source", "normalise_text", "passage_id_for"]
 
 DOC_TYPES = (
     "dhr_overview_report",
@@ -66,27 +70,6 @@ class Passage:
 
 
 @dataclass(frozen=True)
-class Source:
-    """One place a passage's text appears: a document and a position in it."""
-
-    doc_id: str
-    path: str
-    title: str
-    body: str | None
-    area: str | None
-    date: str | None
-    type: str
-    url: str | None
-    page: int | None
-    paragraph: str
-    section: str | None
-    section_kind: str = "other"
-
-    def to_dict(self) -> dict[str, object]:
-        return asdict(self)
-
-
-@dataclass(frozen=True)
 class Excerpt:
     """A search result: one piece of evidence, with every source it was published in."""
 
@@ -99,8 +82,6 @@ class Excerpt:
 
     @property
     def citation(self) -> str:
-        from kb.citation import cite_sources
-
         return cite_sources(self.sources)
 
     def to_dict(self) -> dict[str, object]:

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from kb.dates import date_key
 from kb.models import DocumentMeta, Passage
+from kb.query import Filters
 
 
 def record_id(doc_id: str, ordinal: int) -> str:
@@ -48,6 +49,20 @@ def vector_metadata(doc_id: str, meta: DocumentMeta, passage: Passage, themes: l
     if themes:
         md["themes"] = themes
     return md
+
+
+def chroma_where(filters: Filters, doc_ids: frozenset[str] | None) -> dict[str, Any] | None:
+    """The same filters as a Chroma `where` over `vector_metadata` (document fields given as `doc_ids`)."""
+    clauses: list[dict[str, Any]] = []
+    if filters.theme:
+        clauses.append({"themes": {"$contains": filters.theme}})
+    if filters.section:
+        clauses.append({"section_kind": filters.section})
+    if doc_ids is not None:
+        clauses.append({"doc_id": {"$in": sorted(doc_ids) or ["-"]}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 class TextEncoder(Protocol):

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from kb import analytics
-from kb.analytics import DocFilter
 from kb.catalogue import Catalogue, ThemeMentionRow
 from kb.errors import QueryError
 from kb.models import DocumentMeta, Passage
+from reports import themes as analytics
+from kb.query import Filters
 
 # (status, title, type, date, area, extra, passages); a passage is (text, [(theme, status, words)])
 DOCS = [
@@ -200,20 +200,20 @@ def test_breakdown_by_area_type_and_characteristic(catalogue):
 
 
 def test_filters_by_date_area_type_and_case(catalogue):
-    def titles(flt: DocFilter) -> list[str]:
+    def titles(flt: Filters) -> list[str]:
         return [d.title for d in analytics.document_themes(catalogue, flt)]
 
-    assert titles(DocFilter(since="2020")) == ["DHR Margaret summary", "Scrutiny minutes", "DHR Priya"]
-    assert titles(DocFilter(until="2020-02")) == ["DHR Anna", "DHR Margaret summary"]
-    assert titles(DocFilter(since="2021", until="2021")) == [
+    assert titles(Filters(since="2020")) == ["DHR Margaret summary", "Scrutiny minutes", "DHR Priya"]
+    assert titles(Filters(until="2020-02")) == ["DHR Anna", "DHR Margaret summary"]
+    assert titles(Filters(since="2021", until="2021")) == [
         "DHR Priya"
     ]  # a year-only date is inside its year
-    assert titles(DocFilter(area="northbridge")) == ["DHR Anna", "Scrutiny minutes"]
-    assert titles(DocFilter(doc_type="dhr_executive_summary")) == ["DHR Margaret summary"]
-    assert titles(DocFilter.build(review_kind="intimate_partner_homicide")) == ["DHR Anna", "DHR Priya"]
-    assert titles(DocFilter.build(relationship="Son", victim_sex="female")) == ["DHR Margaret summary"]
-    assert titles(DocFilter.build(year_of_death=2018)) == ["DHR Anna"]
-    assert titles(DocFilter.build(victim_age_band="70-79")) == ["DHR Margaret summary"]
+    assert titles(Filters(area="northbridge")) == ["DHR Anna", "Scrutiny minutes"]
+    assert titles(Filters(doc_type="dhr_executive_summary")) == ["DHR Margaret summary"]
+    assert titles(Filters.build(review_kind="intimate_partner_homicide")) == ["DHR Anna", "DHR Priya"]
+    assert titles(Filters.build(relationship="Son", victim_sex="female")) == ["DHR Margaret summary"]
+    assert titles(Filters.build(year_of_death=2018)) == ["DHR Anna"]
+    assert titles(Filters.build(victim_age_band="70-79")) == ["DHR Margaret summary"]
 
 
 @pytest.mark.parametrize(
@@ -221,13 +221,13 @@ def test_filters_by_date_area_type_and_case(catalogue):
 )
 def test_bad_filters_are_refused(kwargs):
     with pytest.raises(QueryError):
-        DocFilter(**kwargs)
+        Filters(**kwargs)
 
 
 def test_an_unknown_characteristic_value_names_the_values_that_exist(catalogue):
     with pytest.raises(QueryError, match="ex-partner, partner, son"):
-        analytics.check_case_filter(catalogue, DocFilter.build(relationship="husbnd"))
-    analytics.check_case_filter(catalogue, DocFilter.build(relationship="EX-PARTNER"))  # no error
+        catalogue.check_case_values(Filters.build(relationship="husbnd"))
+    catalogue.check_case_values(Filters.build(relationship="EX-PARTNER"))  # no error
 
 
 def test_cooccurrence(catalogue):
@@ -251,7 +251,7 @@ def test_evidence_lists_passages_with_citations_reviews_first(catalogue):
     afh = analytics.evidence(catalogue, "adult_family_homicide")
     assert [e.words for e in afh] == [("son killed her",)]
     assert analytics.evidence(catalogue, "drugs") == []
-    assert [e.source.title for e in analytics.evidence(catalogue, "alcohol", DocFilter(area="Eastmoor"))] == [
+    assert [e.source.title for e in analytics.evidence(catalogue, "alcohol", Filters(area="Eastmoor"))] == [
         "DHR Margaret summary"
     ]
 

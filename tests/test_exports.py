@@ -21,7 +21,8 @@ from docx import Document
 from typer.testing import CliRunner
 
 from cli import app
-from kb.evidence import (
+from kb.models import Excerpt, Source
+from reports.evidence import (
     CSV_COLUMNS,
     CaseContext,
     Handout,
@@ -31,8 +32,7 @@ from kb.evidence import (
     overview_of,
     reference,
 )
-from kb.models import Excerpt, Source
-from kb.writers import (
+from reports.writers import (
     ExportError,
     handout_blocks,
     pack_blocks,
@@ -498,4 +498,4 @@ def test_export_mistakes_are_one_line_messages(corpus_db, tmp_path):
     result = runner.invoke(
         app, ["extract", "--theme", "marac", "--section", "nonsense", "--db", str(corpus_db)]
     )
-    assert result.exit_code == 2 and "--section 'nonsense'" in result.output
+    assert result.exit_code == 2 and "unknown section kind 'nonsense'" in result.output

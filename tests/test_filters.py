@@ -11,10 +11,12 @@ import index.lexical as lexical
 import index.search as search_mod
 from index.embedder import Embedder
 from index.lexical import lexical_search
-from index.search import Filters, dense_ranking
+from index.scope import Scope
+from index.search import dense_ranking
 from index.vectors import VectorStore
 from kb.catalogue import Catalogue
 from kb.config import Settings
+from kb.query import Filters
 
 QUERY = "no referral was made to MARAC after the risk assessment"
 FILTERS = [
@@ -38,7 +40,7 @@ def kb(corpus_db: Path) -> tuple[Catalogue, VectorStore, Embedder]:
 def chroma_reference(kb, filters: Filters, n: int) -> list[str]:
     """Passage ids from Chroma's own metadata filter, best first."""
     catalogue, vectors, embedder = kb
-    hits = vectors.query(embedder.encode_query(QUERY), n=n, where=filters.chroma_where())
+    hits = vectors.query(embedder.encode_query(QUERY), n=n, where=Scope.of(filters, catalogue).chroma_where())
     infos = catalogue.occurrence_info([h.key for h in hits])
     return list(dict.fromkeys(infos[h.key].passage_id for h in hits if h.key in infos))
 

@@ -112,7 +112,7 @@ def test_forget_an_unknown_document_changes_nothing(kb: Path):
     before = json.loads(dhr("docs", "--db", str(kb), "--json").output)
     result = runner.invoke(app, ["forget", "nosuchdoc", "--yes", "--db", str(kb)])
     assert result.exit_code == 2
-    assert result.stderr.startswith("Error: 'nosuchdoc' matches 0 documents")
+    assert result.stderr.startswith("Error: no document matches 'nosuchdoc'")
     assert json.loads(dhr("docs", "--db", str(kb), "--json").output) == before
 
 

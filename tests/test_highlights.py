@@ -8,7 +8,8 @@ import pytest
 
 from index.embedder import Embedder
 from index.highlights import add_highlights
-from index.search import Filters, search
+from index.search import search
+from kb.query import Query
 from index.vectors import VectorStore
 from ingest.pipeline import Ingestor
 from kb.catalogue import Catalogue
@@ -81,7 +82,7 @@ def test_ingest_stores_sentence_vectors_for_every_passage(kb):
 @pytest.mark.parametrize("query", QUERIES)
 def test_stored_vectors_pick_the_same_sentences_as_embedding_them_now(kb, query: str):
     catalogue, vectors, embedder = kb
-    results = search(query, catalogue, vectors, embedder, Filters(), top=5, highlights=False)
+    results = search(Query(query), catalogue, vectors, embedder, highlights=False)
     assert results
     query_vec = embedder.encode_query(query)
     stored = catalogue.sentence_vectors(ex.passage_id for ex in results)
@@ -116,7 +117,7 @@ def test_check_reports_passages_without_sentence_vectors_and_repair_stores_them(
     assert report.missing_sentence_vectors > 0 and not report.consistent
     assert "without stored sentence vectors" in report.problems()[0]
     assert repair(catalogue, vectors, embedder).consistent
-    results = search(QUERIES[0], catalogue, vectors, embedder, Filters(), top=5, highlights=False)
+    results = search(Query(QUERIES[0]), catalogue, vectors, embedder, highlights=False)
     stored = catalogue.sentence_vectors(ex.passage_id for ex in results)
     assert add_highlights(results, embedder.encode_query(QUERIES[0]), _NoModel(), stored)  # type: ignore[arg-type]
 

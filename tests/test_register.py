@@ -21,8 +21,8 @@ from cli import app
 from ingest.blocks import Block
 from ingest.passages import cut_passages
 from ingest.structure import find_structure
-from kb.register import recommendations_in, split_agency, split_numbered
 from kb.sections import classify_heading
+from reports.register import recommendations_in, split_agency, split_numbered
 from tests.conftest import CORPUS, labelled_documents
 
 runner = CliRunner()
@@ -298,7 +298,7 @@ def test_the_register_filters_and_exports(corpus_db, tmp_path):
     assert [r["number"] for r in westmere] == ["1", "2", "3", "4", "5", "6"]
 
     out = tmp_path / "register.csv"
-    result = dhr("recommendations", "--csv", str(out), "--db", str(corpus_db))
+    result = dhr("recommendations", "--out", str(out), "--db", str(corpus_db))
     assert f"Register written to {out} ({len(everything)} rows)." in result.stdout
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")

@@ -142,13 +142,13 @@ def test_show_lists_the_evidence_with_citations(db):
         csv.DictReader(io.StringIO(dhr("themes", "show", "alcohol", "--csv", "--db", str(db)).output))
     )
     assert len(rows) == 3 and rows[0]["paragraph"] == "1.1"
-    limited = json.loads(dhr("themes", "show", "alcohol", "--json", "--limit", "1", "--db", str(db)).output)
+    limited = json.loads(dhr("themes", "show", "alcohol", "--json", "--top", "1", "--db", str(db)).output)
     assert len(limited["evidence"]) == 1 and limited["passages"] == 3
 
 
 def test_json_and_csv_together_are_refused(db):
     result = runner.invoke(app, ["themes", "--json", "--csv", "--db", str(db)])
-    assert result.exit_code == 2 and "--json" in result.output
+    assert result.exit_code == 2 and "JSON or CSV" in result.output
 
 
 def test_by_an_unknown_grouping_is_refused(db):
@@ -281,7 +281,7 @@ def test_negated_themes_of_the_sample_corpus_are_not_counted(labelled_catalogue)
     for d in _labelled(labels):
         for t in d.get("negated_themes", []):
             shown = json.loads(
-                dhr("themes", "show", t, "--json", "--limit", "0", "--per-doc", "0", "--db", str(db)).output
+                dhr("themes", "show", t, "--json", "--top", "0", "--per-doc", "0", "--db", str(db)).output
             )
             paths = {Path(e["path"]).name for e in shown["evidence"]}
             assert Path(d["path"]).name not in paths, (t, d["path"])

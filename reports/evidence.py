@@ -1,6 +1,6 @@
 """Evidence packs for strategy writers and case-learning extracts for trainers.
 
-Both are plain data, built here and written out by `kb.writers` (Markdown, Word, CSV, HTML):
+Both are plain data, built here and written out by `reports.writers` (Markdown, Word, CSV, HTML):
 
 - `EvidencePack`: the answer to a query as a short overview of what the evidence spans, the
   excerpts grouped by theme or by source, and a numbered reference list. Excerpt n cites
@@ -21,15 +21,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from index.search import fold_and_diversify, search
 from kb.catalogue import Catalogue, DocumentRow
-from kb.citation import TYPE_LABELS, format_position
+from kb.citation import TYPE_LABELS, Source, format_position
 from kb.errors import QueryError
-from kb.models import DOC_TYPES, Excerpt, Source
+from kb.models import DOC_TYPES, Excerpt
+from kb.query import Filters, Query
+from kb.taxonomy import load_taxonomy
 
 if TYPE_CHECKING:
-    from index.embedder import Embedder
-    from index.search import Filters
-    from index.vectors import VectorStore
+    from index.stores import Stores
 
 TYPE_PLURALS = {
     "dhr_overview_report": "DHR overview reports",
@@ -43,8 +44,6 @@ OTHER_GROUP = "Other evidence"
 
 
 def theme_label(theme_id: str) -> str:
-    from kb.taxonomy import load_taxonomy
-
     taxonomy = load_taxonomy()
     return taxonomy.get(theme_id).label if theme_id in taxonomy else theme_id.replace("_", " ")
 
@@ -78,23 +77,16 @@ def _type_label(doc_type: str) -> str:
 
 
 def describe_filters(filters: Filters | None, sections: Sequence[str] = ()) -> tuple[tuple[str, str], ...]:
-    """The filters a reader should know were applied, as (name, value) pairs."""
-    if filters is None:
-        return tuple(("section", s) for s in sections)
+    """The filters a reader should know were applied, as (name, value) pairs (themes and types by label)."""
     out: list[tuple[str, str]] = []
-    if filters.theme:
-        out.append(("theme", theme_label(filters.theme)))
-    if filters.doc_type:
-        out.append(("type", TYPE_LABELS.get(filters.doc_type, filters.doc_type)))
-    if filters.area:
-        out.append(("area", filters.area))
-    if filters.since:
-        out.append(("since", filters.since))
-    if filters.until:
-        out.append(("until", filters.until))
-    if filters.section:
-        out.append(("section", filters.section))
-    out += [("section", s) for s in sections if s != filters.section]
+    for name, value in (filters or Filters()).described():
+        if name == "theme":
+            value = theme_label(value)
+        elif name == "type":
+            value = TYPE_LABELS.get(value, value)
+        out.append((name, value))
+    section = filters.section if filters else None
+    out += [("section", s) for s in sections if s != section]
     return tuple(out)
 
 
@@ -220,8 +212,6 @@ def group_by_theme(excerpts: Sequence[Excerpt], skip: Iterable[str] = ()) -> lis
     common in the set, passing over themes that cannot tell excerpts apart (the theme the pack was
     filtered on, case types such as 'intimate partner homicide', and themes nearly every excerpt
     has). Groups are ordered by their best excerpt."""
-    from kb.taxonomy import load_taxonomy
-
     taxonomy = load_taxonomy()
     order = {t: i for i, t in enumerate(taxonomy.ids())}
     counts = Counter(t for ex in excerpts for t in ex.themes)
@@ -259,7 +249,7 @@ def make_pack(
 ) -> EvidencePack:
     """Arrange ranked excerpts into a pack: grouped, numbered in reading order, with an overview."""
     if group_by not in ("theme", "source"):
-        raise QueryError(f"--group-by {group_by!r}: choose theme or source")
+        raise QueryError(f"cannot group by {group_by!r}: choose theme or source")
     skip = [filters.theme] if filters and filters.theme else []
     grouped = group_by_theme(excerpts, skip) if group_by == "theme" else group_by_source(excerpts)
     n = 0
@@ -276,22 +266,14 @@ def make_pack(
 
 
 def build_evidence_pack(
-    query: str,
-    catalogue: Catalogue,
-    vectors: VectorStore,
-    embedder: Embedder,
-    filters: Filters | None = None,
-    top: int = 20,
-    per_doc: int | None = 3,
-    group_by: str = "theme",
-    prepared: str | None = None,
+    query: Query, stores: Stores, group_by: str = "theme", prepared: str | None = None
 ) -> EvidencePack:
     """Search (the full hybrid pipeline, near-duplicates folded into one excerpt citing every
     source), then arrange the results as a pack."""
-    from index.search import search
-
-    results = search(query, catalogue, vectors, embedder, filters, top, per_doc=per_doc, highlights=False)
-    return make_pack(query, results, filters, group_by, prepared)
+    if group_by not in ("theme", "source"):
+        raise QueryError(f"cannot group by {group_by!r}: choose theme or source")
+    results = search(query, stores.catalogue, stores.vectors, stores.embedder, highlights=False)
+    return make_pack(query.text, results, query.filters, group_by, prepared)
 
 
 # --- case-learning extracts ----------------------------------------------------------------------
@@ -417,31 +399,21 @@ def build_handout(
     catalogue: Catalogue,
     theme: str,
     sections: Sequence[str] = DEFAULT_HANDOUT_SECTIONS,
-    area: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
+    filters: Filters | None = None,
     prepared: str | None = None,
 ) -> Handout:
     """Every passage tagged `theme` in the given kinds of section, grouped by review, oldest first.
 
-    Reads the catalogue only (no model): the same text in two documents of one review (an
-    overview report and its executive summary) is one extract citing both.
+    `filters` narrows the documents (area, dates, type, case characteristics). Reads the catalogue
+    only (no model): the same text in two documents of one review (an overview report and its
+    executive summary) is one extract citing both.
     """
-    from index.search import Filters, fold_and_diversify
-
     sections = tuple(dict.fromkeys(sections or DEFAULT_HANDOUT_SECTIONS))
-    filters = Filters(theme=theme, area=area, since=since, until=until)
+    filters = replace(filters or Filters(), theme=theme, section=None)
     docs = {d.doc_id: d for d in catalogue.documents()}
-    marks = ",".join("?" * len(sections))
-    rows = catalogue.conn.execute(
-        "SELECT DISTINCT o.passage_id, o.doc_id, o.ordinal FROM occurrences o"
-        " JOIN passage_themes t USING (passage_id) JOIN documents d USING (doc_id)"
-        f" WHERE d.status = 'ok' AND t.theme_id = ? AND t.status = 'present' AND o.section_kind IN ({marks})"
-        " ORDER BY d.date, d.path, o.ordinal",
-        (theme, *sections),
-    ).fetchall()
-    wanted = [r for r in rows if _doc_matches(docs[r["doc_id"]], filters)]
-    pids = list(dict.fromkeys(r["passage_id"] for r in wanted))
+    in_scope_docs = catalogue.document_ids(filters)
+    rows = catalogue.published_occurrences(sections, mentioning=[theme], present_only=True, doc_ids=in_scope_docs)
+    pids = list(dict.fromkeys(r.passage_id for r in rows))
     texts = catalogue.passage_texts(pids)
     sources = catalogue.sources(pids)
     excerpts = []
@@ -449,7 +421,7 @@ def build_handout(
         in_scope = tuple(
             s
             for s in sources.get(pid, [])
-            if s.section_kind in sections and _doc_matches(docs[s.doc_id], filters)
+            if s.section_kind in sections and (in_scope_docs is None or s.doc_id in in_scope_docs)
         )
         if in_scope:
             excerpts.append(Excerpt(pid, texts[pid][0], 0.0, texts[pid][1], in_scope))
@@ -472,16 +444,6 @@ def build_handout(
         by_review[key][1].append(ex)
     reviews = tuple(ReviewExtracts(ctx, tuple(exs)) for ctx, exs in by_review.values())
     return Handout(theme, sections, describe_filters(filters), reviews, prepared)
-
-
-def _doc_matches(doc: DocumentRow, filters: Filters) -> bool:
-    if filters.area and (doc.area or "").lower() != filters.area.lower():
-        return False
-    if filters.since or filters.until:
-        stamp = int((doc.date or "0").replace("-", "").ljust(8, "0"))
-        if not stamp or not filters.since_bound() <= stamp <= filters.until_bound():
-            return False
-    return True
 
 
 def excerpt_rows(items: Iterable[tuple[int, str, Excerpt]]) -> list[dict[str, object]]:

@@ -1,4 +1,9 @@
-"""One place that prints rows for people (a table), for scripts (JSON) and for spreadsheets (CSV)."""
+"""The one output helper: every result object prints for people (text), scripts (JSON) and spreadsheets (CSV).
+
+A result object (an answer, a theme table, a pack, the register, a document list) has three methods,
+`to_text()`, `to_dict()` and `table()`; `render(result, fmt)` picks one. The CLI and the web API
+both call it, so field names and columns are the same everywhere.
+"""
 
 from __future__ import annotations
 
@@ -7,21 +12,69 @@ import io
 import json
 import textwrap
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
+from kb.citation import cite
+from kb.errors import QueryError
 from kb.models import Excerpt
+
+FORMATS = ("text", "json", "csv")
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows for a spreadsheet: the column names, in order, and one dict per row."""
+
+    columns: tuple[str, ...]
+    rows: list[dict[str, Any]]
+
+
+class Result(Protocol):
+    def to_text(self) -> str: ...
+
+    def to_dict(self) -> Any: ...
+
+    def table(self) -> Table: ...
+
+
+def output_format(as_json: bool = False, as_csv: bool = False) -> str:
+    """'json', 'csv' or 'text' from the two flags every exporting command takes."""
+    if as_json and as_csv:
+        raise QueryError("choose one output format: JSON or CSV, not both")
+    return "json" if as_json else "csv" if as_csv else "text"
+
+
+def render(result: Result, fmt: str = "text") -> str:
+    """The result as text for people, JSON or CSV (UTF-8 text; files add a byte-order mark)."""
+    if fmt == "json":
+        return to_json(result.to_dict())
+    if fmt == "csv":
+        table = result.table()
+        return to_csv(table.rows, table.columns)
+    return result.to_text()
 
 
 def to_json(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 
+def spreadsheet_safe(value: Any) -> Any:
+    """Stop a spreadsheet reading a cell as a formula: prefix =, +, -, @ (and tab/CR) with an apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    if isinstance(value, (list, tuple)):
+        return [spreadsheet_safe(v) for v in value]
+    return value
+
+
 def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
+    """A header row and one row per record; list cells joined with '; '; no cell can run as a formula."""
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: _cell(row.get(k)) for k in columns})
+        writer.writerow({k: _cell(spreadsheet_safe(row.get(k))) for k in columns})
     return buf.getvalue()
 
 
@@ -62,8 +115,6 @@ def render_excerpt(n: int, excerpt: Excerpt, width: int = 100) -> str:
             lines.append(textwrap.fill(f"\u00bb {h}", width, initial_indent="    ", subsequent_indent="      "))
     lines.append(textwrap.fill(excerpt.text, width, initial_indent="    ", subsequent_indent="    "))
     first, *others = excerpt.sources
-    from kb.citation import cite
-
     lines.append(textwrap.fill(f"Source: {cite(first)}", width, initial_indent="    ", subsequent_indent="      "))
     lines.append(f"      file: {first.path}")
     for other in others:
@@ -76,8 +127,6 @@ def render_excerpt(n: int, excerpt: Excerpt, width: int = 100) -> str:
 
 def render_summary(points: list[tuple[int, str]], excerpts: Sequence[Excerpt], width: int = 100) -> str:
     """Key points as verbatim quotations, each followed by the result number and citation it comes from."""
-    from kb.citation import cite
-
     lines = ["Key points (quoted from the sources):"]
     for n, sentence in points:
         ref = cite(excerpts[n - 1].sources[0])

@@ -21,13 +21,14 @@ a section with no numbered ones (a council report's "I recommend that Cabinet: a
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from kb.catalogue import Catalogue, source_from_row
-from kb.models import Source, normalise_text
+from kb.catalogue import Catalogue
+from kb.citation import Source
+from kb.models import normalise_text
+from kb.query import Filters
 from kb.sections import classify_heading
 
 # A number as printed at the start of a recommendation, in four families ("Recommendation 3" and "R3"
@@ -319,17 +320,9 @@ class _Draft:
 
 def recommendation_rows(catalogue: Catalogue) -> Iterable[tuple[Source, str, str, tuple[str, ...], str]]:
     """(source, passage id, text, themes, review title) for every passage in a recommendations
-    section of an 'ok' document, in document order."""
-    rows = catalogue.conn.execute(
-        "SELECT o.passage_id, o.page, o.paragraph, o.section, o.section_kind, p.text, p.themes_json,"
-        " d.doc_id, d.path, d.title, d.body, d.area, d.date, d.doc_type, d.url"
-        " FROM occurrences o JOIN passages p USING (passage_id) JOIN documents d USING (doc_id)"
-        " WHERE d.status = 'ok' AND o.section_kind = 'recommendations'"
-        " ORDER BY d.date, d.path, o.ordinal"
-    ).fetchall()
-    for r in rows:
-        source = source_from_row(r)
-        yield source, r["passage_id"], r["text"], tuple(json.loads(r["themes_json"])), r["title"]
+    section of a published document, in document order."""
+    for o in catalogue.published_occurrences(("recommendations",)):
+        yield o.source, o.passage_id, o.text, o.themes, o.source.title
 
 
 def _drafts_for_document(passages: list[tuple[Source, str, str]]) -> list[_Draft]:
@@ -395,13 +388,16 @@ def _themes_for(
 
 
 def build_register(
-    catalogue: Catalogue, theme: str | None = None, agency: str | None = None, area: str | None = None
+    catalogue: Catalogue, filters: Filters | None = None, agency: str | None = None
 ) -> list[Recommendation]:
     """Every numbered recommendation, oldest document first, optionally filtered.
 
-    `theme` is a theme id; `agency` matches any part of the agency's name, case-insensitively;
-    `area` is the document's area, case-insensitively.
+    `filters.theme` keeps recommendations about that theme and its document fields (area, type,
+    dates, case characteristics) keep those documents; `agency` matches any part of the agency's
+    name, case-insensitively.
     """
+    filters = filters or Filters()
+    doc_ids = catalogue.document_ids(filters)
     per_doc: dict[str, list[tuple[Source, str, str]]] = {}
     passage_info: dict[str, tuple[str, tuple[str, ...]]] = {}
     titles: dict[str, str] = {}
@@ -448,7 +444,7 @@ def build_register(
                 scope=d.scope,
             )
         )
-    return [r for r in register if _matches(r, theme, agency, area)]
+    return [r for r in register if _matches(r, filters.theme, agency, doc_ids)]
 
 
 def _evidence(rows: Iterable[object]) -> dict[str, list[str]]:
@@ -458,12 +454,12 @@ def _evidence(rows: Iterable[object]) -> dict[str, list[str]]:
     return out
 
 
-def _matches(r: Recommendation, theme: str | None, agency: str | None, area: str | None) -> bool:
+def _matches(r: Recommendation, theme: str | None, agency: str | None, doc_ids: frozenset[str] | None) -> bool:
     if theme and theme not in r.themes:
         return False
     if agency and agency.lower() not in (r.agency or "").lower():
         return False
-    return not (area and not any((s.area or "").lower() == area.lower() for s in r.sources))
+    return doc_ids is None or any(s.doc_id in doc_ids for s in r.sources)
 
 
 REGISTER_COLUMNS = (

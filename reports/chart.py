@@ -11,7 +11,10 @@ import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
-from kb.analytics import UNKNOWN, Breakdown, ThemeCount
+from kb.catalogue import Catalogue
+from kb.query import Filters
+from kb.taxonomy import load_taxonomy
+from reports.themes import REVIEW_TYPES, UNKNOWN, Breakdown, ThemeCount, breakdown, document_themes, prevalence
 
 # One blue (Okabe-Ito), readable with the common colour-vision deficiencies and in greyscale print.
 BAR = "#0072B2"
@@ -216,3 +219,27 @@ def _tidy(ax) -> None:  # noqa: ANN001
     for side in ("left", "bottom"):
         ax.spines[side].set_color("#bbbbbb")
     ax.tick_params(colors=MUTED)
+
+
+def themes_chart(
+    catalogue: Catalogue,
+    filters: Filters,
+    path: Path,
+    unit: str = "reviews",
+    min_count: int = 0,
+    top: int = 0,
+    include_all: bool = False,
+) -> Path:
+    """Draw prevalence and the trend by year to a PNG for a board paper; returns the path written."""
+    taxonomy = load_taxonomy()
+    docs = document_themes(catalogue, filters, taxonomy)
+    if filters.doc_type and filters.doc_type not in REVIEW_TYPES:
+        unit = "documents"
+    counts = prevalence(docs, taxonomy, min_count=min_count, unit=unit, include_all=include_all)
+    counts = counts[:top] if top else counts
+    n_reviews = sum(d.is_review for d in docs)
+    scope = filters.describe()
+    note = (f"Filters: {scope}. " if scope else "") + (
+        f"Counted over {n_reviews} reviews and {len(docs)} documents in the knowledge base.")
+    return draw_themes_chart(path, counts, breakdown(docs, "year", unit),
+                             n_reviews if unit == "reviews" else len(docs), unit, note, top=top or 12)

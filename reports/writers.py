@@ -28,8 +28,9 @@ from typing import Any
 
 from kb.citation import cite_sources
 from kb.errors import DHRError
-from kb.evidence import CSV_COLUMNS, EvidencePack, Handout, excerpt_rows, short_cite, theme_label
-from kb.register import REGISTER_COLUMNS, Recommendation
+from reports.evidence import CSV_COLUMNS, EvidencePack, Handout, excerpt_rows, short_cite, theme_label
+from reports.output import to_csv
+from reports.register import REGISTER_COLUMNS, Recommendation
 
 FORMATS = {
     ".md": "markdown",
@@ -252,27 +253,15 @@ def render_docx(blocks: Sequence[Block], prepared: str | None = None) -> bytes:
     return buf.getvalue()
 
 
-def spreadsheet_safe(value: Any) -> Any:
-    """Stop a spreadsheet reading a cell as a formula: prefix =, +, -, @ (and tab/CR) with an apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    if isinstance(value, (list, tuple)):
-        return [spreadsheet_safe(v) for v in value]
-    return value
-
-
 def render_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> bytes:
-    """UTF-8 with a byte-order mark, a header row, one row per record (the shared `to_csv` helper)."""
-    from kb.render import to_csv
-
-    safe = [{k: spreadsheet_safe(v) for k, v in row.items()} for row in rows]
-    return to_csv(safe, columns).encode("utf-8-sig")
+    """UTF-8 with a byte-order mark (so Excel shows accents), through the shared `to_csv` helper."""
+    return to_csv(rows, columns).encode("utf-8-sig")
 
 
 # --- writing files ------------------------------------------------------------------------------
 
 
-def output_format(path: Path, allowed: Sequence[str] = ("markdown", "docx", "html", "csv")) -> str:
+def file_format(path: Path, allowed: Sequence[str] = ("markdown", "docx", "html", "csv")) -> str:
     fmt = FORMATS.get(path.suffix.lower())
     if fmt not in allowed:
         names = ", ".join(
@@ -336,7 +325,7 @@ HANDOUT_COLUMNS = tuple("case" if c == "group" else c for c in CSV_COLUMNS)
 
 def write_pack(pack: EvidencePack, path: Path) -> str:
     """Write an evidence pack as .md, .docx, .html or .csv; returns the format written."""
-    fmt = output_format(path)
+    fmt = file_format(path)
     write_bytes(
         path, _render(lambda: pack_blocks(pack), lambda: pack_rows(pack), CSV_COLUMNS, fmt, pack.prepared)
     )
@@ -345,7 +334,7 @@ def write_pack(pack: EvidencePack, path: Path) -> str:
 
 def write_handout(handout: Handout, path: Path) -> str:
     """Write a trainer handout as .md, .docx, .html or .csv; returns the format written."""
-    fmt = output_format(path)
+    fmt = file_format(path)
     write_bytes(
         path,
         _render(
@@ -365,5 +354,5 @@ def register_rows(register: Sequence[Recommendation]) -> list[dict[str, Any]]:
 
 def write_register_csv(register: Sequence[Recommendation], path: Path) -> None:
     """The recommendations register as a spreadsheet: one row per recommendation (REGISTER_COLUMNS)."""
-    output_format(path, allowed=("csv",))
+    file_format(path, allowed=("csv",))
     write_bytes(path, render_csv(register_rows(register), REGISTER_COLUMNS))

@@ -18,139 +18,22 @@ Everything here reads the catalogue only: no spaCy, no model, no Chroma.
 
 from __future__ import annotations
 
-import json
+import textwrap
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from kb.catalogue import Catalogue, source_from_row
-from kb.citation import cite
+from kb.catalogue import Catalogue
+from kb.citation import Source, cite
 from kb.errors import QueryError
-from kb.models import DOC_TYPES, Source
+from kb.query import CASE_KEYS, Filters
 from kb.taxonomy import Taxonomy, load_taxonomy
+from reports.output import Table, to_table
 
 REVIEW_TYPES = ("dhr_overview_report", "dhr_executive_summary")
-# Case characteristics stored in DocumentMeta.extra (see kb/characteristics.py), usable as filters.
-CASE_KEYS = ("review_kind", "victim_age_band", "victim_sex", "relationship", "year_of_death")
 # What `--by` can break counts down by.
 GROUPINGS = ("year", "area", "type", *CASE_KEYS)
 UNKNOWN = "unknown"
-
-
-# --------------------------------------------------------------------------------------- filters
-
-
-def _bound(value: str, name: str, end: bool) -> str:
-    from kb.dates import parse_date
-
-    parsed = parse_date(value) if value else None
-    if not parsed:
-        raise QueryError(f"--{name} {value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
-    return parsed.replace("-", "").ljust(8, "9" if end else "0")
-
-
-@dataclass(frozen=True)
-class DocFilter:
-    """Which documents to count. Dates are the document's own date (YYYY, YYYY-MM or YYYY-MM-DD);
-    ``case`` holds case characteristics, e.g. (("review_kind", "intimate_partner_homicide"),)."""
-
-    doc_type: str | None = None
-    area: str | None = None
-    since: str | None = None
-    until: str | None = None
-    case: tuple[tuple[str, str], ...] = ()
-
-    def __post_init__(self) -> None:
-        if self.doc_type and self.doc_type not in DOC_TYPES:
-            raise QueryError(f"unknown document type {self.doc_type!r}: choose from {', '.join(DOC_TYPES)}")
-        lo = _bound(self.since, "since", end=False) if self.since else None
-        hi = _bound(self.until, "until", end=True) if self.until else None
-        if lo and hi and lo > hi:
-            raise QueryError(f"--since {self.since} is after --until {self.until}: no document can match")
-        for key, _ in self.case:
-            if key not in CASE_KEYS:
-                raise QueryError(f"unknown case characteristic {key!r}: choose from {', '.join(CASE_KEYS)}")
-
-    @classmethod
-    def build(
-        cls,
-        doc_type: str | None = None,
-        area: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
-        **case: str | int | None,
-    ) -> DocFilter:
-        """A filter from keyword options; case characteristics given as None are left out."""
-        pairs = tuple((k, str(v).strip()) for k, v in case.items() if v is not None and str(v).strip())
-        return cls(doc_type or None, area or None, since or None, until or None, pairs)
-
-    @property
-    def active(self) -> bool:
-        return bool(self.doc_type or self.area or self.since or self.until or self.case)
-
-    def sql(self, alias: str = "d") -> tuple[str, list[object]]:
-        """A WHERE clause (always restricting to documents whose status is 'ok') and its parameters."""
-        clauses = [f"{alias}.status = 'ok'"]
-        params: list[object] = []
-        if self.doc_type:
-            clauses.append(f"{alias}.doc_type = ?")
-            params.append(self.doc_type)
-        if self.area:
-            clauses.append(f"lower({alias}.area) = lower(?)")
-            params.append(self.area.strip())
-        if self.since:
-            clauses.append(
-                f"{alias}.date IS NOT NULL"
-                f" AND substr(replace({alias}.date, '-', '') || '00000000', 1, 8) >= ?"
-            )
-            params.append(_bound(self.since, "since", end=False))
-        if self.until:
-            clauses.append(
-                f"{alias}.date IS NOT NULL"
-                f" AND substr(replace({alias}.date, '-', '') || '99999999', 1, 8) <= ?"
-            )
-            params.append(_bound(self.until, "until", end=True))
-        for key, value in self.case:
-            clauses.append(f"lower(CAST(json_extract({alias}.extra_json, ?) AS TEXT)) = lower(?)")
-            params += [f"$.{key}", value]
-        return " AND ".join(clauses), params
-
-    def describe(self) -> str:
-        bits = []
-        if self.doc_type:
-            bits.append(f"type {self.doc_type}")
-        if self.area:
-            bits.append(f"area {self.area}")
-        if self.since:
-            bits.append(f"since {self.since}")
-        if self.until:
-            bits.append(f"until {self.until}")
-        bits += [f"{k.replace('_', ' ')} {v.replace('_', ' ')}" for k, v in self.case]
-        return ", ".join(bits)
-
-
-def case_values(catalogue: Catalogue, key: str) -> list[str]:
-    """The distinct values of one case characteristic among 'ok' documents."""
-    rows = catalogue.conn.execute(
-        "SELECT DISTINCT CAST(json_extract(extra_json, ?) AS TEXT) FROM documents WHERE status = 'ok'",
-        (f"$.{key}",),
-    ).fetchall()
-    return sorted(r[0] for r in rows if r[0] is not None)
-
-
-def check_case_filter(catalogue: Catalogue, flt: DocFilter) -> None:
-    """Refuse a case-characteristic value no document has, naming the values that exist."""
-    for key, value in flt.case:
-        values = case_values(catalogue, key)
-        if value.lower() not in {v.lower() for v in values}:
-            option = "--" + key.replace("_", "-")
-            known = ", ".join(values) if values else "none yet (no document states it)"
-            raise QueryError(f"no document has {option} {value!r}; values in the knowledge base: {known}")
-
-
-def matching_doc_ids(catalogue: Catalogue, flt: DocFilter) -> set[str]:
-    where, params = flt.sql()
-    return {r[0] for r in catalogue.conn.execute(f"SELECT d.doc_id FROM documents d WHERE {where}", params)}
 
 
 # --------------------------------------------------------------------------------------- roll-up
@@ -204,37 +87,20 @@ def _negatable(taxonomy: Taxonomy) -> dict[str, bool]:
 
 
 def document_themes(
-    catalogue: Catalogue, flt: DocFilter | None = None, taxonomy: Taxonomy | None = None
+    catalogue: Catalogue, filters: Filters | None = None, taxonomy: Taxonomy | None = None
 ) -> list[DocThemes]:
-    """Every document the filter matches (also those with no theme), with its themes rolled up."""
+    """Every document the filters' document fields match (also those with no theme), themes rolled up."""
     taxonomy = taxonomy or load_taxonomy()
-    flt = flt or DocFilter()
-    where, params = flt.sql()
-    docs: dict[str, DocThemes] = {}
-    for r in catalogue.conn.execute(
-        "SELECT d.doc_id, d.title, d.doc_type, d.date, d.year, d.area, d.extra_json FROM documents d"
-        f" WHERE {where}"
-        " ORDER BY d.date, d.path",
-        params,
-    ):
-        docs[r["doc_id"]] = DocThemes(
-            r["doc_id"],
-            r["title"],
-            r["doc_type"],
-            r["date"],
-            r["year"],
-            r["area"],
-            json.loads(r["extra_json"] or "{}"),
-        )
+    docs = {
+        d.doc_id: DocThemes(d.doc_id, d.title, d.doc_type, d.date, d.year, d.area, d.extra)
+        for d in catalogue.documents_matching(filters or Filters())
+    }
     if not docs:
         return []
     mentions: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
-    for r in catalogue.conn.execute(
-        "SELECT DISTINCT o.doc_id, o.passage_id, t.theme_id, t.status FROM occurrences o"
-        f" JOIN documents d USING (doc_id) JOIN passage_themes t USING (passage_id) WHERE {where}",
-        params,
-    ):
-        mentions[(r["doc_id"], r["passage_id"])].append((r["theme_id"], r["status"]))
+    for m in catalogue.document_mentions():
+        if m.doc_id in docs:
+            mentions[(m.doc_id, m.passage_id)].append((m.theme_id, m.status))
     negatable = _negatable(taxonomy)
     for (doc_id, passage_id), ms in mentions.items():
         themes = counted_themes(ms, taxonomy, negatable)
@@ -451,33 +317,23 @@ class Evidence:
 def evidence(
     catalogue: Catalogue,
     theme: str,
-    flt: DocFilter | None = None,
+    filters: Filters | None = None,
     taxonomy: Taxonomy | None = None,
     docs: Sequence[DocThemes] | None = None,
 ) -> list[Evidence]:
-    """Every passage (in documents the filter matches) in which ``theme`` counts, reviews first,
+    """Every passage (in documents the filters match) in which ``theme`` counts, reviews first,
     newest first, then in reading order."""
     taxonomy = taxonomy or load_taxonomy()
-    flt = flt or DocFilter()
-    docs = document_themes(catalogue, flt, taxonomy) if docs is None else docs
+    docs = document_themes(catalogue, filters, taxonomy) if docs is None else docs
     wanted = {(d.doc_id, pid) for d in docs for pid, themes in d.passage_themes.items() if theme in themes}
     if not wanted:
         return []
     # The words that signalled the theme, or the theme that implies it (parricide -> adult family homicide).
-    signals = {t for t in taxonomy.ids() if theme in taxonomy.with_implied({t})}
-    where, params = flt.sql()
-    rows = catalogue.conn.execute(
-        "SELECT o.doc_id, o.ordinal, o.passage_id, o.page, o.paragraph, o.section, o.section_kind, p.text,"
-        " d.path, d.title, d.body, d.area, d.date, d.doc_type, d.url"
-        " FROM occurrences o JOIN documents d USING (doc_id)"
-        f" JOIN passages p USING (passage_id) WHERE {where} AND o.passage_id IN"
-        " (SELECT passage_id FROM passage_themes WHERE theme_id IN (" + ",".join("?" * len(signals)) + "))",
-        [*params, *sorted(signals)],
-    ).fetchall()
+    signals = sorted(t for t in taxonomy.ids() if theme in taxonomy.with_implied({t}))
+    rows = catalogue.published_occurrences(mentioning=signals, doc_ids={d.doc_id for d in docs})
     negatable = _negatable(taxonomy)
     words: dict[str, list[str]] = defaultdict(list)
-    pids = {r["passage_id"] for r in rows}
-    for pid, mentions in catalogue.theme_mentions(pids).items():
+    for pid, mentions in catalogue.theme_mentions({r.passage_id for r in rows}).items():
         for m in mentions:
             if m.theme_id in signals and (m.status == "present" or not negatable[m.theme_id]):
                 if m.evidence not in words[pid]:
@@ -485,15 +341,10 @@ def evidence(
     out = []
     seen: set[tuple[str, int]] = set()
     for r in rows:
-        if (r["doc_id"], r["passage_id"]) not in wanted or (r["doc_id"], r["ordinal"]) in seen:
+        if (r.doc_id, r.passage_id) not in wanted or (r.doc_id, r.ordinal) in seen:
             continue
-        seen.add((r["doc_id"], r["ordinal"]))
-        source = source_from_row(r)
-        out.append(
-            Evidence(
-                r["doc_id"], r["passage_id"], r["ordinal"], r["text"], tuple(words[r["passage_id"]]), source
-            )
-        )
+        seen.add((r.doc_id, r.ordinal))
+        out.append(Evidence(r.doc_id, r.passage_id, r.ordinal, r.text, tuple(words[r.passage_id]), r.source))
     out.sort(
         key=lambda e: (e.source.type not in REVIEW_TYPES, _neg_date(e.source.date), e.source.path, e.ordinal)
     )
@@ -508,41 +359,228 @@ def _neg_date(date: str | None) -> str:
     return "".join(chr(ord("9") - ord(c) + ord("0")) if c.isdigit() else c for c in digits)
 
 
-# --------------------------------------------------------------------------------------- search
+# --------------------------------------------------------------------------------------- reports
+# What `dhr themes` and the web page's board view show: each result prints as text, JSON or CSV
+# through reports.output.render.
+
+UNITS = ("reviews", "documents")
 
 
-def search_documents(
-    search,
-    doc_ids: set[str],
-    query: str,
-    catalogue: Catalogue,
-    vectors,
-    embedder,  # noqa: ANN001
-    filters,
-    top: int,
-    per_doc: int | None,
-) -> list:
-    """``index.search.search`` restricted to passages of the documents ``doc_ids`` (those whose case
-    characteristics match). Exact when ``Filters`` has a ``doc_ids`` field that both retrievers apply;
-    otherwise more results are fetched and those from other documents dropped, so a match that
-    ranks below the retrievers' candidate lists can be missed."""
-    import dataclasses
+def _scope_note(scope: str) -> str:
+    return f" ({scope})" if scope else ""
 
-    from index.search import fold_and_diversify
 
-    if not doc_ids:
-        return []
-    if "doc_ids" in {f.name for f in dataclasses.fields(filters)}:
-        filters = dataclasses.replace(filters, doc_ids=frozenset(doc_ids))
-        return search(query, catalogue, vectors, embedder, filters, top, per_doc=per_doc)
-    results = search(query, catalogue, vectors, embedder, filters, min(100, max(top * 8, 40)), per_doc=None)
-    kept = []
-    for ex in results:
-        mine = tuple(s for s in ex.sources if s.doc_id in doc_ids)
-        if mine:  # the matching documents' copies first: they are what the filter asked for
-            kept.append(
-                dataclasses.replace(
-                    ex, sources=mine + tuple(s for s in ex.sources if s.doc_id not in doc_ids)
-                )
-            )
-    return fold_and_diversify(kept, top, per_doc)
+def check_grouping(by: str) -> str:
+    """A grouping name as people write it ('year-of-death', 'doc_type') -> its canonical id."""
+    key = by.strip().lower().replace("-", "_")
+    key = {"doc_type": "type", "death_year": "year_of_death"}.get(key, key)
+    if key not in GROUPINGS:
+        names = ", ".join(g.replace("_", "-") for g in GROUPINGS)
+        raise QueryError(f"cannot break counts down by {by!r}: choose from {names}")
+    return key
+
+
+@dataclass(frozen=True)
+class ThemeTable:
+    """Themes ranked by the number of reviews (or documents) they occur in."""
+
+    counts: list[ThemeCount]
+    unit: str
+    reviews: int  # reviews counted over
+    documents: int  # documents counted over
+    scope: str  # the filters, described
+
+    def to_dict(self) -> list[dict[str, object]]:
+        return [c.to_row() for c in self.counts]
+
+    def table(self) -> Table:
+        return Table(("theme", "label", "reviews", "documents", "passages"), self.to_dict())
+
+    def to_text(self) -> str:
+        if not self.counts:
+            return "No themes tagged yet: run `dhr ingest PATH` first." if not self.documents else (
+                "No theme meets these conditions.")
+        head = ""
+        if self.documents:
+            head = (f"Themes ranked by the number of {self.unit} they occur in: {self.reviews} reviews, "
+                    f"{self.documents} documents{_scope_note(self.scope)}.\n\n")
+        t = self.table()
+        return head + to_table(t.rows, t.columns)
+
+
+@dataclass(frozen=True)
+class ThemeBreakdown:
+    """Counts of the reviews (or documents) each theme occurs in, per group (year, area, ...)."""
+
+    counts: list[ThemeCount]
+    breakdown: Breakdown
+    scope: str
+    any_documents: bool
+
+    def _by(self, c: ThemeCount) -> dict[str, int]:
+        return {g: self.breakdown.counts.get(c.theme, {}).get(g, 0) for g in self.breakdown.groups}
+
+    def to_dict(self) -> dict[str, object]:
+        bd = self.breakdown
+        return {"by": bd.by, "unit": bd.unit, "filters": self.scope or None, "groups": bd.groups,
+                "totals": bd.totals, "themes": [{**c.to_row(), "by": self._by(c)} for c in self.counts]}
+
+    def table(self) -> Table:
+        rows = [{**c.to_row(), **self._by(c)} for c in self.counts]
+        return Table(("theme", "label", self.breakdown.unit, *self.breakdown.groups), rows)
+
+    def to_text(self) -> str:
+        bd = self.breakdown
+        if not self.counts:
+            return f"No themes in these {bd.unit}." if self.any_documents else (
+                "No documents match: run `dhr ingest PATH` first, or use fewer filters.")
+        by = bd.by.replace("_", " ")
+        totals = ", ".join(f"{g}: {bd.totals[g]}" for g in bd.groups)
+        head = (f"Number of {bd.unit} each theme occurs in, by {by}{_scope_note(self.scope)}. "
+                f"{bd.unit.capitalize()} per {by}: {totals}.\n\n")
+        t = self.table()
+        return head + to_table(t.rows, t.columns)
+
+
+@dataclass(frozen=True)
+class CoOccurrenceTable:
+    """Which themes occur in the same reviews (and passages) as one theme."""
+
+    theme: str
+    label: str
+    unit: str
+    with_theme: int
+    total: int
+    rows: list[CoOccurrence]
+    scope: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {"theme": self.theme, "label": self.label, "unit": self.unit, "with_theme": self.with_theme,
+                "total": self.total, "filters": self.scope or None, "themes": [r.to_row() for r in self.rows]}
+
+    def table(self) -> Table:
+        columns = ("theme", "label", "both", "share", "overall", "overall_share", "same_passage")
+        return Table(columns, [r.to_row() for r in self.rows])
+
+    def to_text(self) -> str:
+        head = f"{self.label} occurs in {self.with_theme} of {self.total} {self.unit}{_scope_note(self.scope)}."
+        if not self.rows:
+            return head + "\n" + ("No other theme occurs with it." if self.with_theme else "Nothing to compare.")
+        rows = [{**r.to_row(), "share": f"{r.share:.0%}", "overall_share": f"{r.overall_share:.0%}"} for r in self.rows]
+        intro = (f"Themes in the same {self.unit} (share: of the {self.with_theme} with {self.label}; "
+                 f"overall: of all {self.total}):")
+        columns = ["theme", "label", "both", "share", "overall_share", "same_passage"]
+        return "\n".join([head, intro, "", to_table(rows, columns,
+                                                    ["theme", "label", "both", "share", "overall", "same passage"])])
+
+
+def theme_report(
+    catalogue: Catalogue | None,
+    filters: Filters | None = None,
+    by: str | None = None,
+    with_theme: str | None = None,
+    unit: str = "reviews",
+    min_count: int = 0,
+    top: int = 0,
+    include_all: bool = False,
+) -> ThemeTable | ThemeBreakdown | CoOccurrenceTable:
+    """The board view: themes ranked by reviews, broken down `by` a grouping, or co-occurring `with_theme`.
+
+    `catalogue` None (nothing ingested yet) lists the taxonomy with zero counts. Only reviews are
+    DHRs, so filtering on another document type counts documents.
+    """
+    filters = filters or Filters()
+    if unit not in UNITS:
+        raise QueryError(f"cannot count {unit!r}: choose reviews or documents")
+    if by and with_theme:
+        raise QueryError("break counts down or show co-occurrence, not both")
+    by = check_grouping(by) if by else None
+    taxonomy = load_taxonomy()
+    docs: list[DocThemes] = []
+    if catalogue is not None:
+        catalogue.check_case_values(filters)
+        docs = document_themes(catalogue, filters, taxonomy)
+    if filters.doc_type and filters.doc_type not in REVIEW_TYPES:
+        unit = "documents"
+    scope = filters.describe()
+    if with_theme:
+        n_with, n_total, rows = cooccurrence(docs, with_theme, taxonomy, unit, max(min_count, 1))
+        return CoOccurrenceTable(with_theme, taxonomy.get(with_theme).label, unit, n_with, n_total,
+                                 rows[:top] if top else rows, scope)
+    counts = prevalence(docs, taxonomy, min_count=min_count, unit=unit, include_all=include_all)
+    counts = counts[:top] if top else counts
+    if by:
+        shown = [c for c in counts if (c.reviews if unit == "reviews" else c.documents) or include_all]
+        return ThemeBreakdown(shown, breakdown(docs, by, unit), scope, bool(docs))
+    return ThemeTable(counts, unit, sum(d.is_review for d in docs), len(docs), scope)
+
+
+@dataclass(frozen=True)
+class ThemeEvidence:
+    """The evidence for one theme: the passages that state it, with their citations, reviews first."""
+
+    theme: str
+    label: str
+    definition: str
+    reviews_with: int
+    reviews: int
+    documents_with: int
+    documents: int
+    found: int  # passages in all
+    shown: list[Evidence]
+    scope: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {"theme": self.theme, "label": self.label, "definition": self.definition,
+                "reviews": self.reviews_with, "documents": self.documents_with, "passages": self.found,
+                "filters": self.scope or None, "evidence": [e.to_row() for e in self.shown]}
+
+    def table(self) -> Table:
+        columns = ("doc_id", "title", "type", "date", "area", "page", "paragraph", "section", "citation",
+                   "matched", "text")
+        return Table(columns, [e.to_row() for e in self.shown])
+
+    def to_text(self) -> str:
+        lines = [
+            f"{self.label} ({self.theme}): in {self.reviews_with} of {self.reviews} reviews and "
+            f"{self.documents_with} of {self.documents} documents, {self.found} passages{_scope_note(self.scope)}.",
+            textwrap.fill(f"Definition: {self.definition}", 100, subsequent_indent="  ") + "\n",
+        ]
+        if not self.shown:
+            lines.append("No passage states this theme" + (
+                " in the documents these filters match." if self.scope else "."))
+            return "\n".join(lines)
+        current = None
+        for e in self.shown:
+            if e.doc_id != current:
+                current = e.doc_id
+                lines.append(f"== {e.source.title} ({e.source.date or 'undated'}, {e.source.type})")
+            lines.append(textwrap.fill(e.text, 100, initial_indent="    ", subsequent_indent="    "))
+            if e.words:
+                lines.append("      matched: " + ", ".join(f"\u201c{w}\u201d" for w in e.words))
+            lines.append(textwrap.fill(f"Source: {e.citation}", 100, initial_indent="    ", subsequent_indent="      "))
+            lines.append("")
+        if len(self.shown) < self.found:
+            lines.append(f"Showing {len(self.shown)} of {self.found} passages; --top 0 --per-doc 0 shows all.")
+        return "\n".join(lines)
+
+
+def theme_evidence(
+    catalogue: Catalogue, theme: str, filters: Filters | None = None, top: int = 20, per_doc: int | None = 3
+) -> ThemeEvidence:
+    """One theme's evidence passages; at most `per_doc` from one document and `top` in all (0 or None: all)."""
+    filters = filters or Filters()
+    taxonomy = load_taxonomy()
+    catalogue.check_case_values(filters)
+    docs = document_themes(catalogue, filters, taxonomy)
+    found = evidence(catalogue, theme, filters, taxonomy, docs)
+    shown, per = [], Counter()
+    for e in found:
+        if per_doc and per[e.doc_id] >= per_doc:
+            continue
+        per[e.doc_id] += 1
+        shown.append(e)
+    t = taxonomy.get(theme)
+    with_it = [d for d in docs if theme in d.themes]
+    return ThemeEvidence(t.id, t.label, t.definition, sum(d.is_review for d in with_it), sum(d.is_review for d in docs),
+                         len(with_it), len(docs), len(found), shown[:top] if top else shown, filters.describe())

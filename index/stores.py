@@ -1,0 +1,51 @@
+"""An open knowledge base: the catalogue, and the vector store and the model when a task needs them.
+
+Front ends (the CLI, the web app) open one `Stores` and pass it to the query and report functions.
+The vector store and the model load on first use, so counting themes or listing documents never
+pays for them; a resident process (the web app) pays once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from index.embedder import Embedder
+from index.vectors import VectorStore
+from kb.catalogue import Catalogue
+from kb.config import Settings
+from kb.errors import EmptyKnowledgeBaseError
+
+
+def open_catalogue(settings: Settings, must_exist: bool = True) -> Catalogue:
+    """The catalogue at `settings.db`; with `must_exist`, a clear error when nothing was ingested there."""
+    if must_exist and not settings.catalogue_path.exists():
+        raise EmptyKnowledgeBaseError(f"no knowledge base at {settings.db}: run `dhr ingest PATH` first (or pass --db)")
+    settings.ensure_dirs()
+    return Catalogue(settings.catalogue_path)
+
+
+@dataclass
+class Stores:
+    settings: Settings
+    catalogue: Catalogue
+    _vectors: VectorStore | None = field(default=None, repr=False)
+    _embedder: Embedder | None = field(default=None, repr=False)
+
+    @classmethod
+    def open(cls, settings: Settings, must_exist: bool = True, vectors_first: bool = False) -> Stores:
+        """Open the catalogue; `vectors_first` connects the vector store before anything is created on
+        disk, so an unreachable Chroma server stops an ingest before it writes."""
+        vectors = VectorStore(settings) if vectors_first else None
+        return cls(settings, open_catalogue(settings, must_exist), vectors)
+
+    @property
+    def vectors(self) -> VectorStore:
+        if self._vectors is None:
+            self._vectors = VectorStore(self.settings)
+        return self._vectors
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = Embedder(self.settings.model)
+        return self._embedder

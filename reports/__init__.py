@@ -1,0 +1,1 @@
+"""Report builders above the retrievers: theme counts, evidence packs, extracts, the register, their writers."""

@@ -1,0 +1,146 @@
+"""Search, filters, folding and the result objects, fast: a deterministic fake embedder over a real
+Chroma store and the real catalogue and tagger (the slow tests run the same paths with the real model)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from index.stores import Stores
+from index.vectors import VectorStore
+from ingest.pipeline import Ingestor
+from kb.catalogue import Catalogue
+from kb.config import Settings
+from kb.errors import QueryError
+from kb.query import Filters, Query
+from kb.tagger import ThemeTagger
+from reports.answers import ask
+from reports.documents import list_documents, show_document
+from reports.output import render
+from tests.fakes import FakeEmbedder
+
+SHARED = ("2.1 Information was not shared between the GP surgery and the police after the assault in March. "
+          "A referral to MARAC was not made although the risk assessment scored high and the victim was frightened.")
+
+
+def review(name: str, year: int, area: str, relationship: str, extra_line: str) -> tuple[str, dict]:
+    text = f"""Domestic Homicide Review: Overview Report into the death of {name}
+
+1. Introduction
+
+1.1 This review examines the contact agencies had with {name} before her death. {extra_line}
+
+2. Lessons learned
+
+{SHARED}
+
+3. Recommendations
+
+3.1 The {area} Community Safety Partnership should ensure GP practices complete routine enquiry about
+domestic abuse and share information with the police when risk is high.
+"""
+    meta = {"title": f"DHR {name}", "body": f"{area} CSP", "area": area, "date": f"{year}-05-01",
+            "type": "dhr_overview_report", "relationship": relationship}
+    return text, meta
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory) -> Stores:
+    folder = tmp_path_factory.mktemp("docs")
+    docs = {
+        "anna": review("Anna", 2019, "Northbridge", "partner",
+                       "She misused alcohol and her partner controlled her money."),
+        "mary": review("Mary", 2022, "Eastmoor", "son", "Her adult son was her carer and drank heavily."),
+    }
+    for stem, (text, meta) in docs.items():
+        (folder / f"{stem}.txt").write_text(text, encoding="utf-8")
+        (folder / f"{stem}.txt.meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    (folder / "minutes.txt").write_text(
+        "Safer Communities Scrutiny Committee minutes, 6 July 2021\n\n"
+        "Item 4. Domestic abuse services\n\n"
+        "Members asked how the refuge would be funded after March. =SUM(A1) The officer said the "
+        "commissioning budget for refuge places and outreach workers was agreed for two more years.\n",
+        encoding="utf-8",
+    )
+    settings = Settings(db=tmp_path_factory.mktemp("kb") / "kb")
+    settings.ensure_dirs()
+    stores = Stores(settings, Catalogue(settings.catalogue_path), VectorStore(settings), FakeEmbedder())
+    report = Ingestor(stores.catalogue, stores.vectors, stores.embedder, ThemeTagger()).run([folder])
+    assert not report.failed, report.failed
+    return stores
+
+
+def test_a_query_finds_the_passage_that_shares_its_words_with_its_citation(kb):
+    answer = ask(Query("refuge funding outreach workers budget"), kb)
+    first = answer.excerpts[0]
+    assert "refuge" in first.text
+    assert "Safer Communities Scrutiny Committee" in first.citation or "minutes" in first.citation
+
+
+def test_the_same_text_in_two_reviews_is_one_result_citing_both(kb):
+    answer = ask(Query("information not shared between GP and police, MARAC referral", top=10), kb)
+    shared = [ex for ex in answer.excerpts if "MARAC was not made" in ex.text]
+    assert len(shared) == 1
+    assert {s.title for s in shared[0].sources} == {"DHR Anna", "DHR Mary"}
+
+
+@pytest.mark.parametrize(
+    ("filters", "titles"),
+    [
+        (Filters(area="eastmoor"), {"DHR Mary"}),
+        (Filters(since="2020", doc_type="dhr_overview_report"), {"DHR Mary"}),
+        (Filters(until="2019"), {"DHR Anna"}),
+        (Filters(relationship="Son"), {"DHR Mary"}),
+    ],
+)
+def test_document_filters_keep_only_the_documents_they_name(kb, filters, titles):
+    answer = ask(Query("GP police information sharing", filters, top=10), kb)
+    assert answer.excerpts
+    assert {ex.sources[0].title for ex in answer.excerpts} == titles  # the copy the filter asked for is cited
+
+
+def test_a_section_filter_returns_only_that_kind_of_section(kb):
+    answer = ask(Query("GP practices routine enquiry", Filters(section="recommendations"), top=10), kb)
+    assert answer.excerpts
+    assert all(s.section_kind == "recommendations" for ex in answer.excerpts for s in ex.sources)
+
+
+def test_the_per_document_cap_spreads_the_opening_results(kb):
+    capped = ask(Query("domestic abuse police GP", top=5, per_doc=1), kb)
+    firsts = [ex.sources[0].doc_id for ex in capped.excerpts[:3]]
+    assert len(firsts) == len(set(firsts))
+
+
+def test_an_unknown_case_value_is_refused_naming_the_values_there_are(kb):
+    with pytest.raises(QueryError, match="partner, son"):
+        ask(Query("anything", Filters(relationship="husband")), kb)
+
+
+def test_query_mistakes_are_explained_without_naming_command_line_flags():
+    for bad in ({"since": "2023", "until": "2020"}, {"since": "soon"}, {"section": "nonsense"}, {"theme": "zzzz"}):
+        with pytest.raises(QueryError) as err:
+            Query.build("x", **bad)
+        assert "--" not in str(err.value)
+    with pytest.raises(QueryError, match="empty"):
+        _ = Query("   ").clean_text
+
+
+def test_one_result_renders_as_text_json_and_a_formula_safe_csv(kb):
+    answer = ask(Query("refuge budget outreach", top=3), kb)
+    data = json.loads(render(answer, "json"))
+    assert {"text", "citation", "sources", "themes", "highlights"} <= set(data[0])
+    rows = list(csv.DictReader(io.StringIO(render(answer, "csv"))))
+    assert rows and rows[0]["reference"]
+    assert not any(v.startswith("=") for row in rows for v in row.values())
+    assert "Key points" in render(answer, "text")
+
+
+def test_documents_use_the_same_field_names_in_every_listing(kb):
+    listed = json.loads(render(list_documents(kb.catalogue), "json"))
+    one = json.loads(render(show_document(kb.catalogue, "DHR Anna"), "json"))
+    assert {"doc_id", "type", "title", "area", "date"} <= set(listed[0]) & set(one)
+    assert one["doc_id"] in {d["doc_id"] for d in listed}
