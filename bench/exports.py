@@ -46,11 +46,11 @@ def main() -> None:
 
     from index.embedder import Embedder
     from index.stores import Stores
-    from kb.query import Query
     from index.vectors import VectorStore
     from ingest.pipeline import Ingestor
     from kb.catalogue import Catalogue
     from kb.config import Settings
+    from kb.query import Query
     from kb.tagger import ThemeTagger
     from reports.evidence import build_evidence_pack
     from reports.writers import write_pack

@@ -36,11 +36,11 @@ QUERIES = [
 def main() -> None:
     from index.embedder import Embedder
     from index.search import dense_search
-    from kb.query import Query
     from index.vectors import VectorStore
     from ingest.pipeline import Ingestor
     from kb.catalogue import Catalogue
     from kb.config import Settings
+    from kb.query import Query
     from kb.tagger import ThemeTagger
 
     paths = [Path(p) for p in sys.argv[1:]] or [ROOT / "corpus"]

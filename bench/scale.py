@@ -799,10 +799,10 @@ def measure(n: int, n_queries: int) -> dict:
     from index.embedder import Embedder
     from index.scope import Scope
     from index.search import CANDIDATES, search
-    from kb.query import Filters, Query
     from index.vectors import VectorStore
     from kb.catalogue import Catalogue
     from kb.config import Settings
+    from kb.query import Filters, Query
 
     result["import_s"] = time.perf_counter() - t0
     result["rss_imports"] = rss_mb()

@@ -9,8 +9,8 @@ import pytest
 from kb.catalogue import Catalogue, ThemeMentionRow
 from kb.errors import QueryError
 from kb.models import DocumentMeta, Passage
-from reports import themes as analytics
 from kb.query import Filters
+from reports import themes as analytics
 
 # (status, title, type, date, area, extra, passages); a passage is (text, [(theme, status, words)])
 DOCS = [

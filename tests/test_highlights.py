@@ -9,12 +9,12 @@ import pytest
 from index.embedder import Embedder
 from index.highlights import add_highlights
 from index.search import search
-from kb.query import Query
 from index.vectors import VectorStore
 from ingest.pipeline import Ingestor
 from kb.catalogue import Catalogue
 from kb.config import Settings
 from kb.models import Excerpt
+from kb.query import Query
 from kb.sentences import answer_sentences, pack, unpack
 from kb.tagger import ThemeTagger
 from tests.conftest import seed

@@ -40,7 +40,9 @@ def imports_of(name: str, path: Path, modules: dict[str, Path]) -> set[str]:
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
-                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else []))
+                base = ".".join(
+                    package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else [])
+                )
             targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base for a in node.names]
         for target in targets:
             while target and target not in modules:  # `import a.b.c` depends on the deepest module of ours
@@ -85,7 +87,7 @@ def test_no_import_cycles():
         state[node] = "open"
         for nxt in sorted(edges.get(node, ())):
             if state.get(nxt) == "open":
-                cycles.append(" -> ".join(path[path.index(nxt):] + [nxt]))
+                cycles.append(" -> ".join(path[path.index(nxt) :] + [nxt]))
             elif nxt not in state:
                 visit(nxt, [*path, nxt])
         state[node] = "done"
@@ -119,7 +121,8 @@ def test_every_command_body_in_the_cli_is_short():
     long = []
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and any(
-            isinstance(d, ast.Call) and getattr(d.func, "attr", "") in ("command", "callback") for d in node.decorator_list
+            isinstance(d, ast.Call) and getattr(d.func, "attr", "") in ("command", "callback")
+            for d in node.decorator_list
         ):
             body = node.body[1:] if isinstance(node.body[0], ast.Expr) else node.body  # without the docstring
             lines = body[-1].end_lineno - body[0].lineno + 1

@@ -4,11 +4,11 @@ import pytest
 
 from index.lexical import fts_query
 from index.search import _shingles, fold_and_diversify, fuse, near_duplicate
-from kb.query import Filters
-from kb.query import clean_text as clean_query
 from index.vocabulary import expansions
 from kb.errors import QueryError
 from kb.models import Excerpt, Source
+from kb.query import Filters
+from kb.query import clean_text as clean_query
 
 
 def src(doc: str, para: str = "1") -> Source:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from pathlib import Path
 
 import pytest
 
@@ -23,8 +22,10 @@ from reports.documents import list_documents, show_document
 from reports.output import render
 from tests.fakes import FakeEmbedder
 
-SHARED = ("2.1 Information was not shared between the GP surgery and the police after the assault in March. "
-          "A referral to MARAC was not made although the risk assessment scored high and the victim was frightened.")
+SHARED = (
+    "2.1 Information was not shared between the GP surgery and the police after the assault in March. "
+    "A referral to MARAC was not made although the risk assessment scored high and the victim was frightened."
+)
 
 
 def review(name: str, year: int, area: str, relationship: str, extra_line: str) -> tuple[str, dict]:
@@ -43,8 +44,14 @@ def review(name: str, year: int, area: str, relationship: str, extra_line: str) 
 3.1 The {area} Community Safety Partnership should ensure GP practices complete routine enquiry about
 domestic abuse and share information with the police when risk is high.
 """
-    meta = {"title": f"DHR {name}", "body": f"{area} CSP", "area": area, "date": f"{year}-05-01",
-            "type": "dhr_overview_report", "relationship": relationship}
+    meta = {
+        "title": f"DHR {name}",
+        "body": f"{area} CSP",
+        "area": area,
+        "date": f"{year}-05-01",
+        "type": "dhr_overview_report",
+        "relationship": relationship,
+    }
     return text, meta
 
 
@@ -52,8 +59,9 @@ domestic abuse and share information with the police when risk is high.
 def kb(tmp_path_factory) -> Stores:
     folder = tmp_path_factory.mktemp("docs")
     docs = {
-        "anna": review("Anna", 2019, "Northbridge", "partner",
-                       "She misused alcohol and her partner controlled her money."),
+        "anna": review(
+            "Anna", 2019, "Northbridge", "partner", "She misused alcohol and her partner controlled her money."
+        ),
         "mary": review("Mary", 2022, "Eastmoor", "son", "Her adult son was her carer and drank heavily."),
     }
     for stem, (text, meta) in docs.items():
