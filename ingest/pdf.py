@@ -127,6 +127,46 @@ def _font_is_bold(font: object) -> bool:
     return bool(_BOLD_NAME_RE.search(name))
 
 
+_NOTE_MARK_RE = re.compile(r"^\s*(?:\d{1,3}|[*\u2020\u2021])(?:\s*,\s*\d{1,3})*\s*$")
+"""The text of a footnote reference: "3", "3,4", "*", "†"."""
+
+
+def _main_size(runs: list[_Run]) -> float:
+    """The font size most of a line's characters are set in (a footnote's larger number does not count)."""
+    sizes: Counter[float] = Counter()
+    for r in runs:
+        sizes[round(r.size, 1)] += len(r.text.strip())
+    return sizes.most_common(1)[0][0]
+
+
+def _is_superscript(run: _Run, size: float, baseline: float) -> bool:
+    """A run set smaller than the text around it and raised above its baseline."""
+    return run.size <= 0.75 * size and run.y > baseline + 0.15 * size
+
+
+def _drop_note_marks(runs: list[_Run]) -> list[_Run]:
+    """Remove footnote references ("...Act 2004.¹ The") so they are not glued to the words they follow.
+
+    Only a raised, smaller run of digits or a dagger that follows body text on the same line is a
+    reference; a footnote's own number starts its line and stays.
+    """
+    kept: list[_Run] = []
+    for r in runs:
+        body = [k for k in kept if k.text.strip() and not _NOTE_MARK_RE.match(k.text)]
+        if body and _NOTE_MARK_RE.match(r.text) and _is_superscript(r, body[-1].size, body[-1].y):
+            continue
+        kept.append(r)
+    return kept
+
+
+def _is_note_mark(runs: list[_Run], prev: Line) -> bool:
+    """A group of runs that is only a footnote reference raised above the previous line's baseline."""
+    text = "".join(r.text for r in runs)
+    return bool(_NOTE_MARK_RE.match(text)) and all(
+        _is_superscript(r, prev.size, prev.y) and r.y < prev.y + 0.6 * prev.size for r in runs
+    )
+
+
 def page_lines(page: object) -> list[Line]:
     """The visual lines of a pypdf page, in content-stream order, same-baseline runs merged."""
     runs: list[list[_Run]] = [[]]
@@ -152,12 +192,16 @@ def page_lines(page: object) -> list[Line]:
 
     lines: list[Line] = []
     for group in runs:
+        inked = [r for r in group if r.text.strip()]
+        if lines and inked and _is_note_mark(inked, lines[-1]):
+            continue  # a footnote reference pypdf reported on a line of its own
+        group = _drop_note_marks(group)
         text = "".join(r.text for r in group)
         if not normalise_space(text):
             continue
         inked = [r for r in group if r.text.strip()]
         first = inked[0]
-        size = max(r.size for r in inked)
+        size = _main_size(inked)
         bold = all(r.bold for r in inked)
         line = Line(text=normalise_space(text), x=first.x, y=first.y, size=size, bold=bold)
         if lines and abs(lines[-1].y - line.y) < 0.3 * max(line.size, 1.0) and line.x >= lines[-1].x:
