@@ -275,6 +275,14 @@ def is_protective_marking(text: str) -> bool:
     return _MARKING_RE.search(text) is not None and not _MARKING_RE.sub(" ", text).strip(_SEPARATORS)
 
 
+BLANK_PAGE_RE = re.compile(
+    r"^[\[(]?\s*(?:this\s+page\s+(?:is\s+|has\s+been\s+)?)?(?:intentionally|deliberately)\s+(?:left\s+)?blank"
+    r"\.?\s*[\])]?$|^[\[(]?\s*blank\s+page\s*[\])]?$",
+    re.IGNORECASE,
+)
+"""A line printed on a page left empty on purpose ("This page is intentionally left blank")."""
+
+
 def _is_furniture(text: str, edge: bool) -> bool:
     """A protective marking alone, or (``edge``: among the two outermost lines) a page number, marked or not.
 
@@ -435,6 +443,7 @@ def remove_running_lines(pages: list[list[Line]]) -> list[list[Line]]:
     for p, (lines, (top, bottom)) in enumerate(zip(pages, zones, strict=True)):
         edge = set(top[:2]) | set(bottom[-2:])
         drop[p] = {i for i in set(top) | set(bottom) if _is_furniture(lines[i].text, i in edge)}
+        drop[p] |= {i for i, ln in enumerate(lines) if BLANK_PAGE_RE.match(ln.text)}
 
     # 2. running lines: the same key at the same height on enough pages, or on a run of nearby pages
     #    when the key is not also body text (a table's "Police" or date cells can line up on a few pages)
@@ -531,6 +540,7 @@ class _Para:
     lines: list[Line] = field(default_factory=list)
     page: int = 1
     standalone: bool = False  # bare number or heading-like: nothing joins onto it
+    role: str = "body"  # "footnote" | "cover" | "table_row" (see ingest.blocks.Block)
 
     @property
     def first(self) -> Line:
@@ -552,6 +562,38 @@ def _heading_like(line: Line, st: _Stats) -> bool:
     )
 
 
+_FOOTNOTE_START_RE = re.compile(r"^(?:\d{1,3}|[*\u2020\u2021])\s*(?=[A-Z\u2018\u201c'\"(]|https?:|www\.)")
+"""How a footnote begins: its number (or mark) then the note ("12 Home Office (2016) ...")."""
+
+
+def _small(line: Line, st: _Stats) -> bool:
+    return line.size < st.body_size - 0.75
+
+
+def _starts_footnote(line: Line, st: _Stats) -> bool:
+    return _small(line, st) and bool(_FOOTNOTE_START_RE.match(line.text))
+
+
+def _wraps(prev: Line, line: Line, st: _Stats) -> bool:
+    """Whether ``line`` is the second line of a heading or phrase that ``prev`` began.
+
+    A heading can wrap: "4. Analysis of Agency Involvement with Anna and with" / "Her Partner" (same
+    size and weight, the first line nearly as wide as the text), or a phrase whose second line is set
+    in another weight ("Children looked after and achieving" / "permanence Requires improvement").
+    """
+    size = max(prev.size, line.size, 1.0)
+    step = prev.y - line.y
+    if not 0.5 * size <= step <= 1.6 * size + 0.5 or abs(prev.size - line.size) > 1.0:
+        return False
+    if ends_sentence(prev.text) or prev.text[-1] in ":;" or is_numbered_start(line.text) or _is_bullet(line.text):
+        return False
+    if starts_lowercase(line.text):
+        return not _small(line, st)
+    styled = prev.bold or prev.size > st.body_size + 0.75
+    wide = len(prev.text) * prev.size >= 0.7 * st.full_len * st.body_size
+    return styled and prev.bold == line.bold and wide and _heading_like(line, st)
+
+
 def _page_paragraphs(lines: list[Line], page_no: int, st: _Stats, prev_finished: bool = True) -> list[_Para]:
     paras: list[_Para] = []
     cur: _Para | None = None
@@ -563,7 +605,11 @@ def _page_paragraphs(lines: list[Line], page_no: int, st: _Stats, prev_finished:
             prev = cur.last
             step = prev.y - line.y
             size = max(prev.size, line.size, 1.0)
-            if step < -0.5 * size or step > st.pitch * 1.3 + 0.5:
+            if len(cur.lines) <= 2 and not cur.standalone and _wraps(prev, line, st):
+                new = False
+            elif step < -0.5 * size or step > st.pitch * 1.3 + 0.5:
+                new = True
+            elif _starts_footnote(line, st):
                 new = True
             elif abs(prev.size - line.size) > 1.0 or prev.bold != line.bold:
                 new = True
@@ -594,7 +640,36 @@ def _page_paragraphs(lines: list[Line], page_no: int, st: _Stats, prev_finished:
             cur.lines.append(line)  # type: ignore[union-attr]
     if cur is not None:
         paras.append(cur)
+    _mark_footnotes(paras, st)
     return paras
+
+
+def _mark_footnotes(paras: list[_Para], st: _Stats) -> None:
+    """Give role "footnote" to the smaller-print paragraphs at the foot of a page that begin with a note number.
+
+    A small paragraph there without a number (a note continued from the page before) is a footnote too.
+    """
+    foot: list[_Para] = []
+    for para in reversed(paras):
+        if para.role != "body" or not all(_small(ln, st) for ln in para.lines):
+            break
+        foot.append(para)
+    if any(_starts_footnote(p.first, st) for p in foot):
+        for para in foot:
+            para.role = "footnote"
+
+
+COVER_MAX_WORDS = 25
+"""A first page whose longest paragraph is shorter than this is a cover page (title, author, date)."""
+
+
+def _mark_cover(merged: list[tuple[str, _Para]], page_count: int) -> None:
+    """Give role "cover" to the first page's lines when that page is a cover, not the start of the text."""
+    first = [(text, para) for text, para in merged if para.page == 1 and para.role == "body"]
+    if page_count < 3 or not first or any(len(text.split()) >= COVER_MAX_WORDS for text, _ in first):
+        return
+    for _, para in first:
+        para.role = "cover"
 
 
 def _para_text(para: _Para, vocab: set[str]) -> str:
@@ -648,11 +723,12 @@ def blocks_from_page_lines(pages: list[list[Line]]) -> list[Block]:
                 prev_para.standalone = para.standalone
                 continue
             merged.append((text, para))
+    _mark_cover(merged, len(pages))
     blocks: list[Block] = []
     for text, para in merged:
         clean = normalise_space(_strip_bullet(text))
         if clean:
-            blocks.append(Block(text=clean, page=para.page, heading_level=0))
+            blocks.append(Block(text=clean, page=para.page, heading_level=0, role=para.role))
     return blocks
 
 
