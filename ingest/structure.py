@@ -48,6 +48,20 @@ LETTERED = re.compile(r"^(?:[-\u2022\u00b7*]\s*)?\(?([a-z]|[ivx]{1,4})[.)]\s+(?=
 SENTENCE_END = re.compile(r"[.;:,?!]$")
 
 
+# A contents page: its title, then entries that end in page numbers, usually after dotted leaders.
+CONTENTS_TITLE = re.compile(r"^(?:table\s+of\s+)?contents?(?:\s+page)?\s*:?$|^index$", re.IGNORECASE)
+DOTTED_ENTRY = re.compile(r"^(?P<title>\S.*?)\s*(?:[.\u2026\u00b7_]\s?){4,}\s*(?P<page>\d{1,3}|[ivxlc]{1,6})$",
+                          re.IGNORECASE)
+PLAIN_ENTRY = re.compile(r"^(?P<title>\S.{1,150}?)\s+(?P<page>\d{1,3})$")
+LEADERS = re.compile(r"(?:[.\u2026\u00b7_]\s?){4,}\s*(?:\d{1,3}|[ivxlc]{1,6})\b", re.IGNORECASE)
+MIN_CONTENTS_RUN = 3  # untitled dotted entries in a row that make a contents list
+BLANK_PAGE = re.compile(
+    r"^[\[(]?\s*(?:this\s+page\s+(?:is\s+|has\s+been\s+)?)?(?:intentionally|deliberately)\s+(?:left\s+)?blank"
+    r"\.?\s*[\])]?$",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Unit:
     """One paragraph with its position and the section it belongs to."""
@@ -60,6 +74,7 @@ class Unit:
     item: str | None  # minutes/agenda item number, when inside one
     section_id: int  # changes at every heading: passages never cross it
     counted: int  # 1-based count of paragraphs in the document (or within the item)
+    role: str = "body"  # "footnote" and "table_row" units are passages of their own (see Block.role)
 
 
 def _words(text: str) -> int:
@@ -103,6 +118,64 @@ def clean_block_text(text: str) -> str:
     return text.strip()
 
 
+def _toc_entry(text: str) -> bool:
+    """A contents line: a short title and a page number, or titles with dotted leaders."""
+    if DOTTED_ENTRY.match(text) or len(LEADERS.findall(text)) >= 2:
+        return True
+    m = PLAIN_ENTRY.match(text)
+    return bool(m) and _words(m.group("title")) <= 16 and not SENTENCE_END.search(m.group("title"))
+
+
+def contents_blocks(blocks: list[Block]) -> set[int]:
+    """Indexes of the blocks of contents pages: a "Contents" title and the entries under it, or a run of
+    at least MIN_CONTENTS_RUN dotted-leader entries without a title.
+
+    Under a title, a short heading-like line (a group such as "Appendices") belongs to the contents
+    when an entry follows it within two blocks.
+    """
+    found: set[int] = set()
+    i = 0
+    while i < len(blocks):
+        text = blocks[i].text.strip()
+        titled = bool(CONTENTS_TITLE.match(text))
+        j = i + 1 if titled else i
+        run: list[int] = []
+        while j < len(blocks):
+            entry = blocks[j].text.strip()
+            if _toc_entry(entry):
+                run.append(j)
+            elif titled and run and _looks_like_heading(entry) and any(
+                _toc_entry(b.text.strip()) for b in blocks[j + 1 : j + 3]
+            ):
+                run.append(j)
+            else:
+                break
+            j += 1
+        dotted = sum(1 for k in run if DOTTED_ENTRY.match(blocks[k].text.strip()) or LEADERS.search(blocks[k].text))
+        if (titled and run) or dotted >= MIN_CONTENTS_RUN:
+            found.update(run)
+            if titled:
+                found.add(i)
+            i = j
+        else:
+            i += 1
+    return found
+
+
+FOOTNOTE_NUMBER = re.compile(r"^(\d{1,3}|[*\u2020\u2021])\s*")
+
+
+def _aside(block: Block, text: str, heading: str | None, kind: str, item: str | None, section_id: int,
+           counted: int) -> Unit:
+    """A footnote ("note 3", kind "footnote") or a table row ("row 2", kind of its section) as one unit."""
+    if block.role == "footnote":
+        m = FOOTNOTE_NUMBER.match(text)
+        number = f"note {m.group(1)}" if m else None
+        return Unit(text, block.page, number, heading, "footnote", item, section_id, counted, "footnote")
+    number = f"row {block.row}" if block.row is not None else None
+    return Unit(text, block.page, number, heading, kind, item, section_id, counted, "table_row")
+
+
 def find_structure(blocks: list[Block]) -> list[Unit]:
     """Turn extractor blocks into numbered, sectioned units."""
     units: list[Unit] = []
@@ -138,12 +211,17 @@ def find_structure(blocks: list[Block]) -> list[Unit]:
                 return kind
         return "minutes_item" if item else "other"
 
-    for block in blocks:
+    contents = contents_blocks(blocks)
+    for index, block in enumerate(blocks):
         raw = block.text.strip()
-        if not raw or NOISE.match(raw):
+        if not raw or NOISE.match(raw) or BLANK_PAGE.match(raw) or index in contents or block.role == "cover":
             continue
         text = clean_block_text(raw)
         if not text:
+            continue
+        if block.role in ("footnote", "table_row"):
+            counted += 1
+            units.append(_aside(block, text, heading, current_kind(), item, section_id, counted))
             continue
 
         if pending_item is not None:
