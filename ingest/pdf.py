@@ -61,6 +61,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.blocks import Block, Extracted
+from ingest.tables import PageTables, has_rules, read_tables
 from ingest.text import (
     BULLET_CHARS,
     build_vocabulary,
@@ -94,6 +95,8 @@ class Line:
     y: float = 0.0
     size: float = 10.0
     bold: bool = False
+    cells: tuple[tuple[str, str], ...] = ()  # a table row read by ingest.tables: (column name, text) pairs
+    row: int | None = None  # the row's 1-based number in its table
 
 
 @dataclass
@@ -493,6 +496,9 @@ def _strip_bullet(text: str) -> str:
     return text[m.end() :] if m else text
 
 
+_LEADER_RE = re.compile(r"(?:[.\u2026_]\s?){5,}")
+
+
 @dataclass
 class _Stats:
     body_size: float = 10.0
@@ -502,6 +508,7 @@ class _Stats:
 
 def _stats(pages: list[list[Line]]) -> _Stats:
     sizes: Counter[float] = Counter()
+    pages = [[ln for ln in lines if not ln.cells] for lines in pages]
     for lines in pages:
         for ln in lines:
             sizes[round(ln.size * 2) / 2] += len(ln.text)
@@ -516,7 +523,8 @@ def _stats(pages: list[list[Line]]) -> _Stats:
                 d = a.y - b.y
                 if 0.6 * body < d < 3.5 * body:
                     deltas.append(d)
-        lengths += [len(ln.text) for ln in lines if abs(ln.size - body) <= 1]
+        # contents lines run to the margin through their dotted leaders: not a measure of the text width
+        lengths += [len(ln.text) for ln in lines if abs(ln.size - body) <= 1 and not _LEADER_RE.search(ln.text)]
     pitch = 1.2 * body
     if deltas:
         rounded = Counter(round(d * 2) / 2 for d in deltas)
@@ -590,7 +598,7 @@ def _wraps(prev: Line, line: Line, st: _Stats) -> bool:
     if starts_lowercase(line.text):
         return not _small(line, st)
     styled = prev.bold or prev.size > st.body_size + 0.75
-    wide = len(prev.text) * prev.size >= 0.7 * st.full_len * st.body_size
+    wide = len(prev.text) * prev.size >= 0.6 * st.full_len * st.body_size
     return styled and prev.bold == line.bold and wide and _heading_like(line, st)
 
 
@@ -599,6 +607,13 @@ def _page_paragraphs(lines: list[Line], page_no: int, st: _Stats, prev_finished:
     cur: _Para | None = None
     prev_para_finished = prev_finished  # the block before `cur` ended a sentence (or there is none)
     for line in lines:
+        if line.cells:  # a table row is a paragraph of its own
+            if cur is not None:
+                paras.append(cur)
+                cur = None
+            paras.append(_Para(lines=[line], page=page_no, standalone=True, role="table_row"))
+            prev_para_finished = True
+            continue
         starts_list = is_numbered_start(line.text) or _is_bullet(line.text)
         new = cur is None
         if cur is not None:
@@ -728,8 +743,43 @@ def blocks_from_page_lines(pages: list[list[Line]]) -> list[Block]:
     for text, para in merged:
         clean = normalise_space(_strip_bullet(text))
         if clean:
-            blocks.append(Block(text=clean, page=para.page, heading_level=0, role=para.role))
+            first = para.first
+            blocks.append(Block(text=clean, page=para.page, heading_level=0, role=para.role, cells=first.cells,
+                                row=first.row))
     return blocks
+
+
+# --------------------------------------------------------------------------------------------
+# Tables
+# --------------------------------------------------------------------------------------------
+
+
+def _read_tables(path: Path, pages: list) -> dict[int, PageTables]:
+    """The ruled tables of the pages that draw rules; none when pdfplumber cannot read the file."""
+    ruled = [number for number, page in enumerate(pages, start=1) if has_rules(page)]
+    try:
+        return read_tables(path, ruled)
+    except MemoryError:
+        raise
+    except Exception:  # pypdf read the text; a table reader failing must not lose it
+        return {}
+
+
+def place_tables(pages: list[list[Line]], tables: dict[int, PageTables]) -> list[list[Line]]:
+    """Replace the lines pypdf read inside each table by one line per table row, where the table was."""
+    placed: list[list[Line]] = []
+    for number, lines in enumerate(pages, start=1):
+        found = tables.get(number)
+        if not found or not found.boxes:
+            placed.append(lines)
+            continue
+        kept = [ln for ln in lines if not (found.covers(ln.x, ln.y) or found.covers(ln.x + 1, ln.y))]
+        for row in sorted(found.rows, key=lambda r: -r.top):
+            line = Line(text=row.text, x=0.0, y=row.top, cells=row.cells, row=row.row)
+            at = next((i for i, ln in enumerate(kept) if ln.y < row.top and not ln.cells), len(kept))
+            kept.insert(at, line)
+        placed.append([ln for ln in kept if ln.text])
+    return placed
 
 
 # --------------------------------------------------------------------------------------------
@@ -912,7 +962,7 @@ def _extract_pdf(path: Path, warnings_seen: _CountingHandler) -> Extracted:
     empty = [i for i, lines in enumerate(page_lines_all, start=1) if not lines and i not in failed]
     kinds = {i: _page_kind(pages[i - 1]) for i in empty}
     damaged = sorted(failed + [i for i, k in kinds.items() if k == "damaged"])
-    body = remove_running_lines(page_lines_all)
+    body = place_tables(remove_running_lines(page_lines_all), _read_tables(path, pages))
     blocks = blocks_from_page_lines(body)
     if not blocks:
         if len(damaged) == len(pages) or (damaged and "image" not in kinds.values()):

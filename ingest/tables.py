@@ -1,0 +1,144 @@
+"""Ruled tables in PDF pages, read row by row with pdfplumber (pdfminer.six).
+
+pypdf reads a table's cells as lines in content-stream order, so a row whose cells wrap comes out as
+run-on text ("2 September" / "2019" / "Police A neighbour ..."). pdfplumber finds the ruling lines
+of a table and gives each cell's text; it costs about three times pypdf's time per page, so only
+pages whose content stream draws enough lines or rectangles to rule a table are given to it.
+
+A table's rows become :class:`TableRow` objects: the cells paired with the column names of the
+table's header row, numbered from 1 after the header. A table that carries on over a page break
+keeps its header and its row count; a repeated header row is skipped; a row split by the page
+break (its first cell empty on the new page) is joined back onto the row it continues.
+Tables without borders are not found here and stay pypdf text.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.text import join_broken_lines, normalise_space
+
+MIN_RULES = 6
+"""Drawing operators (lines, rectangles) a page needs before it is searched for tables."""
+
+_RULE_OP = re.compile(rb"(?<![A-Za-z])(?:re|l)\s")
+_HEADER_CELL_WORDS = 6
+
+
+@dataclass
+class TableRow:
+    """One row of a table on one page: where it is and its (column name, text) cells."""
+
+    page: int  # 1-based
+    top: float  # PDF user space, y grows upwards: the row's top edge
+    cells: tuple[tuple[str, str], ...]
+    row: int  # 1-based within its table, the header not counted
+
+    @property
+    def text(self) -> str:
+        """The row as one line: "Date: 12 March 2019 · Agency: GP · Event: ..." (unnamed cells bare)."""
+        return " \u00b7 ".join(f"{name}: {value}" if name else value for name, value in self.cells if value)
+
+
+@dataclass
+class _Open:
+    """The table last seen, which the next page's first table may continue."""
+
+    header: tuple[str, ...] | None
+    width: int
+    count: int
+    last: TableRow | None = None
+    rows: list[TableRow] = field(default_factory=list)
+
+
+def has_rules(page: object) -> bool:
+    """Whether a pypdf page draws enough lines or rectangles to rule a table (cheap pre-screen)."""
+    try:
+        contents = page.get_contents()  # type: ignore[attr-defined]
+        data = contents.get_data() if contents is not None else b""
+    except Exception:
+        return False
+    return len(_RULE_OP.findall(data)) >= MIN_RULES
+
+
+def _cell(text: str | None) -> str:
+    """A cell's text on one line ("front-" / "line staff" -> "front-line staff")."""
+    joined = ""
+    for line in (text or "").splitlines():
+        joined = join_broken_lines(joined, line.strip())
+    return normalise_space(joined)
+
+
+def _is_header(cells: list[str]) -> bool:
+    """A header row: every cell filled with a short label, none a bare number."""
+    return all(c and len(c.split()) <= _HEADER_CELL_WORDS and not re.fullmatch(r"[\d.,%£$()\-\s]+", c) for c in cells)
+
+
+@dataclass
+class PageTables:
+    """What the tables of one page hold: their rows, and the boxes they cover (to drop pypdf's lines there)."""
+
+    rows: list[TableRow] = field(default_factory=list)
+    boxes: list[tuple[float, float, float, float]] = field(default_factory=list)  # x0, bottom, x1, top
+
+    def covers(self, x: float, y: float) -> bool:
+        return any(x0 - 2 <= x <= x1 and bottom - 2 <= y <= top + 2 for x0, bottom, x1, top in self.boxes)
+
+
+def read_tables(path: Path, pages: list[int]) -> dict[int, PageTables]:
+    """The ruled tables on the given 1-based pages, by page (pages without tables left out)."""
+    if not pages:
+        return {}
+    import pdfplumber
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    found: dict[int, PageTables] = {}
+    open_table: _Open | None = None
+    last_page = 0
+    with pdfplumber.open(str(path)) as pdf:
+        for number in pages:
+            page = pdf.pages[number - 1]
+            if number != last_page + 1:
+                open_table = None
+            last_page = number
+            if page.rotation:  # pypdf and pdfplumber disagree on the coordinates of rotated pages
+                continue
+            height = float(page.mediabox[3])
+            for index, table in enumerate(page.find_tables()):
+                pairs = [([_cell(c) for c in cells], box.bbox) for cells, box in zip(table.extract(), table.rows,
+                                                                                     strict=False)]
+                pairs = [(cells, box) for cells, box in pairs if any(cells)]
+                if not pairs or len(pairs[0][0]) < 2:
+                    continue
+                width = len(pairs[0][0])
+                if not (index == 0 and open_table is not None and open_table.width == width):
+                    if len(pairs) < 2:
+                        continue  # one ruled row: a box around text, not a table
+                    header = tuple(pairs[0][0]) if _is_header(pairs[0][0]) else None
+                    open_table = _Open(header, width, 0)
+                    if header:
+                        pairs = pairs[1:]
+                elif open_table.header and tuple(pairs[0][0]) == open_table.header:
+                    pairs = pairs[1:]  # the header row repeated on the new page
+                here = found.setdefault(number, PageTables())
+                x0, top, x1, bottom = table.bbox
+                here.boxes.append((x0, height - bottom, x1, height - top))
+                for cells, box in pairs:
+                    if not cells[0] and open_table.last is not None:
+                        _extend(open_table.last, cells)  # the rest of a row cut by the page break
+                        continue
+                    open_table.count += 1
+                    names = open_table.header or ("",) * width
+                    row = TableRow(number, height - box[1], tuple(zip(names, cells, strict=False)), open_table.count)
+                    open_table.last = row
+                    here.rows.append(row)
+    return found
+
+
+def _extend(row: TableRow, cells: list[str]) -> None:
+    row.cells = tuple(
+        (name, normalise_space(f"{value} {extra}")) for (name, value), extra in zip(row.cells, cells, strict=False)
+    )
