@@ -21,10 +21,11 @@ from pathlib import Path
 
 from ingest.text import join_broken_lines, normalise_space
 
-MIN_RULES = 6
-"""Drawing operators (lines, rectangles) a page needs before it is searched for tables."""
+MIN_RULES = 12
+"""Drawing operators (lines, rectangles) a page needs before it is searched for tables: a page rule,
+a logo or a box around a heading draws a few on every page of many reports."""
 
-_RULE_OP = re.compile(rb"(?<![A-Za-z])(?:re|l)\s")
+_RULE_OP = re.compile(rb"[\d.]\s+(?:re|l)\s")  # a path operator after its numeric operands
 _HEADER_CELL_WORDS = 6
 
 
