@@ -683,8 +683,9 @@ def _mark_cover(merged: list[tuple[str, _Para]], page_count: int) -> None:
     first = [(text, para) for text, para in merged if para.page == 1 and para.role == "body"]
     if page_count < 3 or not first or any(len(text.split()) >= COVER_MAX_WORDS for text, _ in first):
         return
-    for _, para in first:
-        para.role = "cover"
+    for _, para in merged:
+        if para.page == 1 and para.role in ("body", "table_row"):  # a cover's judgement or version table too
+            para.role = "cover"
 
 
 def _para_text(para: _Para, vocab: set[str]) -> str:

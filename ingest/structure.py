@@ -54,6 +54,7 @@ DOTTED_ENTRY = re.compile(r"^(?P<title>\S.*?)\s*(?:[.\u2026\u00b7_]\s?){4,}\s*(?
                           re.IGNORECASE)
 PLAIN_ENTRY = re.compile(r"^(?P<title>\S.{1,150}?)\s+(?P<page>\d{1,3})$")
 LEADERS = re.compile(r"(?:[.\u2026\u00b7_]\s?){4,}\s*(?:\d{1,3}|[ivxlc]{1,6})\b", re.IGNORECASE)
+MERGED_ENTRIES = re.compile(r"[a-z)\u201d\u2019?]\s\d{1,3}\s+(?=[A-Z\u201c\u2018])")
 MIN_CONTENTS_RUN = 3  # untitled dotted entries in a row that make a contents list
 BLANK_PAGE = re.compile(
     r"^[\[(]?\s*(?:this\s+page\s+(?:is\s+|has\s+been\s+)?)?(?:intentionally|deliberately)\s+(?:left\s+)?blank"
@@ -122,8 +123,10 @@ def _toc_entry(text: str) -> bool:
     """A contents line: a short title and a page number, or titles with dotted leaders."""
     if DOTTED_ENTRY.match(text) or len(LEADERS.findall(text)) >= 2:
         return True
+    if re.search(r"\s\d{1,3}$", text) and len(MERGED_ENTRIES.findall(text)) >= 2:
+        return True  # several entries read as one paragraph: "Introduction 6 About this advice 6 ..."
     m = PLAIN_ENTRY.match(text)
-    return bool(m) and _words(m.group("title")) <= 16 and not SENTENCE_END.search(m.group("title"))
+    return bool(m) and _words(m.group("title")) <= 16 and not re.search(r"[.;,]$", m.group("title"))
 
 
 def contents_blocks(blocks: list[Block]) -> set[int]:
