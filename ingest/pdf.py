@@ -504,6 +504,7 @@ class _Stats:
     body_size: float = 10.0
     pitch: float = 12.0
     full_len: int = 80
+    left: float | None = None  # the x where most body lines start (the margin, or a hanging indent)
 
 
 def _stats(pages: list[list[Line]]) -> _Stats:
@@ -540,7 +541,9 @@ def _stats(pages: list[list[Line]]) -> _Stats:
         pitch = min(pitch, 1.25 * body)
     lengths.sort()
     full = lengths[int(0.9 * (len(lengths) - 1))] if lengths else 80
-    return _Stats(body_size=body, pitch=pitch, full_len=max(full, 20))
+    starts = Counter(round(ln.x / 4) * 4 for lines in pages for ln in lines if abs(ln.size - body) <= 1)
+    left = float(starts.most_common(1)[0][0]) if starts else None
+    return _Stats(body_size=body, pitch=pitch, full_len=max(full, 20), left=left)
 
 
 @dataclass
@@ -711,6 +714,34 @@ def _continued_index(merged: list[tuple[str, _Para]], page_no: int, st: _Stats) 
     return None
 
 
+HEADING_MAX_WORDS = 12
+
+
+def _type_level(para: _Para, text: str, st: _Stats) -> int:
+    """1 or 2 for a short line (or a heading wrapped onto two) set bold or larger than the body text, else 0.
+
+    The typography is what marks a sentence-case heading ("The local authority", "Information about this
+    inspection"); a line set larger by 3 pt or more is a level-1 heading, a bold one at body size level 2.
+    """
+    if para.role != "body" or len(para.lines) > 2 or not all(ln.bold or ln.size >= st.body_size + 1.5
+                                                                for ln in para.lines):
+        return 0
+    level = 1 if para.first.size >= st.body_size + 3 else 2
+    if level == 2 and st.left is not None and para.first.x - st.left > 12:
+        return 0  # a bold label indented from the margin: a table's column header, not a heading
+    if (
+        len(text.split()) > HEADING_MAX_WORDS
+        or len(re.findall(r"\d[\d,.%]*", text)) >= 2  # a bold totals row: "Total 586.1 621.6 +35.4"
+        or ends_sentence(text)
+        or text[-1] in ",;:-("
+        or starts_lowercase(text)
+        or _BARE_NUMBER_RE.match(text)
+        or not any(c.isalpha() for c in text)
+    ):
+        return 0
+    return level
+
+
 def blocks_from_page_lines(pages: list[list[Line]]) -> list[Block]:
     """Turn per-page lines (header/footer already removed) into paragraph blocks with page numbers.
 
@@ -745,8 +776,8 @@ def blocks_from_page_lines(pages: list[list[Line]]) -> list[Block]:
         clean = normalise_space(_strip_bullet(text))
         if clean:
             first = para.first
-            blocks.append(Block(text=clean, page=para.page, heading_level=0, role=para.role, cells=first.cells,
-                                row=first.row))
+            blocks.append(Block(text=clean, page=para.page, role=para.role, cells=first.cells, row=first.row,
+                                type_level=_type_level(para, clean, st)))
     return blocks
 
 

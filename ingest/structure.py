@@ -261,8 +261,10 @@ def find_structure(blocks: list[Block]) -> list[Unit]:
             continue
         resolution = block.heading_level == 0 and RESOLVED.match(text) is not None
         heading_like = _looks_like_heading(text) and not BYLINE.match(text)
-        if not resolution and (block.heading_level > 0 or heading_like):
-            depth = _heading_depth(text) if NUMBERED_HEADING.match(text) else max(block.heading_level, 1)
+        typed = block.type_level if not BYLINE.match(text) else 0  # "Report of the Director" in bold: a byline
+        marked = block.heading_level or typed
+        if not resolution and (marked > 0 or heading_like):
+            depth = _heading_depth(text) if NUMBERED_HEADING.match(text) else max(marked, 1)
             open_heading(text, depth)
             continue
 

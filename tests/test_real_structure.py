@@ -38,8 +38,9 @@ def test_torbay_recommendations_kind_only_under_a_recommendations_heading() -> N
     recs = [p for p in passages(TORBAY) if p.section_kind == "recommendations"]
     assert recs
     assert {p.section for p in recs} == {"Recommendations"}
-    assert {7, 8, 35} <= {p.page for p in recs}
-    assert not any(p.page < 7 or 9 <= p.page < 35 for p in recs)  # the contents page's entries are not headings
+    # pages 7-8: the local authority's recommendations; page 35: the LSCB's. Not the contents page's entry
+    # "Recommendations 35", and not "Inspection findings – the Local Safeguarding Children Board" after them.
+    assert {p.page for p in recs} == {7, 8, 35}
     assert any(p.text.startswith("1. The Chief Executive should") for p in recs)
 
 
@@ -56,6 +57,12 @@ def test_torbay_footnotes_are_their_own_passages() -> None:
     body = [p for p in passages(TORBAY) if p.section_kind != "footnote"]
     assert not any("Ofsted produces this report under its power" in p.text for p in body)
     assert not any("Local Safeguarding Children Board1" in p.text for p in passages(TORBAY))
+
+
+def test_sentence_case_headings_in_bold_or_larger_print_open_sections() -> None:
+    sections = {p.section for p in passages(TORBAY)}
+    assert {"Previous Ofsted inspections", "Information about this inspection",
+            "Inspection findings \u2013 the Local Safeguarding Children Board"} <= sections
 
 
 def test_pages_left_blank_on_purpose_give_no_passages() -> None:
