@@ -629,6 +629,8 @@ def _page_paragraphs(lines: list[Line], page_no: int, st: _Stats, prev_finished:
                 new = True
             elif _starts_footnote(line, st):
                 new = True
+            elif _small(prev, st) and _small(line, st) and not starts_list:
+                new = False  # a footnote's next line (its number may have set the first line's size)
             elif abs(prev.size - line.size) > 1.0 or prev.bold != line.bold:
                 new = True
             elif starts_list or cur.standalone:
