@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.text import join_broken_lines, normalise_space
+from ingest.text import join_broken_lines, normalise_space, starts_lowercase
 
 MIN_RULES = 12
 """Drawing operators (lines, rectangles) a page needs before it is searched for tables: a page rule,
@@ -27,6 +27,8 @@ a logo or a box around a heading draws a few on every page of many reports."""
 
 _RULE_OP = re.compile(rb"[\d.]\s+(?:re|l)\s")  # a path operator after its numeric operands
 _HEADER_CELL_WORDS = 6
+BOX_WORDS = 250
+"""A cell with more words than this is a frame around running text, not a table cell."""
 
 
 @dataclass
@@ -89,6 +91,33 @@ class PageTables:
         return any(x0 - 2 <= x <= x1 and bottom - 2 <= y <= top + 2 for x0, bottom, x1, top in self.boxes)
 
 
+Grid = list[tuple[list[str], tuple[float, float, float, float]]]
+"""A table's rows as (cell texts, row box in pdfplumber's top-down coordinates), empty rows left out."""
+
+
+def _grid(table: object) -> Grid:
+    rows = zip(table.extract(), table.rows, strict=False)  # type: ignore[attr-defined]
+    grid = [([_cell(c) for c in cells], box.bbox) for cells, box in rows]
+    return [(cells, box) for cells, box in grid if any(cells)]
+
+
+def _is_box(grid: Grid) -> bool:
+    """A frame drawn around text (a call-out, a form's free-text answer), not a table of rows and columns."""
+    filled_columns = {i for cells, _ in grid for i, c in enumerate(cells) if c}
+    longest = max(len(c.split()) for cells, _ in grid for c in cells)
+    return len(filled_columns) < 2 or longest > BOX_WORDS
+
+
+def _start(grid: Grid) -> tuple[_Open, Grid]:
+    """Open a new table: its header is the first row, or the second when the first is a caption spanning
+    the table ("All figures in £m"); the caption stays a row of its own."""
+    width = len(grid[0][0])
+    for at in (0, 1):
+        if at < len(grid) - 1 and _is_header(grid[at][0]) and (at == 0 or sum(map(bool, grid[0][0])) == 1):
+            return _Open(tuple(grid[at][0]), width, 0), grid[:at] + grid[at + 1 :]
+    return _Open(None, width, 0), grid
+
+
 def read_tables(path: Path, pages: list[int]) -> dict[int, PageTables]:
     """The ruled tables on the given 1-based pages, by page (pages without tables left out)."""
     if not pages:
@@ -109,34 +138,38 @@ def read_tables(path: Path, pages: list[int]) -> dict[int, PageTables]:
                 continue
             height = float(page.mediabox[3])
             for index, table in enumerate(page.find_tables()):
-                pairs = [([_cell(c) for c in cells], box.bbox) for cells, box in zip(table.extract(), table.rows,
-                                                                                     strict=False)]
-                pairs = [(cells, box) for cells, box in pairs if any(cells)]
-                if not pairs or len(pairs[0][0]) < 2:
+                grid = _grid(table)
+                if not grid or len(grid[0][0]) < 2 or _is_box(grid):
                     continue
-                width = len(pairs[0][0])
-                if not (index == 0 and open_table is not None and open_table.width == width):
-                    if len(pairs) < 2:
+                continuing = index == 0 and open_table is not None and open_table.width == len(grid[0][0])
+                if not continuing:
+                    if len(grid) < 2:
                         continue  # one ruled row: a box around text, not a table
-                    header = tuple(pairs[0][0]) if _is_header(pairs[0][0]) else None
-                    open_table = _Open(header, width, 0)
-                    if header:
-                        pairs = pairs[1:]
-                elif open_table.header and tuple(pairs[0][0]) == open_table.header:
-                    pairs = pairs[1:]  # the header row repeated on the new page
+                    open_table, grid = _start(grid)
+                elif open_table.header and tuple(grid[0][0]) == open_table.header:
+                    grid = grid[1:]  # the header row repeated on the new page
+                assert open_table is not None
                 here = found.setdefault(number, PageTables())
                 x0, top, x1, bottom = table.bbox
                 here.boxes.append((x0, height - bottom, x1, height - top))
-                for cells, box in pairs:
-                    if not cells[0] and open_table.last is not None:
-                        _extend(open_table.last, cells)  # the rest of a row cut by the page break
+                for i, (cells, box) in enumerate(grid):
+                    cut = continuing and i == 0 and not cells[0]  # the rest of a row cut by the page break
+                    if open_table.last is not None and (cut or _runs_on(cells)):
+                        _extend(open_table.last, cells)
                         continue
                     open_table.count += 1
-                    names = open_table.header or ("",) * width
+                    names = open_table.header or ("",) * open_table.width
                     row = TableRow(number, height - box[1], tuple(zip(names, cells, strict=False)), open_table.count)
                     open_table.last = row
                     here.rows.append(row)
     return found
+
+
+def _runs_on(cells: list[str]) -> bool:
+    """A row whose every filled cell starts lower-case carries on the row above: the ruling under it was a
+    hyperlink's underline or a rule inside one cell, not the border between two rows."""
+    filled = [c for c in cells if c]
+    return bool(filled) and all(starts_lowercase(c) for c in filled)
 
 
 def _extend(row: TableRow, cells: list[str]) -> None:
