@@ -668,12 +668,15 @@ def _mark_footnotes(paras: list[_Para], st: _Stats) -> None:
     """Give role "footnote" to the smaller-print paragraphs at the foot of a page that begin with a note number.
 
     A small paragraph there without a number (a note continued from the page before) is a footnote too.
+    The notes must sit under text in the body size.
     """
     foot: list[_Para] = []
     for para in reversed(paras):
         if para.role != "body" or not all(_small(ln, st) for ln in para.lines):
             break
         foot.append(para)
+    if len(foot) == len(paras):
+        return  # a page all in small print (a covering letter, an annex) has no body for notes to sit under
     if any(_starts_footnote(p.first, st) for p in foot):
         for para in foot:
             para.role = "footnote"

@@ -74,3 +74,8 @@ def test_a_contents_page_that_runs_over_two_pages_is_all_kept_out() -> None:
         assert "Annex B: Useful resources and advice 27" not in p.text
         assert "Why consent is not usually the most appropriate lawful basis in a safeguarding context 10" \
             not in p.text
+
+
+def test_a_page_all_in_small_print_has_no_footnotes() -> None:
+    # the pack's covering letter is set smaller than the answers; its "6 Questions (Pages 1 - 18)" is an agenda line
+    assert not any(p.section_kind == "footnote" for p in passages(KENT_QA))
