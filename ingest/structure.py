@@ -165,6 +165,38 @@ def contents_blocks(blocks: list[Block]) -> set[int]:
     return found
 
 
+CELL_SEPARATOR = " | "  # how the Word and HTML readers join a table row's cells
+HEADER_CELL = re.compile(r"^(?=.*[A-Za-z])[^.!?;:]{1,40}$")  # a short label, no sentence in it
+
+
+def _cells(block: Block) -> list[str]:
+    return block.text.split(CELL_SEPARATOR) if block.role == "body" and CELL_SEPARATOR in block.text else []
+
+
+def pipe_tables(blocks: list[Block]) -> dict[int, Block]:
+    """Table rows that the Word and HTML readers give as "cell | cell | cell" blocks, as table_row blocks.
+
+    A run of such blocks is a table with named columns when its first row is a header (every cell a
+    short label) and every row has the header's number of cells; the rows become
+    "Date: 12 March 2019 · Agency: GP · Event: ..." blocks numbered from 1. Other runs are left as they are.
+    """
+    found: dict[int, Block] = {}
+    i = 0
+    while i < len(blocks):
+        header = _cells(blocks[i])
+        j = i + 1
+        while j < len(blocks) and len(_cells(blocks[j])) == len(header) > 1:
+            j += 1
+        if j - i >= 2 and all(HEADER_CELL.match(c.strip()) for c in header):
+            for n, k in enumerate(range(i + 1, j), start=1):
+                pairs = tuple(zip((c.strip() for c in header), (c.strip() for c in _cells(blocks[k])), strict=True))
+                text = " \u00b7 ".join(f"{name}: {value}" for name, value in pairs if value)
+                found[k] = Block(text, blocks[k].page, 0, "table_row", pairs, n)
+            found[i] = Block("", blocks[i].page)  # the header row is in every row's text
+        i = max(j, i + 1)
+    return found
+
+
 FOOTNOTE_NUMBER = re.compile(r"^(\d{1,3}|[*\u2020\u2021])\s*")
 
 
@@ -215,7 +247,9 @@ def find_structure(blocks: list[Block]) -> list[Unit]:
         return "minutes_item" if item else "other"
 
     contents = contents_blocks(blocks)
+    tables = pipe_tables(blocks)
     for index, block in enumerate(blocks):
+        block = tables.get(index, block)
         raw = block.text.strip()
         if not raw or NOISE.match(raw) or BLANK_PAGE.match(raw) or index in contents or block.role == "cover":
             continue

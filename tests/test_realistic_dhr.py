@@ -113,3 +113,12 @@ def test_the_cover_stays_available_to_metadata_detection() -> None:
     cover = [b.text for b in blocks if b.role == "cover"]
     assert "Domestic Homicide Review" in cover
     assert "Date: 14 March 2024" in cover
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_the_word_original_gives_the_same_named_rows(name: str) -> None:
+    docx = name.removesuffix(".pdf") + ".docx"
+    rows = [p for p in passages(docx) if p.paragraph.startswith("row ")]
+    assert len(rows) == LABELS[name]["table_rows"]
+    assert all(re.match(r"(Date|Recommendation): ", p.text) for p in rows)
+    assert not any(" | " in p.text for p in passages(docx))
