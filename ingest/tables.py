@@ -137,6 +137,9 @@ def read_tables(path: Path, pages: list[int]) -> dict[int, PageTables]:
             if page.rotation:  # pypdf and pdfplumber disagree on the coordinates of rotated pages
                 continue
             height = float(page.mediabox[3])
+            marks = _note_marks(page.chars)
+            if marks:
+                page = page.filter(lambda obj, marks=marks: id(obj) not in marks)
             for index, table in enumerate(page.find_tables()):
                 grid = _grid(table)
                 if not grid or len(grid[0][0]) < 2 or _is_box(grid):
@@ -163,6 +166,27 @@ def read_tables(path: Path, pages: list[int]) -> dict[int, PageTables]:
                     open_table.last = row
                     here.rows.append(row)
     return found
+
+
+def _note_marks(chars: list[dict]) -> set[int]:
+    """Ids of the characters of footnote references: digits set smaller than, and raised above, the
+    character before them ("website³¹" is "website", not "website31")."""
+    marks: set[int] = set()
+    before: dict | None = None
+    for char in chars:
+        if (
+            before is not None
+            and char["text"].isdigit()
+            and id(before) not in marks
+            and not before["text"].isdigit()
+            and char["size"] <= 0.75 * before["size"]
+            and char["bottom"] < before["bottom"] - 1
+        ):
+            marks.add(id(char))
+        elif before is not None and char["text"].isdigit() and id(before) in marks and char["size"] == before["size"]:
+            marks.add(id(char))  # the second digit of "31"
+        before = char
+    return marks
 
 
 def _runs_on(cells: list[str]) -> bool:
