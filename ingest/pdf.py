@@ -46,6 +46,21 @@ Pipeline:
    not heading-like, and the first block of page N+1 starts with a lower-case letter (and is not a
    list item), they are one paragraph, cited at page N.  Smaller-print blocks at the foot of page
    N (footnotes) are stepped over: the paragraph above them is continued and they stay after it.
+
+What a reader sees, not what the text layer holds:
+
+* **Footnotes**: a reference (digits set smaller and raised after body text) is dropped from its
+  line; the smaller-print paragraphs at the foot of a page that begin with a note number, under
+  body-size text, are one block per note with ``role="footnote"``.
+* **Headings**: a heading that wraps onto a second line (same size and weight, the first line nearly
+  full; or a second line starting lower-case) is one block; a short line in bold or larger print
+  gets ``type_level`` 1 (larger) or 2 (bold at body size) so sentence-case headings open sections.
+* **Cover**: when the first page of a document of three pages or more has no paragraph of
+  COVER_MAX_WORDS words, its blocks get ``role="cover"`` (metadata still reads them).
+* **Furniture**: "This page is intentionally left blank" lines are dropped wherever they are.
+* **Tables**: pages that draw enough rules are given to :mod:`ingest.tables` (pdfplumber); the
+  lines pypdf read inside a ruled table are replaced by one block per row, ``role="table_row"``,
+  with its (column name, text) cells.
 """
 
 from __future__ import annotations
