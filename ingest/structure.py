@@ -3,6 +3,11 @@
 Input is the flat list of blocks an extractor produced; output is a list of `Unit`s, one per
 paragraph, each knowing its printed number (or None), the heading it sits under and the kind of
 section that heading opens.
+
+Left out: contents pages (a "Contents" title and the entries under it, or a run of dotted-leader
+entries), cover-page blocks (``role="cover"``) and "This page is intentionally left blank". Footnotes
+become units of kind "footnote" numbered "note N"; table rows keep their section's kind and are
+numbered "row N". Both are passages of their own (see :mod:`ingest.passages`).
 """
 
 from __future__ import annotations
