@@ -12,11 +12,22 @@ class Block:
     `page` is the 1-based page for paged formats (PDF), else None.
     `heading_level` is > 0 when the source itself marks the block as a heading
     (HTML h1-h6, Word "Heading N" styles, Markdown '#'); 0 otherwise.
+    `role` says what the block is on the page when the extractor can tell: "body" (running text),
+    "footnote" (a note printed at the foot of the page), "cover" (a cover page line: kept for
+    metadata detection, not cut into passages) or "table_row" (one row of a table; `cells` holds
+    its (column name, cell text) pairs and `row` its 1-based number within the table).
+    `type_level` is 1 or 2 when only the typography marks the block as a heading (a PDF's short line in
+    larger or bold print: 1 larger, 2 bold at body size); 0 otherwise. Structure detection takes it as
+    a heading of that depth, as it does `heading_level`.
     """
 
     text: str
     page: int | None = None
     heading_level: int = 0
+    role: str = "body"
+    cells: tuple[tuple[str, str], ...] = ()
+    row: int | None = None
+    type_level: int = 0
 
 
 @dataclass

@@ -100,6 +100,13 @@ def cut_passages(units: list[Unit]) -> list[Passage]:
         words = 0
         for unit in section:
             n = len(unit.text.split())
+            if unit.role != "body":  # a footnote or a table row is cited on its own
+                if run:
+                    emit(run)
+                    run, words = [], 0
+                for piece in _split_long(unit.text) if n > MAX_WORDS else [unit.text]:
+                    emit([unit], piece)
+                continue
             if n > MAX_WORDS:
                 if run:
                     emit(run)

@@ -46,6 +46,21 @@ Pipeline:
    not heading-like, and the first block of page N+1 starts with a lower-case letter (and is not a
    list item), they are one paragraph, cited at page N.  Smaller-print blocks at the foot of page
    N (footnotes) are stepped over: the paragraph above them is continued and they stay after it.
+
+What a reader sees, not what the text layer holds:
+
+* **Footnotes**: a reference (digits set smaller and raised after body text) is dropped from its
+  line; the smaller-print paragraphs at the foot of a page that begin with a note number, under
+  body-size text, are one block per note with ``role="footnote"``.
+* **Headings**: a heading that wraps onto a second line (same size and weight, the first line nearly
+  full; or a second line starting lower-case) is one block; a short line in bold or larger print
+  gets ``type_level`` 1 (larger) or 2 (bold at body size) so sentence-case headings open sections.
+* **Cover**: when the first page of a document of three pages or more has no paragraph of
+  COVER_MAX_WORDS words, its blocks get ``role="cover"`` (metadata still reads them).
+* **Furniture**: "This page is intentionally left blank" lines are dropped wherever they are.
+* **Tables**: pages that draw enough rules are given to :mod:`ingest.tables` (pdfplumber); the
+  lines pypdf read inside a ruled table are replaced by one block per row, ``role="table_row"``,
+  with its (column name, text) cells.
 """
 
 from __future__ import annotations
@@ -61,6 +76,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.blocks import Block, Extracted
+from ingest.tables import PageTables, has_rules, read_tables
 from ingest.text import (
     BULLET_CHARS,
     build_vocabulary,
@@ -94,6 +110,8 @@ class Line:
     y: float = 0.0
     size: float = 10.0
     bold: bool = False
+    cells: tuple[tuple[str, str], ...] = ()  # a table row read by ingest.tables: (column name, text) pairs
+    row: int | None = None  # the row's 1-based number in its table
 
 
 @dataclass
@@ -127,6 +145,46 @@ def _font_is_bold(font: object) -> bool:
     return bool(_BOLD_NAME_RE.search(name))
 
 
+_NOTE_MARK_RE = re.compile(r"^\s*(?:\d{1,3}|[*\u2020\u2021])(?:\s*,\s*\d{1,3})*\s*$")
+"""The text of a footnote reference: "3", "3,4", "*", "†"."""
+
+
+def _main_size(runs: list[_Run]) -> float:
+    """The font size most of a line's characters are set in (a footnote's larger number does not count)."""
+    sizes: Counter[float] = Counter()
+    for r in runs:
+        sizes[round(r.size, 1)] += len(r.text.strip())
+    return sizes.most_common(1)[0][0]
+
+
+def _is_superscript(run: _Run, size: float, baseline: float) -> bool:
+    """A run set smaller than the text around it and raised above its baseline."""
+    return run.size <= 0.75 * size and run.y > baseline + 0.15 * size
+
+
+def _drop_note_marks(runs: list[_Run]) -> list[_Run]:
+    """Remove footnote references ("...Act 2004.¹ The") so they are not glued to the words they follow.
+
+    Only a raised, smaller run of digits or a dagger that follows body text on the same line is a
+    reference; a footnote's own number starts its line and stays.
+    """
+    kept: list[_Run] = []
+    for r in runs:
+        body = [k for k in kept if k.text.strip() and not _NOTE_MARK_RE.match(k.text)]
+        if body and _NOTE_MARK_RE.match(r.text) and _is_superscript(r, body[-1].size, body[-1].y):
+            continue
+        kept.append(r)
+    return kept
+
+
+def _is_note_mark(runs: list[_Run], prev: Line) -> bool:
+    """A group of runs that is only a footnote reference raised above the previous line's baseline."""
+    text = "".join(r.text for r in runs)
+    return bool(_NOTE_MARK_RE.match(text)) and all(
+        _is_superscript(r, prev.size, prev.y) and r.y < prev.y + 0.6 * prev.size for r in runs
+    )
+
+
 def page_lines(page: object) -> list[Line]:
     """The visual lines of a pypdf page, in content-stream order, same-baseline runs merged."""
     runs: list[list[_Run]] = [[]]
@@ -152,12 +210,16 @@ def page_lines(page: object) -> list[Line]:
 
     lines: list[Line] = []
     for group in runs:
+        inked = [r for r in group if r.text.strip()]
+        if lines and inked and _is_note_mark(inked, lines[-1]):
+            continue  # a footnote reference pypdf reported on a line of its own
+        group = _drop_note_marks(group)
         text = "".join(r.text for r in group)
         if not normalise_space(text):
             continue
         inked = [r for r in group if r.text.strip()]
         first = inked[0]
-        size = max(r.size for r in inked)
+        size = _main_size(inked)
         bold = all(r.bold for r in inked)
         line = Line(text=normalise_space(text), x=first.x, y=first.y, size=size, bold=bold)
         if lines and abs(lines[-1].y - line.y) < 0.3 * max(line.size, 1.0) and line.x >= lines[-1].x:
@@ -229,6 +291,14 @@ def is_page_number(text: str) -> bool:
 def is_protective_marking(text: str) -> bool:
     """A line that is only a protective marking: "OFFICIAL", "OFFICIAL - SENSITIVE", "RESTRICTED"..."""
     return _MARKING_RE.search(text) is not None and not _MARKING_RE.sub(" ", text).strip(_SEPARATORS)
+
+
+BLANK_PAGE_RE = re.compile(
+    r"^[\[(]?\s*(?:this\s+page\s+(?:is\s+|has\s+been\s+)?)?(?:intentionally|deliberately)\s+(?:left\s+)?blank"
+    r"\.?\s*[\])]?$|^[\[(]?\s*blank\s+page\s*[\])]?$",
+    re.IGNORECASE,
+)
+"""A line printed on a page left empty on purpose ("This page is intentionally left blank")."""
 
 
 def _is_furniture(text: str, edge: bool) -> bool:
@@ -391,6 +461,7 @@ def remove_running_lines(pages: list[list[Line]]) -> list[list[Line]]:
     for p, (lines, (top, bottom)) in enumerate(zip(pages, zones, strict=True)):
         edge = set(top[:2]) | set(bottom[-2:])
         drop[p] = {i for i in set(top) | set(bottom) if _is_furniture(lines[i].text, i in edge)}
+        drop[p] |= {i for i, ln in enumerate(lines) if BLANK_PAGE_RE.match(ln.text)}
 
     # 2. running lines: the same key at the same height on enough pages, or on a run of nearby pages
     #    when the key is not also body text (a table's "Police" or date cells can line up on a few pages)
@@ -440,15 +511,20 @@ def _strip_bullet(text: str) -> str:
     return text[m.end() :] if m else text
 
 
+_LEADER_RE = re.compile(r"(?:[.\u2026_]\s?){5,}")
+
+
 @dataclass
 class _Stats:
     body_size: float = 10.0
     pitch: float = 12.0
     full_len: int = 80
+    left: float | None = None  # the x where most body lines start (the margin, or a hanging indent)
 
 
 def _stats(pages: list[list[Line]]) -> _Stats:
     sizes: Counter[float] = Counter()
+    pages = [[ln for ln in lines if not ln.cells] for lines in pages]
     for lines in pages:
         for ln in lines:
             sizes[round(ln.size * 2) / 2] += len(ln.text)
@@ -463,7 +539,8 @@ def _stats(pages: list[list[Line]]) -> _Stats:
                 d = a.y - b.y
                 if 0.6 * body < d < 3.5 * body:
                     deltas.append(d)
-        lengths += [len(ln.text) for ln in lines if abs(ln.size - body) <= 1]
+        # contents lines run to the margin through their dotted leaders: not a measure of the text width
+        lengths += [len(ln.text) for ln in lines if abs(ln.size - body) <= 1 and not _LEADER_RE.search(ln.text)]
     pitch = 1.2 * body
     if deltas:
         rounded = Counter(round(d * 2) / 2 for d in deltas)
@@ -479,7 +556,9 @@ def _stats(pages: list[list[Line]]) -> _Stats:
         pitch = min(pitch, 1.25 * body)
     lengths.sort()
     full = lengths[int(0.9 * (len(lengths) - 1))] if lengths else 80
-    return _Stats(body_size=body, pitch=pitch, full_len=max(full, 20))
+    starts = Counter(round(ln.x / 4) * 4 for lines in pages for ln in lines if abs(ln.size - body) <= 1)
+    left = float(starts.most_common(1)[0][0]) if starts else None
+    return _Stats(body_size=body, pitch=pitch, full_len=max(full, 20), left=left)
 
 
 @dataclass
@@ -487,6 +566,7 @@ class _Para:
     lines: list[Line] = field(default_factory=list)
     page: int = 1
     standalone: bool = False  # bare number or heading-like: nothing joins onto it
+    role: str = "body"  # "footnote" | "cover" | "table_row" (see ingest.blocks.Block)
 
     @property
     def first(self) -> Line:
@@ -508,19 +588,64 @@ def _heading_like(line: Line, st: _Stats) -> bool:
     )
 
 
+_FOOTNOTE_START_RE = re.compile(r"^(?:\d{1,3}|[*\u2020\u2021])\s*(?=[A-Z\u2018\u201c'\"(]|https?:|www\.)")
+"""How a footnote begins: its number (or mark) then the note ("12 Home Office (2016) ...")."""
+
+
+def _small(line: Line, st: _Stats) -> bool:
+    return line.size < st.body_size - 0.75
+
+
+def _starts_footnote(line: Line, st: _Stats) -> bool:
+    return _small(line, st) and bool(_FOOTNOTE_START_RE.match(line.text))
+
+
+def _wraps(prev: Line, line: Line, st: _Stats) -> bool:
+    """Whether ``line`` is the second line of a heading or phrase that ``prev`` began.
+
+    A heading can wrap: "4. Analysis of Agency Involvement with Anna and with" / "Her Partner" (same
+    size and weight, the first line nearly as wide as the text), or a phrase whose second line is set
+    in another weight ("Children looked after and achieving" / "permanence Requires improvement").
+    """
+    size = max(prev.size, line.size, 1.0)
+    step = prev.y - line.y
+    if not 0.5 * size <= step <= 1.6 * size + 0.5 or abs(prev.size - line.size) > 1.0:
+        return False
+    if ends_sentence(prev.text) or prev.text[-1] in ":;" or is_numbered_start(line.text) or _is_bullet(line.text):
+        return False
+    if starts_lowercase(line.text):
+        return not _small(line, st)
+    styled = prev.bold or prev.size > st.body_size + 0.75
+    wide = len(prev.text) * prev.size >= 0.6 * st.full_len * st.body_size
+    return styled and prev.bold == line.bold and wide and _heading_like(line, st)
+
+
 def _page_paragraphs(lines: list[Line], page_no: int, st: _Stats, prev_finished: bool = True) -> list[_Para]:
     paras: list[_Para] = []
     cur: _Para | None = None
     prev_para_finished = prev_finished  # the block before `cur` ended a sentence (or there is none)
     for line in lines:
+        if line.cells:  # a table row is a paragraph of its own
+            if cur is not None:
+                paras.append(cur)
+                cur = None
+            paras.append(_Para(lines=[line], page=page_no, standalone=True, role="table_row"))
+            prev_para_finished = True
+            continue
         starts_list = is_numbered_start(line.text) or _is_bullet(line.text)
         new = cur is None
         if cur is not None:
             prev = cur.last
             step = prev.y - line.y
             size = max(prev.size, line.size, 1.0)
-            if step < -0.5 * size or step > st.pitch * 1.3 + 0.5:
+            if len(cur.lines) <= 2 and not cur.standalone and _wraps(prev, line, st):
+                new = False
+            elif step < -0.5 * size or step > st.pitch * 1.3 + 0.5:
                 new = True
+            elif _starts_footnote(line, st):
+                new = True
+            elif _small(prev, st) and _small(line, st) and not starts_list:
+                new = False  # a footnote's next line (its number may have set the first line's size)
             elif abs(prev.size - line.size) > 1.0 or prev.bold != line.bold:
                 new = True
             elif starts_list or cur.standalone:
@@ -550,7 +675,40 @@ def _page_paragraphs(lines: list[Line], page_no: int, st: _Stats, prev_finished:
             cur.lines.append(line)  # type: ignore[union-attr]
     if cur is not None:
         paras.append(cur)
+    _mark_footnotes(paras, st)
     return paras
+
+
+def _mark_footnotes(paras: list[_Para], st: _Stats) -> None:
+    """Give role "footnote" to the smaller-print paragraphs at the foot of a page that begin with a note number.
+
+    A small paragraph there without a number (a note continued from the page before) is a footnote too.
+    The notes must sit under text in the body size.
+    """
+    foot: list[_Para] = []
+    for para in reversed(paras):
+        if para.role != "body" or not all(_small(ln, st) for ln in para.lines):
+            break
+        foot.append(para)
+    if len(foot) == len(paras):
+        return  # a page all in small print (a covering letter, an annex) has no body for notes to sit under
+    if any(_starts_footnote(p.first, st) for p in foot):
+        for para in foot:
+            para.role = "footnote"
+
+
+COVER_MAX_WORDS = 25
+"""A first page whose longest paragraph is shorter than this is a cover page (title, author, date)."""
+
+
+def _mark_cover(merged: list[tuple[str, _Para]], page_count: int) -> None:
+    """Give role "cover" to the first page's lines when that page is a cover, not the start of the text."""
+    first = [(text, para) for text, para in merged if para.page == 1 and para.role == "body"]
+    if page_count < 3 or not first or any(len(text.split()) >= COVER_MAX_WORDS for text, _ in first):
+        return
+    for _, para in merged:
+        if para.page == 1 and para.role in ("body", "table_row"):  # a cover's judgement or version table too
+            para.role = "cover"
 
 
 def _para_text(para: _Para, vocab: set[str]) -> str:
@@ -574,6 +732,34 @@ def _continued_index(merged: list[tuple[str, _Para]], page_no: int, st: _Stats) 
         if not small:
             return idx
     return None
+
+
+HEADING_MAX_WORDS = 12
+
+
+def _type_level(para: _Para, text: str, st: _Stats) -> int:
+    """1 or 2 for a short line (or a heading wrapped onto two) set bold or larger than the body text, else 0.
+
+    The typography is what marks a sentence-case heading ("The local authority", "Information about this
+    inspection"); a line set larger by 3 pt or more is a level-1 heading, a bold one at body size level 2.
+    """
+    if para.role != "body" or len(para.lines) > 2 or not all(ln.bold or ln.size >= st.body_size + 1.5
+                                                                for ln in para.lines):
+        return 0
+    level = 1 if para.first.size >= st.body_size + 3 else 2
+    if level == 2 and st.left is not None and para.first.x - st.left > 12:
+        return 0  # a bold label indented from the margin: a table's column header, not a heading
+    if (
+        len(text.split()) > HEADING_MAX_WORDS
+        or len(re.findall(r"\d[\d,.%]*", text)) >= 2  # a bold totals row: "Total 586.1 621.6 +35.4"
+        or ends_sentence(text)
+        or text[-1] in ",;:-("
+        or starts_lowercase(text)
+        or _BARE_NUMBER_RE.match(text)
+        or not any(c.isalpha() for c in text)
+    ):
+        return 0
+    return level
 
 
 def blocks_from_page_lines(pages: list[list[Line]]) -> list[Block]:
@@ -604,12 +790,48 @@ def blocks_from_page_lines(pages: list[list[Line]]) -> list[Block]:
                 prev_para.standalone = para.standalone
                 continue
             merged.append((text, para))
+    _mark_cover(merged, len(pages))
     blocks: list[Block] = []
     for text, para in merged:
         clean = normalise_space(_strip_bullet(text))
         if clean:
-            blocks.append(Block(text=clean, page=para.page, heading_level=0))
+            first = para.first
+            blocks.append(Block(text=clean, page=para.page, role=para.role, cells=first.cells, row=first.row,
+                                type_level=_type_level(para, clean, st)))
     return blocks
+
+
+# --------------------------------------------------------------------------------------------
+# Tables
+# --------------------------------------------------------------------------------------------
+
+
+def _read_tables(path: Path, pages: list) -> dict[int, PageTables]:
+    """The ruled tables of the pages that draw rules; none when pdfplumber cannot read the file."""
+    ruled = [number for number, page in enumerate(pages, start=1) if has_rules(page)]
+    try:
+        return read_tables(path, ruled)
+    except MemoryError:
+        raise
+    except Exception:  # pypdf read the text; a table reader failing must not lose it
+        return {}
+
+
+def place_tables(pages: list[list[Line]], tables: dict[int, PageTables]) -> list[list[Line]]:
+    """Replace the lines pypdf read inside each table by one line per table row, where the table was."""
+    placed: list[list[Line]] = []
+    for number, lines in enumerate(pages, start=1):
+        found = tables.get(number)
+        if not found or not found.boxes:
+            placed.append(lines)
+            continue
+        kept = [ln for ln in lines if not (found.covers(ln.x, ln.y) or found.covers(ln.x + 1, ln.y))]
+        for row in sorted(found.rows, key=lambda r: -r.top):
+            line = Line(text=row.text, x=0.0, y=row.top, cells=row.cells, row=row.row)
+            at = next((i for i, ln in enumerate(kept) if ln.y < row.top and not ln.cells), len(kept))
+            kept.insert(at, line)
+        placed.append([ln for ln in kept if ln.text])
+    return placed
 
 
 # --------------------------------------------------------------------------------------------
@@ -792,7 +1014,7 @@ def _extract_pdf(path: Path, warnings_seen: _CountingHandler) -> Extracted:
     empty = [i for i, lines in enumerate(page_lines_all, start=1) if not lines and i not in failed]
     kinds = {i: _page_kind(pages[i - 1]) for i in empty}
     damaged = sorted(failed + [i for i, k in kinds.items() if k == "damaged"])
-    body = remove_running_lines(page_lines_all)
+    body = place_tables(remove_running_lines(page_lines_all), _read_tables(path, pages))
     blocks = blocks_from_page_lines(body)
     if not blocks:
         if len(damaged) == len(pages) or (damaged and "image" not in kinds.values()):

@@ -3,6 +3,11 @@
 Input is the flat list of blocks an extractor produced; output is a list of `Unit`s, one per
 paragraph, each knowing its printed number (or None), the heading it sits under and the kind of
 section that heading opens.
+
+Left out: contents pages (a "Contents" title and the entries under it, or a run of dotted-leader
+entries), cover-page blocks (``role="cover"``) and "This page is intentionally left blank". Footnotes
+become units of kind "footnote" numbered "note N"; table rows keep their section's kind and are
+numbered "row N". Both are passages of their own (see :mod:`ingest.passages`).
 """
 
 from __future__ import annotations
@@ -48,6 +53,21 @@ LETTERED = re.compile(r"^(?:[-\u2022\u00b7*]\s*)?\(?([a-z]|[ivx]{1,4})[.)]\s+(?=
 SENTENCE_END = re.compile(r"[.;:,?!]$")
 
 
+# A contents page: its title, then entries that end in page numbers, usually after dotted leaders.
+CONTENTS_TITLE = re.compile(r"^(?:table\s+of\s+)?contents?(?:\s+page)?\s*:?$|^index$", re.IGNORECASE)
+DOTTED_ENTRY = re.compile(r"^(?P<title>\S.*?)\s*(?:[.\u2026\u00b7_]\s?){4,}\s*(?P<page>\d{1,3}|[ivxlc]{1,6})$",
+                          re.IGNORECASE)
+PLAIN_ENTRY = re.compile(r"^(?P<title>\S.{1,150}?)\s+(?P<page>\d{1,3})$")
+LEADERS = re.compile(r"(?:[.\u2026\u00b7_]\s?){4,}\s*(?:\d{1,3}|[ivxlc]{1,6})\b", re.IGNORECASE)
+MERGED_ENTRIES = re.compile(r"[a-z)\u201d\u2019?]\s\d{1,3}\s+(?=[A-Z\u201c\u2018])")
+MIN_CONTENTS_RUN = 3  # untitled dotted entries in a row that make a contents list
+BLANK_PAGE = re.compile(
+    r"^[\[(]?\s*(?:this\s+page\s+(?:is\s+|has\s+been\s+)?)?(?:intentionally|deliberately)\s+(?:left\s+)?blank"
+    r"\.?\s*[\])]?$",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Unit:
     """One paragraph with its position and the section it belongs to."""
@@ -60,6 +80,7 @@ class Unit:
     item: str | None  # minutes/agenda item number, when inside one
     section_id: int  # changes at every heading: passages never cross it
     counted: int  # 1-based count of paragraphs in the document (or within the item)
+    role: str = "body"  # "footnote" and "table_row" units are passages of their own (see Block.role)
 
 
 def _words(text: str) -> int:
@@ -103,6 +124,98 @@ def clean_block_text(text: str) -> str:
     return text.strip()
 
 
+def _toc_entry(text: str) -> bool:
+    """A contents line: a short title and a page number, or titles with dotted leaders."""
+    if DOTTED_ENTRY.match(text) or len(LEADERS.findall(text)) >= 2:
+        return True
+    if re.search(r"\s\d{1,3}$", text) and len(MERGED_ENTRIES.findall(text)) >= 2:
+        return True  # several entries read as one paragraph: "Introduction 6 About this advice 6 ..."
+    m = PLAIN_ENTRY.match(text)
+    return bool(m) and _words(m.group("title")) <= 16 and not re.search(r"[.;,]$", m.group("title"))
+
+
+def contents_blocks(blocks: list[Block]) -> set[int]:
+    """Indexes of the blocks of contents pages: a "Contents" title and the entries under it, or a run of
+    at least MIN_CONTENTS_RUN dotted-leader entries without a title.
+
+    Under a title, a short heading-like line (a group such as "Appendices") belongs to the contents
+    when an entry follows it within two blocks.
+    """
+    found: set[int] = set()
+    i = 0
+    while i < len(blocks):
+        text = blocks[i].text.strip()
+        titled = bool(CONTENTS_TITLE.match(text))
+        j = i + 1 if titled else i
+        run: list[int] = []
+        while j < len(blocks):
+            entry = blocks[j].text.strip()
+            if _toc_entry(entry):
+                run.append(j)
+            elif titled and run and _looks_like_heading(entry) and any(
+                _toc_entry(b.text.strip()) for b in blocks[j + 1 : j + 3]
+            ):
+                run.append(j)
+            else:
+                break
+            j += 1
+        dotted = sum(1 for k in run if DOTTED_ENTRY.match(blocks[k].text.strip()) or LEADERS.search(blocks[k].text))
+        if (titled and run) or dotted >= MIN_CONTENTS_RUN:
+            found.update(run)
+            if titled:
+                found.add(i)
+            i = j
+        else:
+            i += 1
+    return found
+
+
+CELL_SEPARATOR = " | "  # how the Word and HTML readers join a table row's cells
+HEADER_CELL = re.compile(r"^(?=.*[A-Za-z])[^.!?;:]{1,40}$")  # a short label, no sentence in it
+
+
+def _cells(block: Block) -> list[str]:
+    return block.text.split(CELL_SEPARATOR) if block.role == "body" and CELL_SEPARATOR in block.text else []
+
+
+def pipe_tables(blocks: list[Block]) -> dict[int, Block]:
+    """Table rows that the Word and HTML readers give as "cell | cell | cell" blocks, as table_row blocks.
+
+    A run of such blocks is a table with named columns when its first row is a header (every cell a
+    short label) and every row has the header's number of cells; the rows become
+    "Date: 12 March 2019 · Agency: GP · Event: ..." blocks numbered from 1. Other runs are left as they are.
+    """
+    found: dict[int, Block] = {}
+    i = 0
+    while i < len(blocks):
+        header = _cells(blocks[i])
+        j = i + 1
+        while j < len(blocks) and len(_cells(blocks[j])) == len(header) > 1:
+            j += 1
+        if j - i >= 2 and all(HEADER_CELL.match(c.strip()) for c in header):
+            for n, k in enumerate(range(i + 1, j), start=1):
+                pairs = tuple(zip((c.strip() for c in header), (c.strip() for c in _cells(blocks[k])), strict=True))
+                text = " \u00b7 ".join(f"{name}: {value}" for name, value in pairs if value)
+                found[k] = Block(text, blocks[k].page, 0, "table_row", pairs, n)
+            found[i] = Block("", blocks[i].page)  # the header row is in every row's text
+        i = max(j, i + 1)
+    return found
+
+
+FOOTNOTE_NUMBER = re.compile(r"^(\d{1,3}|[*\u2020\u2021])\s*")
+
+
+def _aside(block: Block, text: str, heading: str | None, kind: str, item: str | None, section_id: int,
+           counted: int) -> Unit:
+    """A footnote ("note 3", kind "footnote") or a table row ("row 2", kind of its section) as one unit."""
+    if block.role == "footnote":
+        m = FOOTNOTE_NUMBER.match(text)
+        number = f"note {m.group(1)}" if m else None
+        return Unit(text, block.page, number, heading, "footnote", item, section_id, counted, "footnote")
+    number = f"row {block.row}" if block.row is not None else None
+    return Unit(text, block.page, number, heading, kind, item, section_id, counted, "table_row")
+
+
 def find_structure(blocks: list[Block]) -> list[Unit]:
     """Turn extractor blocks into numbered, sectioned units."""
     units: list[Unit] = []
@@ -138,12 +251,19 @@ def find_structure(blocks: list[Block]) -> list[Unit]:
                 return kind
         return "minutes_item" if item else "other"
 
-    for block in blocks:
+    contents = contents_blocks(blocks)
+    tables = pipe_tables(blocks)
+    for index, block in enumerate(blocks):
+        block = tables.get(index, block)
         raw = block.text.strip()
-        if not raw or NOISE.match(raw):
+        if not raw or NOISE.match(raw) or BLANK_PAGE.match(raw) or index in contents or block.role == "cover":
             continue
         text = clean_block_text(raw)
         if not text:
+            continue
+        if block.role in ("footnote", "table_row"):
+            counted += 1
+            units.append(_aside(block, text, heading, current_kind(), item, section_id, counted))
             continue
 
         if pending_item is not None:
@@ -180,8 +300,10 @@ def find_structure(blocks: list[Block]) -> list[Unit]:
             continue
         resolution = block.heading_level == 0 and RESOLVED.match(text) is not None
         heading_like = _looks_like_heading(text) and not BYLINE.match(text)
-        if not resolution and (block.heading_level > 0 or heading_like):
-            depth = _heading_depth(text) if NUMBERED_HEADING.match(text) else max(block.heading_level, 1)
+        typed = block.type_level if not BYLINE.match(text) else 0  # "Report of the Director" in bold: a byline
+        marked = block.heading_level or typed
+        if not resolution and (marked > 0 or heading_like):
+            depth = _heading_depth(text) if NUMBERED_HEADING.match(text) else max(marked, 1)
             open_heading(text, depth)
             continue
 

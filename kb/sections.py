@@ -33,8 +33,8 @@ def section_kinds() -> tuple[SectionKind, ...]:
 
 
 def section_kind_ids() -> frozenset[str]:
-    """Every section kind a passage can have: the canonical ones, "minutes_item" and "other"."""
-    return frozenset({k.id for k in section_kinds()} | {"minutes_item", "other"})
+    """Every section kind a passage can have: the canonical ones, "minutes_item", "footnote" and "other"."""
+    return frozenset({k.id for k in section_kinds()} | {"minutes_item", "footnote", "other"})
 
 
 def classify_heading(heading: str) -> str | None:

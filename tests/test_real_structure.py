@@ -1,0 +1,81 @@
+"""Real published council, Ofsted and DfE PDFs (../shared/real, not in the repo) read as a reader sees them."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from ingest.extract import extract
+from ingest.passages import cut_passages
+from ingest.structure import find_structure
+from kb.models import Passage
+
+REAL = Path(__file__).resolve().parents[1].parent / "shared" / "real"
+TORBAY = "ofsted_torbay_childrens_services_inspection_2016.pdf"
+KENT_QA = "cp_kent_council_questions_answers_2025-03-13.pdf"
+INFO_SHARING = "gov_dfe_information_sharing_advice_safeguarding_2024.pdf"
+
+
+@cache
+def passages(name: str) -> tuple[Passage, ...]:
+    path = REAL / name
+    if not path.exists():
+        pytest.skip(f"the real documents are not at {REAL} (they live in ../shared/real beside the repo)")
+    return tuple(cut_passages(find_structure(extract(path).blocks)))
+
+
+def test_torbay_contents_lines_are_not_headings_or_text() -> None:
+    for p in passages(TORBAY):
+        assert not re.search(r"\s\d{1,2}$", p.section or ""), p.section  # "Recommendations 35"
+        assert "Summary for children and young people 9" not in p.text
+        assert "Recommendations 7" not in p.text
+
+
+def test_torbay_recommendations_kind_only_under_a_recommendations_heading() -> None:
+    recs = [p for p in passages(TORBAY) if p.section_kind == "recommendations"]
+    assert recs
+    assert {p.section for p in recs} == {"Recommendations"}
+    # pages 7-8: the local authority's recommendations; page 35: the LSCB's. Not the contents page's entry
+    # "Recommendations 35", and not "Inspection findings – the Local Safeguarding Children Board" after them.
+    assert {p.page for p in recs} == {7, 8, 35}
+    assert any(p.text.startswith("1. The Chief Executive should") for p in recs)
+
+
+def test_torbay_wrapped_cover_line_is_joined_and_the_cover_is_not_passages() -> None:
+    blocks = extract(REAL / TORBAY).blocks if (REAL / TORBAY).exists() else pytest.skip("no real files")
+    assert any("2. Children looked after and achieving permanence" in b.text for b in blocks)
+    assert not any(b.text.startswith("permanence") for b in blocks)
+    assert not any(p.page == 1 and p.section_kind != "footnote" for p in passages(TORBAY))
+
+
+def test_torbay_footnotes_are_their_own_passages() -> None:
+    notes = [p for p in passages(TORBAY) if p.section_kind == "footnote"]
+    assert any(p.text.startswith("1 Ofsted produces this report") for p in notes)
+    body = [p for p in passages(TORBAY) if p.section_kind != "footnote"]
+    assert not any("Ofsted produces this report under its power" in p.text for p in body)
+    assert not any("Local Safeguarding Children Board1" in p.text for p in passages(TORBAY))
+
+
+def test_sentence_case_headings_in_bold_or_larger_print_open_sections() -> None:
+    sections = {p.section for p in passages(TORBAY)}
+    assert {"Previous Ofsted inspections", "Information about this inspection",
+            "Inspection findings \u2013 the Local Safeguarding Children Board"} <= sections
+
+
+def test_pages_left_blank_on_purpose_give_no_passages() -> None:
+    assert not any("intentionally left blank" in p.text.lower() for p in passages(KENT_QA))
+
+
+def test_a_contents_page_that_runs_over_two_pages_is_all_kept_out() -> None:
+    for p in passages(INFO_SHARING):
+        assert "Annex B: Useful resources and advice 27" not in p.text
+        assert "Why consent is not usually the most appropriate lawful basis in a safeguarding context 10" \
+            not in p.text
+
+
+def test_a_page_all_in_small_print_has_no_footnotes() -> None:
+    # the pack's covering letter is set smaller than the answers; its "6 Questions (Pages 1 - 18)" is an agenda line
+    assert not any(p.section_kind == "footnote" for p in passages(KENT_QA))
