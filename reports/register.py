@@ -79,6 +79,7 @@ class Recommendation:
     themes: tuple[str, ...]
     sources: tuple[Source, ...]  # the first is the one cited; more when printed in several documents
     scope: str | None = None  # "single agency" / "overview" when the heading says so
+    target_date: str | None = None  # from an action plan's "Target date" column, as printed
 
     @property
     def page(self) -> int | None:
@@ -106,6 +107,7 @@ class Recommendation:
             "paragraph": s.paragraph,
             "section": s.section,
             "scope": self.scope,
+            "target_date": self.target_date,
             "body": s.body,
             "area": s.area,
             "date": s.date,
@@ -316,13 +318,51 @@ class _Draft:
     passage_id: str
     scope: str | None
     extra_sources: list[Source] = field(default_factory=list)
+    target_date: str | None = None
 
 
 def recommendation_rows(catalogue: Catalogue) -> Iterable[tuple[Source, str, str, tuple[str, ...], str]]:
     """(source, passage id, text, themes, review title) for every passage in a recommendations
     section of a published document, in document order."""
-    for o in catalogue.published_occurrences(("recommendations",)):
+    for o in catalogue.published_occurrences(("recommendations", "action_plan")):
         yield o.source, o.passage_id, o.text, o.themes, o.source.title
+
+
+# An action plan's columns as councils head them; a row's cells come as "Column: text · Column: text".
+_CELL_SPLIT = " \u00b7 "
+_REC_COLUMN = re.compile(r"^(?:recommendations?|rec(?:ommendation)?\.? ?(?:no\.?|number)?|no\.?)$", re.IGNORECASE)
+_AGENCY_COLUMN = re.compile(r"^(?:lead|responsible|owner|owning)?\s*(?:agency|agencies|organisation|owner|lead)"
+                            r"(?:\s*\(s\))?$", re.IGNORECASE)
+_DATE_COLUMN = re.compile(r"^(?:target|completion|due|review)?\s*(?:date|timescales?|deadline)$", re.IGNORECASE)
+
+
+_ROW_NUMBER = re.compile(r"^(?:recommendation\s+)?(\d{1,3}(?:\.\d{1,3})*[a-z]?)[.):]?\s+(.*)$", re.IGNORECASE | re.DOTALL)
+
+
+def row_cells(text: str) -> dict[str, str]:
+    """The named cells of a table-row passage ("Lead agency: Probation · Target date: May 2024")."""
+    cells = {}
+    for part in text.split(_CELL_SPLIT):
+        name, sep, value = part.partition(": ")
+        if sep and name.strip() and len(name) <= 40:
+            cells[name.strip()] = value.strip()
+    return cells
+
+
+def _cell(cells: dict[str, str], pattern: re.Pattern[str]) -> str | None:
+    return next((v for k, v in cells.items() if pattern.match(k) and v), None)
+
+
+def _action_plan_draft(source: Source, pid: str, text: str) -> _Draft | None:
+    """One action-plan row as a recommendation: its number and words, lead agency and target date."""
+    cells = row_cells(text)
+    words = _cell(cells, _REC_COLUMN)
+    if not words:
+        return None
+    m = _ROW_NUMBER.match(words)
+    number, words = (m.group(1), m.group(2)) if m else (source.paragraph, words)
+    agency = _cell(cells, _AGENCY_COLUMN)
+    return _Draft(number, words, agency, source, pid, "action plan", target_date=_cell(cells, _DATE_COLUMN))
 
 
 def _drafts_for_document(passages: list[tuple[Source, str, str]]) -> list[_Draft]:
@@ -332,13 +372,15 @@ def _drafts_for_document(passages: list[tuple[Source, str, str]]) -> list[_Draft
     ("Single agency recommendations", "8.2 Police") starts a new list.
     """
 
+    drafts: list[_Draft] = []
+    rows = [p for p in passages if p[0].section_kind == "action_plan"]
+    passages = [p for p in passages if p[0].section_kind != "action_plan"]
     groups: list[list[tuple[Source, str, str]]] = []
     for item in passages:
         if not groups or groups[-1][-1][0].section != item[0].section:
             groups.append([])
         groups[-1].append(item)
 
-    drafts: list[_Draft] = []
     for group in groups:
         heading = group[0][0].section
         heading_agency = agency_from_heading(heading, classify_heading(heading) if heading else None)
@@ -366,6 +408,10 @@ def _drafts_for_document(passages: list[tuple[Source, str, str]]) -> list[_Draft
             drafts.append(
                 _Draft(piece.number, words, agency, _cited_at(source, piece), pid, scope_of(heading))
             )
+    for source, pid, text in rows:  # the action plan, usually at the end, after the text's recommendations
+        draft = _action_plan_draft(source, pid, text)
+        if draft is not None:
+            drafts.append(draft)
     return drafts
 
 
@@ -420,8 +466,11 @@ def build_register(
     for d in drafts:
         key = (d.number.lower(), normalise_text(d.text))
         if key in merged:
-            if d.source not in merged[key].extra_sources and d.source != merged[key].source:
-                merged[key].extra_sources.append(d.source)
+            kept = merged[key]
+            if d.source not in kept.extra_sources and d.source != kept.source:
+                kept.extra_sources.append(d.source)
+            kept.agency = kept.agency or d.agency  # the action plan names the lead agency the text may not
+            kept.target_date = kept.target_date or d.target_date
             continue
         merged[key] = d
         order.append(key)
@@ -442,6 +491,7 @@ def build_register(
                 themes=rec_themes,
                 sources=(d.source, *d.extra_sources),
                 scope=d.scope,
+                target_date=d.target_date,
             )
         )
     return [r for r in register if _matches(r, filters.theme, agency, doc_ids)]
@@ -466,6 +516,7 @@ REGISTER_COLUMNS = (
     "review",
     "number",
     "agency",
+    "target_date",
     "text",
     "themes",
     "page",

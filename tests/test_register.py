@@ -13,6 +13,7 @@ import io
 import json
 import re
 import unicodedata
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -21,8 +22,9 @@ from cli import app
 from ingest.blocks import Block
 from ingest.passages import cut_passages
 from ingest.structure import find_structure
+from kb.catalogue import Catalogue, ThemeMentionRow
 from kb.sections import classify_heading
-from reports.register import recommendations_in, split_agency, split_numbered
+from reports.register import build_register, recommendations_in, split_agency, split_numbered
 from tests.conftest import CORPUS, labelled_documents
 
 runner = CliRunner()
@@ -308,6 +310,7 @@ def test_the_register_filters_and_exports(corpus_db, tmp_path):
         "review",
         "number",
         "agency",
+        "target_date",
         "text",
         "themes",
         "page",
@@ -325,3 +328,36 @@ def test_the_register_filters_and_exports(corpus_db, tmp_path):
     text = dhr("recommendations", "--agency", "Hartshire", "--db", str(corpus_db)).stdout
     assert "Recommendation 1 [Hartshire Constabulary]: Hartshire Constabulary should ensure" in text
     assert text.rstrip().endswith("2 recommendations from 1 document.")
+
+
+REALISTIC = Path(__file__).parent / "fixtures" / "realistic"
+
+
+@pytest.fixture(scope="module")
+def realistic_catalogue(tmp_path_factory) -> Catalogue:
+    """The realistic DHRs (Word exported to PDF by LibreOffice) in a catalogue, without vectors."""
+    from ingest.pipeline import doc_id_for, file_hash, read_document
+    from kb.tagger import ThemeTagger
+
+    catalogue = Catalogue(tmp_path_factory.mktemp("realistic") / "catalogue.sqlite3")
+    tagger = ThemeTagger()
+    for path in sorted(REALISTIC.glob("*.pdf")):
+        meta, passages, pages = read_document(path)
+        tagged = tagger.tag_many([p.text for p in passages])
+        mentions = [[ThemeMentionRow(m.theme_id, m.status, m.text) for m in ms] for ms in tagged]
+        doc_id = doc_id_for(path)
+        catalogue.write_document(doc_id, str(path), file_hash(path), meta, pages, passages, mentions)
+        catalogue.set_status(doc_id, "ok")
+    return catalogue
+
+
+def test_action_plan_rows_enter_the_register_with_lead_agency_and_target_date(realistic_catalogue):
+    register = build_register(realistic_catalogue)
+    rows = [r for r in register if r.scope == "action plan"]
+    by_agency = {r.agency: r for r in rows}
+    assert len(rows) == 7  # 4 in the Northvale plan, 3 in the Eastmoor plan
+    probation = by_agency["Probation Service"]
+    assert probation.number == "2" and probation.target_date == "January 2024"
+    assert probation.text.startswith("Probation should check police domestic abuse records")
+    assert probation.source.paragraph == "row 2" and probation.page is not None
+    assert all(r.target_date and r.agency for r in rows)
