@@ -336,7 +336,9 @@ _AGENCY_COLUMN = re.compile(r"^(?:lead|responsible|owner|owning)?\s*(?:agency|ag
 _DATE_COLUMN = re.compile(r"^(?:target|completion|due|review)?\s*(?:date|timescales?|deadline)$", re.IGNORECASE)
 
 
-_ROW_NUMBER = re.compile(r"^(?:recommendation\s+)?(\d{1,3}(?:\.\d{1,3})*[a-z]?)[.):]?\s+(.*)$", re.IGNORECASE | re.DOTALL)
+_ROW_NUMBER = re.compile(
+    r"^(?:recommendation\s+)?(\d{1,3}(?:\.\d{1,3})*[a-z]?)[.):]?\s+(.*)$", re.IGNORECASE | re.DOTALL
+)
 
 
 def row_cells(text: str) -> dict[str, str]:
