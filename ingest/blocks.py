@@ -12,11 +12,13 @@ class Block:
     `page` is the 1-based page for paged formats (PDF), else None.
     `heading_level` is > 0 when the source itself marks the block as a heading
     (HTML h1-h6, Word "Heading N" styles, Markdown '#'); 0 otherwise.
+    `size` is the largest font size in the block, in points, where the format says (PDF); else None.
     """
 
     text: str
     page: int | None = None
     heading_level: int = 0
+    size: float | None = None
 
 
 @dataclass

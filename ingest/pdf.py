@@ -608,7 +608,8 @@ def blocks_from_page_lines(pages: list[list[Line]]) -> list[Block]:
     for text, para in merged:
         clean = normalise_space(_strip_bullet(text))
         if clean:
-            blocks.append(Block(text=clean, page=para.page, heading_level=0))
+            size = max(ln.size for ln in para.lines)
+            blocks.append(Block(text=clean, page=para.page, heading_level=0, size=round(size, 1)))
     return blocks
 
 
