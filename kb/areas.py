@@ -1,0 +1,177 @@
+"""The councils, partnerships and police forces of England and Wales, and finding them in text.
+
+The list is data (kb/data/areas.csv). A place counts as a document's area only when it is one of
+these bodies' areas, so capitalised words that happen to precede "Council" ("General Medical
+Council", "Children in Care Council") are never taken for places.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+DATA = Path(__file__).parent / "data" / "areas.csv"
+
+# What follows an area's name when the text names one of its bodies rather than the place.
+COUNCIL_SUFFIXES = (
+    "Metropolitan Borough Council",
+    "Metropolitan District Council",
+    "County Borough Council",
+    "City and District Council",
+    "County Council",
+    "City Council",
+    "Borough Council",
+    "District Council",
+    "Council",
+    "local authority",
+    "Local Authority",
+)
+PARTNERSHIP_SUFFIXES = (
+    "Community Safety Partnership",
+    "Safer Communities Partnership",
+    "Safer Communities Board",
+    "Domestic Abuse Partnership",
+    "Domestic Abuse Local Partnership Board",
+    "Safeguarding Adults Board",
+    "Safeguarding Adults Partnership",
+    "Safeguarding Children Partnership",
+    "Safeguarding Children Board",
+    "Local Safeguarding Children Board",
+    "Children's Services",
+    "CSP",
+    "MARAC",
+)
+POLICE_SUFFIXES = ("Police", "Constabulary")
+PREFIXES = ("London Borough of", "Royal Borough of", "City of", "Borough of", "Safer")
+
+
+@dataclass(frozen=True)
+class Body:
+    """One council or police force: its area as a reader names it, and its usual name."""
+
+    area: str
+    kind: str  # county | district | unitary | metropolitan | london_borough | welsh | former | police
+    name: str
+    aliases: tuple[str, ...] = ()
+    common: bool = False  # the bare place name is also an ordinary word or name
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A body or place named in a text."""
+
+    start: int
+    text: str  # as printed
+    body: Body
+    named_body: bool  # True for "Kent County Council", "Safer Sutton Partnership"; False for a bare "Kent"
+    partnership: bool = False
+
+
+def _key(name: str) -> str:
+    """A name reduced for lookup: lower case, '&' as 'and', punctuation and spacing folded."""
+    name = name.lower().replace("&", " and ").replace("\u2019", "'")
+    return re.sub(r"[^a-z0-9']+", " ", name).strip()
+
+
+@cache
+def bodies() -> tuple[Body, ...]:
+    """Every body in the data file."""
+    with DATA.open(encoding="utf-8") as fh:
+        rows = csv.DictReader(line for line in fh if not line.startswith("#"))
+        return tuple(
+            Body(
+                area=r["area"].strip(),
+                kind=r["kind"].strip(),
+                name=r["body"].strip(),
+                aliases=tuple(a.strip() for a in r["aliases"].split(";") if a.strip()),
+                common=r["common"].strip() == "1",
+            )
+            for r in rows
+        )
+
+
+@cache
+def _by_key() -> dict[str, Body]:
+    """Lookup of names, aliases and areas; an area maps to its council before its police force."""
+    index: dict[str, Body] = {}
+    for body in sorted(bodies(), key=lambda b: (b.kind == "police", b.kind == "former")):
+        for name in (body.name, *body.aliases):
+            index.setdefault(_key(name), body)
+        index.setdefault(_key(body.area), body)
+    return index
+
+
+def resolve(name: str) -> Body | None:
+    """The body a printed name refers to ("Stoke on Trent City Council", "BCP", "Safer Sutton Partnership")."""
+    key = _key(name)
+    if key in _by_key():
+        return _by_key()[key]
+    stripped = _strip_forms(key)
+    return _by_key().get(stripped) if stripped != key else None
+
+
+def _strip_forms(key: str) -> str:
+    """A lookup key without the council, partnership or police words around the place's name."""
+    for prefix in PREFIXES:
+        if key.startswith(_key(prefix) + " "):
+            key = key[len(_key(prefix)) + 1 :]
+            break
+    key = re.sub(r"^the ", "", key)
+    for suffix in sorted(COUNCIL_SUFFIXES + PARTNERSHIP_SUFFIXES + POLICE_SUFFIXES + ("Partnership",), key=len,
+                         reverse=True):
+        if key.endswith(" " + _key(suffix)):
+            return key[: -len(_key(suffix)) - 1]
+    return key
+
+
+def _pattern(name: str) -> str:
+    """A regex for a printed name: any spacing or hyphen between words, 'and' or '&'."""
+    words = re.split(r"[\s\-]+", name.replace("&", " and ").replace("\u2019", "'"))
+    parts = [r"(?:and|&)" if w.lower() == "and" else re.escape(w).replace("'", "['\u2019]") for w in words if w]
+    return r"[\s\-]+".join(parts)
+
+
+@cache
+def _regex() -> re.Pattern[str]:
+    names = {n for b in bodies() for n in (b.name, *b.aliases, b.area)}
+    alternatives = "|".join(_pattern(n) for n in sorted(names, key=len, reverse=True))
+    suffixes = "|".join(
+        _pattern(s) for s in sorted(COUNCIL_SUFFIXES + PARTNERSHIP_SUFFIXES + POLICE_SUFFIXES, key=len, reverse=True)
+    )
+    prefixes = "|".join(_pattern(p) for p in PREFIXES)
+    return re.compile(
+        rf"(?<![\w-])(?:(?P<prefix>{prefixes})\s+)?(?P<name>{alternatives})"
+        rf"(?:\s+(?P<suffix>{suffixes}|Partnership))?(?![\w-])",
+        re.IGNORECASE,
+    )
+
+
+def find_mentions(text: str) -> list[Mention]:
+    """Every body or place of the data file named in `text`, in order."""
+    found = []
+    for m in _regex().finditer(text):
+        name, prefix, suffix = m.group("name"), m.group("prefix"), m.group("suffix")
+        body = _by_key().get(_key(name))
+        if body is None:
+            continue
+        exact_body = _key(name) in {_key(n) for n in (body.name, *body.aliases)}
+        if prefix and prefix.lower() == "safer" and not (suffix and suffix.lower() == "partnership"):
+            prefix = None  # "Safer Kent" alone is not a partnership's name
+        police = suffix is not None and suffix.lower() in ("police", "constabulary")
+        if police:
+            body = next((b for b in bodies() if b.kind == "police" and b.area == body.area), body)
+        partnership = suffix is not None and _key(suffix) in {_key(s) for s in PARTNERSHIP_SUFFIXES + ("Partnership",)}
+        named = exact_body or prefix is not None or suffix is not None
+        if not named:
+            if body.common or not (name[0].isupper()):
+                continue  # "reading", "Hart" (a surname) and the like are not places on their own
+        if named and not exact_body and not (name[0].isupper() or prefix):
+            continue
+        text_printed = re.sub(r"\s+", " ", m.group(0)) if named else name
+        if not named or exact_body and not prefix and not suffix:
+            text_printed = body.name if exact_body else name
+        found.append(Mention(m.start(), text_printed, body, named, partnership))
+    return found
