@@ -1,8 +1,16 @@
-"""Document metadata: detected from what the text says, overridden by a sidecar file.
+"""Document metadata: detected from what the text says, overridden by a sidecar file or a manifest.
 
 A sidecar is JSON next to the document, named `<file name>.meta.json` (e.g. `report.pdf.meta.json`)
 or `<stem>.meta.json`, with any of: title, body, area, date, type, url, and further keys kept as
-extra metadata (e.g. review_kind, victim_age_band).
+extra metadata (e.g. review_kind, victim_age_band). A manifest row (ingest/manifest.py) carries the
+same keys for a library download and wins over both. Where each field came from is kept in
+``extra["provenance"]``: ``detected``, ``sidecar``, ``manifest`` or ``missing``.
+
+Detection reads the document as a reader does: the title is the cover's largest text, a committee
+report's "Subject:" line or the document's own heading (never a template name from the file's
+properties, an addressee or a byline); the area is that of a council, partnership or police force of
+the data file kb/data/areas.csv, preferring the body named on the cover; the date is the one the
+document belongs to (published, meeting, completed) rather than dates of events it mentions.
 """
 
 from __future__ import annotations
@@ -12,13 +20,16 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from ingest.blocks import Extracted
+from ingest.blocks import Block, Extracted
 from ingest.structure import NOISE
+from kb.areas import find_mentions, resolve
 from kb.characteristics import detect_characteristics
-from kb.dates import find_dates, parse_date
+from kb.citation import format_date
+from kb.dates import document_date, find_dates, parse_date
 from kb.errors import ExtractionError
 from kb.models import DOC_TYPES, DocumentMeta
 
+FIELDS = ("title", "body", "area", "date", "type")
 COMMITTEE_WORDS = r"(?:Committee|Cabinet|Panel|Board|Council|Commission|Partnership|Forum|Executive)"
 MEETING_LINE = re.compile(
     r"Meeting:\s*(?P<date>\d{1,2}/\d{1,2}/\d{4})\s*[-\u2013]\s*(?P<body>.+?)\s*(?:\(Item\s*(?P<item>\d+)\))?\s*$",
@@ -28,45 +39,57 @@ BODY_DATE_LINE = re.compile(
     r"^(?P<body>[^\n]{0,120}?\b" + COMMITTEE_WORDS + r"[^\n]{0,40}?)\s*(?:[-\u2013\u2014,:]|\bmeeting\s+on\b|\bon\b)\s*"
     r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+,?\s+\d{4}",
 )
-ORG = re.compile(
+# A place named only by a typed council or partnership name ("Kelsey Vale County Council"): for areas the
+# data file does not list. A bare "... Council" is not enough: "General Medical Council" is no place.
+UNLISTED_BODY = re.compile(
     r"\b((?:[A-Z][a-zA-Z'&]+(?:[- ](?:and|on|upon|under|le|in|of)?[- ]?[A-Z][a-zA-Z'&]+)*?))\s+"
-    r"(County Council|City Council|Borough Council|District Council|Metropolitan Borough Council|Council"
-    r"|Community Safety Partnership|Safer Communities (?:Partnership|Board)|Safeguarding (?:Adults|Children) "
-    r"(?:Partnership|Board)|CSP|Domestic Abuse (?:Service|Partnership)|MARAC)\b"
+    r"(County Council|City Council|Borough Council|District Council|Metropolitan Borough Council"
+    r"|Community Safety Partnership|Safer Communities (?:Partnership|Board)|CSP|MARAC)\b"
 )
-NOT_AREAS = {
-    "the",
-    "county",
-    "city",
-    "borough",
-    "district",
-    "town",
-    "parish",
-    "local",
-    "each",
-    "this",
-    "our",
-    "all",
-    "both",
-    "relevant",
-    "a",
-    "an",
-    "and",
-    "tier",
-    "upper",
-    "lower",
-    "stoke",
-    "members",
-    "full",
+NOT_PLACE_WORDS = {
+    "the", "county", "city", "borough", "district", "town", "parish", "local", "each", "this", "our", "all",
+    "both", "relevant", "a", "an", "and", "tier", "upper", "lower", "members", "full", "every", "any", "other",
+    "neighbouring", "partner", "new", "former", "shadow", "unitary", "metropolitan",
 }
+PARTNERSHIP_WORDS = ("Community Safety Partnership", "Safer Communities Partnership", "Safer Communities Board", "CSP")
 GENERIC_TITLES = re.compile(
     r"^(issue\s*-\s*meetings|agenda item|agendas?,? meetings and minutes.*|agenda and minutes"
-    r"|local members'? interests?(?:\s+n/?a)?"
+    r"|local members'? interests?(?:\s+n/?a)?|agenda|minutes|public pack|unrestricted|restricted|exempt"
     r"|n/?a|official(?:[- ]sensitive)?|fictional sample document.*|not protectively marked|contents|"
-    r"venue:.*|contact:.*|date:.*|time:.*|meeting:.*|report (?:completed|published|date).*|page \d+.*)$",
+    r"this page is intentionally left blank|executive decision|key decision|decision report|report"
+    r"|venue:.*|contact:.*|date:.*|time:.*|meeting:.*|report (?:completed|published|date).*|page \d+.*)$",
     re.IGNORECASE,
 )
+# Names of the form a document was made from, not of the document.
+TEMPLATE_NAME = re.compile(r"\btemplate\b|^normal(?:\.dotm?)?$|^(?:word|report|agenda) (?:document|template)", re.I)
+BYLINE = re.compile(
+    r"^(?:from|by|to|cc|author|authors?|prepared by|written by|ask for|contact(?: officer)?|report (?:of|by|author)"
+    r"|lead officer|responsible officer|dear|yours)\b\s*:?",
+    re.IGNORECASE,
+)
+FURNITURE = re.compile(r"\s\|\s|www\.|https?://|\S+@\S+\.\w|\btel(?:ephone)?\b\s*:|\bdirect dial\b|\bpage \d", re.I)
+PERSON = re.compile(
+    r"^(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Cllr|Councillor|Sir|Dame)\.?\s+)?"
+    r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s+[A-Z]\.?)?\s+(?:(?:de|van|von|le|la|di|da)\s+)?[A-Z][a-zA-Z'\-]+$"
+)
+POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
+LABELLED_TITLE = re.compile(
+    r"^(?:subject|title|report title|name of (?:activity|report|review|document|project)"
+    r"|[^:\n]{0,40}\((?:\w+\s+)?title\))\s*:\s*(?P<title>.{3,250})$",
+    re.IGNORECASE,
+)
+MODERN_GOV_PACK = re.compile(
+    r"^\((?:public|supplementary|reports?)\s+pack\)\s*(?P<title>.+?)(?:\s+Agenda(?:\s+Supplement)?\s+for\s+.+)?$",
+    re.IGNORECASE,
+)
+NATIONAL_PUBLISHER = re.compile(
+    r"\bDepartment (?:for|of) [A-Z]|\bHome Office\b|\bMinistry of\b|\bHM Government\b|\bCabinet Office\b"
+    r"|\bCrown copyright\b|\bOfsted\b|\bCare Quality Commission\b|\bHMICFRS\b|\bHM Inspectorate\b"
+    r"|\bLocal Government Association\b|\bUniversity\b|\bResearch\b|\bNHS England\b|\bPublic Health England\b"
+    r"|\bOffice for National Statistics\b|\bWelsh Government\b|\bDomestic Abuse Commissioner\b",
+)
 TOP_CHARS = 2500
+COVER_BLOCKS = 30  # where a document has no pages, its cover is taken to be this many blocks
 
 
 def load_sidecar(path: Path) -> dict[str, str]:
@@ -83,80 +106,162 @@ def load_sidecar(path: Path) -> dict[str, str]:
     return {}
 
 
+# --- type ------------------------------------------------------------------------------------------------
+
 MEETING_MARKERS = re.compile(
-    r"^meeting:|issue\s*-\s*meetings|agenda and minutes|^agenda item|^minutes:?$|^\(?item \d+\)?$",
+    r"^meeting:|issue\s*-\s*meetings|agenda and minutes|^agenda item|^minutes:?$|^\(?item \d+\)?$|^agenda$",
     re.IGNORECASE | re.MULTILINE,
 )
 REPORT_MARKERS = re.compile(r"\breport to\b|\breport of\b|\b(?:i|it is) recommend(?:ed)? that\b|\bcabinet\b", re.I)
+ROUTING = re.compile(
+    r"^(?:subject\s*:|decision\s+(?:no|number)\b|key decision\b"
+    r"|to:?\s+[^\n]{0,80}\b(?:cabinet|committee|council|board|panel|executive|cabinet member)\b)",
+    re.IGNORECASE | re.MULTILINE,
+)
+SAR = re.compile(r"\bsafeguarding adults? review\b|\bSAR\b", re.IGNORECASE)
+INSPECTION = re.compile(
+    r"\binspection of\b|\binspection report\b|\binspection dates?\b|\bjoint targeted area inspection\b"
+    r"|\bfocused visit\b|\bmonitoring visit\b|\binspection of (?:local authority|services)\b",
+    re.IGNORECASE,
+)
+GUIDANCE = re.compile(
+    r"\b(?:statutory|non-statutory|practice|interim|multi-agency|government)\s+guidance\b|^guidance\b"
+    r"|\bguidance (?:for|on)\b"
+    r"|\badvice for\b|\bcode of practice\b|\bpractice guide\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+RESEARCH = re.compile(
+    r"\bresearch (?:report|findings|study|briefing|summary)\b|\bevaluation (?:report|of)\b|\bmarket research\b"
+    r"|\bliterature review\b|\bsurvey (?:report|findings|results)\b|\bresearch\b|\bfindings from\b",
+    re.IGNORECASE,
+)
 
 
-def detect_type(top: str, full: str) -> str:
-    """The kind of document, from words near its start (and a few anywhere)."""
+def detect_type(top: str, full: str, cover: str = "") -> str:
+    """The kind of document, from words on its cover and near its start (and a few anywhere)."""
     head = top.lower()
-    title_zone = top[:700].lower()
+    title_zone = (cover or top)[:700]
     meeting = MEETING_MARKERS.search(top) is not None
     is_dhr = "domestic homicide review" in head or re.search(r"\bDHR\b", top) is not None
     if is_dhr and not meeting:
-        if "executive summary" in title_zone:
+        if "executive summary" in title_zone.lower():
             return "dhr_executive_summary"
         if "overview report" in head or "terms of reference" in full.lower():
             return "dhr_overview_report"
+    if SAR.search(title_zone) and not meeting and not ROUTING.search(title_zone):
+        return "safeguarding_adult_review"
     if REPORT_MARKERS.search(top) and re.search(r"\brecommend", head) and "report to" in head:
         return "committee_report"
-    if meeting or re.search(r"\bminutes\b", top, re.IGNORECASE) or "RESOLVED" in full:
+    if ROUTING.search(title_zone) and not meeting:
+        return "committee_report"
+    if meeting or re.search(r"\bminutes\b", title_zone, re.IGNORECASE):
+        return "committee_minutes"
+    for kind, pattern in (("inspection_report", INSPECTION), ("guidance", GUIDANCE), ("research", RESEARCH)):
+        if pattern.search(title_zone):
+            return kind
+    if re.search(r"\bminutes\b", top, re.IGNORECASE) or "RESOLVED" in full:
         return "committee_minutes"
     if REPORT_MARKERS.search(head) or re.search(r"\brecommendations?\b|\bselect committee\b", head):
         return "committee_report"
     return "other"
 
 
-def detect_area(text: str) -> str | None:
-    """The place a document is about: the name most often printed before 'Council', 'CSP' and the like."""
-    counts: Counter[str] = Counter()
-    for m in ORG.finditer(text):
-        name = m.group(1).strip()
-        words = name.split()
-        while words and words[0].lower() in NOT_AREAS:
+# --- area and body ---------------------------------------------------------------------------------------
+
+def _unlisted_bodies(text: str) -> list[tuple[str, str]]:
+    """(place, printed name) for typed council or partnership names whose place the data file does not list."""
+    found = []
+    for m in UNLISTED_BODY.finditer(text):
+        words = m.group(1).split()
+        while words and words[0].lower() in NOT_PLACE_WORDS:
             words = words[1:]
-        if not words:
+        if not words or resolve(" ".join(words)) is not None:
             continue
-        name = " ".join(words)
-        counts[name] += 1
-    if not counts:
-        return None
-    # The place named most often overall, among those named as a council or partnership.
-    return max(counts, key=lambda n: (counts[n] + len(re.findall(r"\b" + re.escape(n) + r"\b", text)), -len(n)))
+        found.append((" ".join(words), f"{' '.join(words)} {m.group(2)}"))
+    return found
 
 
-def detect_body(blocks_text: list[str], doc_type: str, area: str | None, full: str) -> tuple[str | None, str | None]:
-    """(body, date) from a meeting line, or the partnership/council that published a report."""
-    for line in blocks_text[:40]:
+def _acronym_mentions(text: str) -> Counter[str]:
+    """Areas named through an acronym the text defines: 'Kent County Council (KCC)' makes each 'KCC' count."""
+    counts: Counter[str] = Counter()
+    for m in find_mentions(text):
+        if not m.named_body:
+            continue
+        after = text[m.start + len(m.text) : m.start + len(m.text) + 12]
+        acronym = re.match(r"\s*\(([A-Z][A-Za-z&]{1,7})\)", after)
+        if acronym and resolve(acronym.group(1)) is None:
+            counts[m.body.area] += len(re.findall(r"\b" + re.escape(acronym.group(1)) + r"\b", text)) - 1
+    return counts
+
+
+def detect_area(cover: str, full: str, national: bool = False) -> tuple[str | None, str | None]:
+    """(area, body): the place whose council, partnership or police force the document is by or about.
+
+    A body named on the cover outweighs places named in the text ("Swale" does not beat "Kent County
+    Council" on a KCC paper); a bare place name counts only on the cover. A national document (`national`)
+    has an area only when its cover names one.
+    """
+    scores: Counter[str] = Counter()
+    bodies: dict[str, list[str]] = {}
+    cover_mentions = find_mentions(cover)
+    for m in cover_mentions:
+        scores[m.body.area] += 10 if m.named_body else 4
+    for place, printed in _unlisted_bodies(cover):
+        scores[place] += 10
+        bodies.setdefault(place, []).append(printed)
+    if national and not scores:
+        return None, None
+    for m in find_mentions(full):
+        if m.named_body:
+            scores[m.body.area] += 0.5 if m.body.kind == "police" else 1
+            if m.partnership:
+                bodies.setdefault(m.body.area, []).append(m.text)
+    for place, printed in _unlisted_bodies(full):
+        scores[place] += 1
+        bodies.setdefault(place, []).append(printed)
+    scores.update(_acronym_mentions(full))
+    if not scores:
+        return None, None
+    area = max(scores, key=lambda a: (scores[a], -len(a)))
+    return area, _body_for(area, bodies.get(area, []))
+
+
+def _body_for(area: str, printed: list[str]) -> str | None:
+    """The body that publishes for `area`: a partnership as printed, else the council of the data file."""
+    for suffix in PARTNERSHIP_WORDS:
+        named = [p for p in printed if p.endswith(suffix)]
+        if named:
+            return Counter(named).most_common(1)[0][0]
+    known = resolve(area)
+    if known is not None and known.kind != "police":
+        return known.name
+    return Counter(printed).most_common(1)[0][0] if printed else None
+
+
+def meeting_body_and_date(lines: list[str]) -> tuple[str | None, str | None]:
+    """(committee, date) from a meeting line ('Meeting: 06/07/2021 - X Committee', 'Cabinet - 19 October 2022')."""
+    for line in lines[:40]:
         m = MEETING_LINE.search(line)
         if m:
             return m.group("body").strip(" -"), parse_date(m.group("date"))
+        if BYLINE.match(line) or NOT_A_MEETING_LINE.search(line) or len(line.split()) > 20:
+            continue  # a routing line ("To: Cabinet - 30 January 2025") or a sentence about another meeting
         m = BODY_DATE_LINE.match(line)
         if m:
             body = re.sub(r"\s+meeting$", "", m.group("body").strip(" -\u2013,"), flags=re.IGNORECASE)
             return body, parse_date(line)
-    if area:
-        for suffix in (
-            "Community Safety Partnership",
-            "Safer Communities Partnership",
-            "CSP",
-            "County Council",
-            "City Council",
-            "Borough Council",
-            "District Council",
-            "Council",
-        ):
-            name = f"{area} {suffix}"
-            if re.search(re.escape(name) + r"\b", full):
-                return name, None
     return None, None
 
 
+NOT_A_MEETING_LINE = re.compile(
+    r"^\(|\b(?:pathway|held on|during|previous|last|since|at the|considered|attended|agreed)\b", re.IGNORECASE
+)
+
+
+# --- date ------------------------------------------------------------------------------------------------
+
 def detect_date(top: str) -> str | None:
-    """The document's own date: a labelled one ('Date:', 'completed', 'published') first, else the first."""
+    """The document's own date from its opening text: a labelled one first, else one standing alone."""
     labelled = re.search(
         r"\b(?:report\s+(?:completed|published|finalised|date)|date\s+(?:of\s+)?(?:(?:final\s+)?report|publication)|"
         r"final\s+version|published|dated?|completed)\b\s*:?\s*([^\n]{0,40})",
@@ -167,9 +272,10 @@ def detect_date(top: str) -> str | None:
         date = parse_date(labelled.group(1))
         if date:
             return date
-    dates = find_dates(top)
-    return dates[0][1] if dates else None
+    return document_date(top.split("\n"))
 
+
+# --- title -----------------------------------------------------------------------------------------------
 
 def _subject_of_review(lines: list[str]) -> str:
     """' into the death of 'Anna'' or ' (Margaret)' from the lines after a DHR's title, else ''."""
@@ -185,22 +291,128 @@ def _subject_of_review(lines: list[str]) -> str:
     return ""
 
 
-def detect_title(extracted: Extracted, blocks_text: list[str], doc_type: str) -> str | None:
-    hint = (extracted.title_hint or "").strip()
-    if doc_type.startswith("dhr_"):
-        for i, line in enumerate(blocks_text[:30]):
-            if "domestic homicide review" in line.lower() and len(line.split()) <= 25:
-                title = line.rstrip(":")
-                rest = blocks_text[i + 1 : i + 4]
-                if rest and re.search(r"report|summary", rest[0], re.I) and len(rest[0].split()) <= 12:
-                    title = f"{title}: {rest[0]}"
-                    rest = rest[1:]
-                return title + _subject_of_review(rest)
-    if hint and len(hint.split()) >= 2 and not GENERIC_TITLES.match(hint) and not hint.lower().startswith("microsoft"):
-        return hint
-    lines = [t for t in blocks_text[:40] if not NOISE.match(t)]
+def _review_title(lines: list[str]) -> str | None:
+    """A DHR's title: its 'Domestic Homicide Review' line, the report kind and whose death it reviews."""
+    for i, line in enumerate(lines[:30]):
+        if "domestic homicide review" in line.lower() and len(line.split()) <= 25:
+            title = line.rstrip(":")
+            rest = lines[i + 1 : i + 4]
+            if rest and re.search(r"report|summary", rest[0], re.I) and len(rest[0].split()) <= 12:
+                title = f"{title}: {rest[0]}"
+                rest = rest[1:]
+            return title + _subject_of_review(rest)
+    return None
+
+
+def _not_a_title(text: str) -> bool:
+    """Cover lines that are never the title: markings, template names, bylines, contact details, numbers."""
+    return (
+        GENERIC_TITLES.match(text) is not None
+        or BYLINE.match(text) is not None
+        or FURNITURE.search(text) is not None
+        or re.fullmatch(r"[\d\W]+", text) is not None
+        or len(text.split()) > 30
+    )
+
+
+def _is_addressee(lines: list[str], i: int) -> bool:
+    """A person's name heading a letter: followed closely by a postcode or a salutation."""
+    if not PERSON.match(lines[i]):
+        return False
+    following = " ".join(lines[i + 1 : i + 8])
+    return POSTCODE.search(following) is not None or re.search(r"\bDear\b", following) is not None
+
+
+def _readable(text: str) -> str:
+    """An all-capitals title in title case ('CABINET' -> 'Cabinet'); other titles unchanged."""
+    text = re.sub(r"\s+", " ", text).strip(" :-\u2013")
+    text = re.sub(r"(?<=[a-z])\d{1,2}$", "", text)  # a footnote mark after the last word
+    if text.isupper() and len(text) > 3:
+        small = {"and", "of", "the", "for", "in", "on", "to", "a", "an", "at", "by"}
+        words = text.lower().split()
+        return " ".join(w if i and w in small else w[:1].upper() + w[1:] for i, w in enumerate(words))
+    return text
+
+
+def _body_size(blocks: list[Block]) -> float | None:
+    """The size most of a document's text is set in."""
+    sizes: Counter[float] = Counter()
+    for b in blocks:
+        if b.size:
+            sizes[round(b.size)] += len(b.text)
+    return sizes.most_common(1)[0][0] if sizes else None
+
+
+def _cover_title(cover: list[Block], body_size: float | None) -> str | None:
+    """The largest text on the cover, as one title; a short one takes its subtitle, a place its next line."""
+    sized = [b for b in cover if b.size and not _not_a_title(b.text.strip())]
+    if not sized or body_size is None:
+        return None
+    top = max(b.size for b in sized)
+    if top < body_size + 1.5:
+        return None  # nothing on the cover is set larger than the text
+    first = next(i for i, b in enumerate(cover) if b in sized and b.size is not None and abs(b.size - top) < 0.6)
+    group = _same_size_run(cover, first)
+    title = _readable(" ".join(_readable(b.text) for b in group))
+    after = first + len(group)
+    rest = [b for b in cover[after:] if b.text.strip() and not _not_a_title(b.text.strip())]
+    if rest and (resolve(title) is not None and resolve(title).area == title or len(title.split()) <= 2):
+        nxt = rest[0]
+        if nxt.size and nxt.size >= body_size + 1.5 or resolve(title) is not None:
+            sub = _readable(" ".join(_readable(b.text) for b in _same_size_run(cover, cover.index(nxt))))
+            if len(sub.split()) <= 40:
+                title = f"{title}: {sub}"
+    return title
+
+
+def _same_size_run(blocks: list[Block], start: int, limit: int = 4) -> list[Block]:
+    """The blocks from `start` set in the same size: a title broken over lines."""
+    run = [blocks[start]]
+    for b in blocks[start + 1 : start + limit]:
+        if b.size is None or blocks[start].size is None or abs(b.size - blocks[start].size) >= 0.6:
+            break
+        if _not_a_title(b.text.strip()) or find_dates(b.text):
+            break  # a date line under a title ("Inspection date: ...", "December 2023") is not part of it
+        run.append(b)
+    return run
+
+
+def _labelled_title(lines: list[str]) -> str | None:
+    """The title a cover states in a field: 'Subject: ...', 'Title: ...', 'Name of Activity (EQIA Title): ...'."""
+    for line in lines[:40]:
+        m = LABELLED_TITLE.match(re.sub(r"^\d+[.)]\s+", "", line))
+        if m and not _not_a_title(m.group("title")):
+            return _readable(m.group("title"))
+    return None
+
+
+def _meeting_title(title: str, cover_text: str, date: str | None) -> str:
+    """A bare committee name as a cover's title ('CABINET') with what the paper is and the meeting's date."""
+    if len(title.split()) > 6 or not re.search(COMMITTEE_WORDS + r"\s*$", title, re.IGNORECASE):
+        return title
+    kind = "minutes" if re.search(r"^minutes\b", cover_text, re.I | re.M) else (
+        "agenda" if re.search(r"^agenda\b", cover_text, re.I | re.M) else "")
+    if not kind:
+        return title
+    return f"{title} {kind}, {format_date(date)}" if date else f"{title} {kind}"
+
+
+def _hint_title(hint: str | None, lines: list[str]) -> str | None:
+    """The file's own title property, unless it is a template's name, a person or a generic word."""
+    hint = re.sub(r"\s+", " ", (hint or "")).strip()
+    pack = MODERN_GOV_PACK.match(hint)
+    if pack:
+        hint = pack.group("title")
+    if len(hint.split()) < 2 or _not_a_title(hint) or TEMPLATE_NAME.search(hint) or PERSON.match(hint):
+        return None
+    return hint
+
+
+def _first_line_title(lines: list[str]) -> str | None:
+    """The first line a reader would take for a title: after markings, bylines, addressees and furniture."""
+    lines = [t for t in lines[:40] if not NOISE.match(t)]
     for i, line in enumerate(lines):
-        if len(line.split()) > 20 or GENERIC_TITLES.match(line) or re.fullmatch(r"[\d.]+", line):
+        if _not_a_title(line) or len(line.split()) > 20 or _is_addressee(lines, i):
             continue
         # A meeting line ("Cabinet Meeting on 19 October 2022") is followed directly by the report's own title.
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
@@ -217,33 +429,89 @@ def detect_title(extracted: Extracted, blocks_text: list[str], doc_type: str) ->
     return None
 
 
-def detect_metadata(path: Path, extracted: Extracted, sidecar: dict[str, str] | None = None) -> DocumentMeta:
-    """Metadata for one document: what the text says, with sidecar values taking precedence."""
+def detect_title(extracted: Extracted, blocks_text: list[str], doc_type: str, date: str | None = None) -> str | None:
+    """The title as a reader sees it on the cover."""
+    if doc_type.startswith("dhr_"):
+        review = _review_title(blocks_text)
+        if review:
+            return review
+    cover = cover_blocks(extracted.blocks)
+    cover_lines = [b.text.strip() for b in cover if b.text.strip()]
+    cover_text = "\n".join(cover_lines)
+    title = _labelled_title(cover_lines) or _cover_title(cover, _body_size(extracted.blocks))
+    if title:
+        return _meeting_title(title, cover_text, date)
+    return _hint_title(extracted.title_hint, blocks_text) or _first_line_title(blocks_text)
+
+
+# --- the whole ------------------------------------------------------------------------------------------
+
+def cover_blocks(blocks: list[Block]) -> list[Block]:
+    """The cover: the first page's blocks where pages are known, else the opening blocks."""
+    texts = [b for b in blocks if b.text.strip()]
+    if texts and texts[0].page is not None:
+        first = texts[0].page
+        return [b for b in texts if b.page == first][:60]
+    return texts[:COVER_BLOCKS]
+
+
+def detect_fields(path: Path, extracted: Extracted) -> dict[str, str | None]:
+    """What the text says: title, body, area, date and type (None where it says nothing)."""
     blocks_text = [b.text.strip() for b in extracted.blocks if b.text.strip()]
     full = "\n".join(blocks_text)
     top = full[:TOP_CHARS]
-    doc_type = detect_type(top, full)
-    area = detect_area(full)
-    body, meeting_date = detect_body(blocks_text, doc_type, area, full)
-    date = meeting_date or detect_date(top)
-    title = detect_title(extracted, blocks_text, doc_type) or path.stem.replace("_", " ")
+    cover_lines = [b.text.strip() for b in cover_blocks(extracted.blocks)]
+    cover = "\n".join(cover_lines)
+    doc_type = detect_type(top, full, cover)
+    committee, meeting_date = meeting_body_and_date(blocks_text)
+    date = meeting_date or document_date(cover_lines) or detect_date(top)
+    title = detect_title(extracted, blocks_text, doc_type, date)
+    back = "\n".join(blocks_text[-15:])
+    national = doc_type in ("guidance", "research") or (
+        NATIONAL_PUBLISHER.search(cover + "\n" + back) is not None and not doc_type.startswith(("dhr_", "committee_"))
+    )
+    area, body = detect_area(cover + "\n" + (title or ""), full, national)
+    return {"title": title, "body": committee or body, "area": area, "date": date, "type": doc_type}
 
+
+def detect_metadata(
+    path: Path,
+    extracted: Extracted,
+    sidecar: dict[str, str] | None = None,
+    overrides: dict[str, str] | None = None,
+) -> DocumentMeta:
+    """Metadata for one document: what the text says, a sidecar's values over that, a manifest's over both."""
+    detected = detect_fields(path, extracted)
     side = dict(sidecar or {})
-    extra = {k: v for k, v in side.items() if k not in {"title", "body", "area", "date", "type", "url"}}
-    extra.update({k: v for k, v in extracted.meta.items() if k not in extra})
-    doc_type = side.get("type", doc_type)
+    given = dict(overrides or {})
+    values: dict[str, str | None] = {}
+    provenance: dict[str, str] = {}
+    for name in FIELDS:
+        for source, layer in (("manifest", given), ("sidecar", side), ("detected", detected)):
+            if layer.get(name):
+                values[name], provenance[name] = layer[name], source
+                break
+        else:
+            values[name], provenance[name] = None, "missing"
+    doc_type = values["type"] or "other"
     if doc_type not in DOC_TYPES:
-        raise ExtractionError(path, f"sidecar type {doc_type!r} is not one of {', '.join(DOC_TYPES)}")
+        raise ExtractionError(path, f"{provenance['type']} type {doc_type!r} is not one of {', '.join(DOC_TYPES)}")
+    if provenance["date"] in ("sidecar", "manifest"):
+        values["date"] = parse_date(values["date"] or "")
+    extra = {k: v for k, v in side.items() if k not in {*FIELDS, "url"}}
+    extra.update({k: v for k, v in given.items() if k not in {*FIELDS, "url", "path"}})
+    extra.update({k: v for k, v in extracted.meta.items() if k not in extra})
     if doc_type.startswith("dhr_"):  # case characteristics the review states; a sidecar value wins
+        full = "\n".join(b.text for b in extracted.blocks)
         for key, value in detect_characteristics(full).items():
             extra.setdefault(key, value)
-    side_date = side.get("date")
+    extra["provenance"] = provenance  # type: ignore[assignment]  # a dict inside extra, stored as JSON
     return DocumentMeta(
-        title=side.get("title", title),
-        body=side.get("body", body),
-        area=side.get("area", area),
-        date=parse_date(side_date) if side_date else date,
+        title=values["title"] or path.stem.replace("_", " "),
+        body=values["body"],
+        area=values["area"],
+        date=values["date"],
         doc_type=doc_type,
-        url=side.get("url"),
+        url=given.get("url") or side.get("url"),
         extra=extra,
     )
