@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ingest.blocks import Block, Extracted
 from ingest.structure import NOISE
-from kb.areas import find_mentions, resolve
+from kb.areas import find_mentions, find_national, resolve
 from kb.characteristics import detect_characteristics
 from kb.citation import format_date
 from kb.dates import document_date, find_dates, parse_date
@@ -288,7 +288,18 @@ def _subject_of_review(lines: list[str]) -> str:
         m = re.match(r"^[\u2018'\"]?([A-Z][a-z]+(?: [A-Z][a-z]+)?)[\u2019'\"]?\s*\(pseudonym\)", line)
         if m:
             return f" ({m.group(1)})"
-    return ""
+    return _named_subject(lines[0]) if lines else ""
+
+
+def _named_subject(line: str) -> str:
+    """' - Daniel' from a cover line naming whom the review is about ('Daniel, who died in January 2022')."""
+    if ":" in line or BYLINE.match(line) or re.match(r"^\(?\d", line):
+        return ""
+    subject = re.sub(r",\s*who died\b.*$|\s*\(.*\)\s*$", "", line)
+    subject = re.sub(r"\s+(?:in|on)\s+(?:\d{1,2}\w*\s+)?[A-Z][a-z]+\s+\d{4}\s*$", "", subject).strip(" ,")
+    if not subject or len(subject.split()) > 10 or find_dates(subject) or not re.search(r"[A-Z]", subject):
+        return ""
+    return f" - {subject}"
 
 
 def _review_title(lines: list[str]) -> str | None:
@@ -334,6 +345,11 @@ def _readable(text: str) -> str:
     return text
 
 
+def norm_words(text: str) -> str:
+    """Lower-case words only, for comparing names."""
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
 def _body_size(blocks: list[Block]) -> float | None:
     """The size most of a document's text is set in."""
     sizes: Counter[float] = Counter()
@@ -377,13 +393,27 @@ def _same_size_run(blocks: list[Block], start: int, limit: int = 4) -> list[Bloc
     return run
 
 
-def _labelled_title(lines: list[str]) -> str | None:
-    """The title a cover states in a field: 'Subject: ...', 'Title: ...', 'Name of Activity (EQIA Title): ...'."""
+def _labelled_title(lines: list[str]) -> tuple[str, bool] | None:
+    """The title a cover states in a field ('Subject: ...', 'Title: ...', 'Name of Activity (EQIA Title): ...'),
+    and whether the field is a form's (so the form's name says what kind of document it is)."""
     for line in lines[:40]:
         m = LABELLED_TITLE.match(re.sub(r"^\d+[.)]\s+", "", line))
         if m and not _not_a_title(m.group("title")):
-            return _readable(m.group("title"))
+            form = not re.match(r"(?:subject|title|report title)\s*:", m.group(0), re.IGNORECASE)
+            return _readable(m.group("title")), form
     return None
+
+
+FORM_WORDS = {"submission", "draft", "working", "template", "form", "final", "version", "blank", "proforma"}
+
+
+def _form_kind(title: str | None) -> str | None:
+    """'Equality Impact Assessment' from a form's printed name 'Equality Impact Assessment (EQIA) Submission
+    Draft Working Template': the kind of document, without acronyms and the words of the form-filling process."""
+    if not title:
+        return None
+    words = [w for w in re.sub(r"\([A-Za-z]{2,8}\)", " ", title).split() if w.lower().strip(".,:") not in FORM_WORDS]
+    return " ".join(words) if 2 <= len(words) <= 8 else None
 
 
 def _meeting_title(title: str, cover_text: str, date: str | None) -> str:
@@ -438,9 +468,14 @@ def detect_title(extracted: Extracted, blocks_text: list[str], doc_type: str, da
     cover = cover_blocks(extracted.blocks)
     cover_lines = [b.text.strip() for b in cover if b.text.strip()]
     cover_text = "\n".join(cover_lines)
-    title = _labelled_title(cover_lines) or _cover_title(cover, _body_size(extracted.blocks))
-    if title:
-        return _meeting_title(title, cover_text, date)
+    largest = _cover_title(cover, _body_size(extracted.blocks))
+    labelled = _labelled_title(cover_lines)
+    if labelled:
+        title, form = labelled
+        kind = _form_kind(largest) if form else None
+        return f"{kind}: {title}" if kind and norm_words(kind) not in norm_words(title) else title
+    if largest:
+        return _meeting_title(largest, cover_text, date)
     return _hint_title(extracted.title_hint, blocks_text) or _first_line_title(blocks_text)
 
 
@@ -471,6 +506,9 @@ def detect_fields(path: Path, extracted: Extracted) -> dict[str, str | None]:
         NATIONAL_PUBLISHER.search(cover + "\n" + back) is not None and not doc_type.startswith(("dhr_", "committee_"))
     )
     area, body = detect_area(cover + "\n" + (title or ""), full, national)
+    if doc_type in ("guidance", "research", "inspection_report"):  # by a department or inspectorate, not the place
+        publishers = find_national(cover) or find_national(back) or find_national(full)
+        body = publishers[0] if publishers else (None if national else body)
     return {"title": title, "body": committee or body, "area": area, "date": date, "type": doc_type}
 
 

@@ -1,5 +1,8 @@
 """The councils, partnerships and police forces of England and Wales, and finding them in text.
 
+The data file also lists national bodies (kind ``national``, no area): government departments and
+inspectorates that publish guidance, research and inspection reports.
+
 The list is data (kb/data/areas.csv). A place counts as a document's area only when it is one of
 these bodies' areas, so capitalised words that happen to precede "Council" ("General Medical
 Council", "Children in Care Council") are never taken for places.
@@ -53,7 +56,7 @@ class Body:
     """One council or police force: its area as a reader names it, and its usual name."""
 
     area: str
-    kind: str  # county | district | unitary | metropolitan | london_borough | welsh | former | police
+    kind: str  # county | district | unitary | metropolitan | london_borough | welsh | former | police | national
     name: str
     aliases: tuple[str, ...] = ()
     common: bool = False  # the bare place name is also an ordinary word or name
@@ -94,10 +97,33 @@ def bodies() -> tuple[Body, ...]:
 
 
 @cache
+def national_bodies() -> tuple[Body, ...]:
+    """The national publishers of the data file."""
+    return tuple(b for b in bodies() if b.kind == "national")
+
+
+def find_national(text: str) -> list[str]:
+    """The national bodies named in `text`, most often named first (by their usual name)."""
+    counts: dict[str, int] = {}
+    for body in national_bodies():
+        for name in (body.name, *body.aliases):
+            flags = 0 if name.isupper() else re.IGNORECASE  # "DfE" as written; acronyms are case-sensitive
+            found = len(re.findall(r"(?<![\w-])" + _pattern(name) + r"(?![\w-])", text, flags))
+            if found:
+                counts[body.name] = counts.get(body.name, 0) + found
+    return sorted(counts, key=lambda n: -counts[n])
+
+
+@cache
+def _local() -> tuple[Body, ...]:
+    return tuple(b for b in bodies() if b.kind != "national")
+
+
+@cache
 def _by_key() -> dict[str, Body]:
     """Lookup of names, aliases and areas; an area maps to its council before its police force."""
     index: dict[str, Body] = {}
-    for body in sorted(bodies(), key=lambda b: (b.kind == "police", b.kind == "former")):
+    for body in sorted(_local(), key=lambda b: (b.kind == "police", b.kind == "former")):
         for name in (body.name, *body.aliases):
             index.setdefault(_key(name), body)
         index.setdefault(_key(body.area), body)
@@ -136,7 +162,7 @@ def _pattern(name: str) -> str:
 
 @cache
 def _regex() -> re.Pattern[str]:
-    names = {n for b in bodies() for n in (b.name, *b.aliases, b.area)}
+    names = {n for b in _local() for n in (b.name, *b.aliases, b.area)}
     alternatives = "|".join(_pattern(n) for n in sorted(names, key=len, reverse=True))
     suffixes = "|".join(
         _pattern(s) for s in sorted(COUNCIL_SUFFIXES + PARTNERSHIP_SUFFIXES + POLICE_SUFFIXES, key=len, reverse=True)
@@ -162,7 +188,7 @@ def find_mentions(text: str) -> list[Mention]:
             prefix = None  # "Safer Kent" alone is not a partnership's name
         police = suffix is not None and suffix.lower() in ("police", "constabulary")
         if police:
-            body = next((b for b in bodies() if b.kind == "police" and b.area == body.area), body)
+            body = next((b for b in _local() if b.kind == "police" and b.area == body.area), body)
         partnership = suffix is not None and _key(suffix) in {_key(s) for s in PARTNERSHIP_SUFFIXES + ("Partnership",)}
         named = exact_body or prefix is not None or suffix is not None
         if not named:
