@@ -74,7 +74,7 @@ PERSON = re.compile(
 )
 POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
 LABELLED_TITLE = re.compile(
-    r"^(?:subject|title|report title|name of (?:activity|report|review|document|project)"
+    r"^(?:subject|re|title|report title|name of (?:activity|report|review|document|project)"
     r"|[^:\n]{0,40}\((?:\w+\s+)?title\))\s*:\s*(?P<title>.{3,250})$",
     re.IGNORECASE,
 )
@@ -89,7 +89,7 @@ NATIONAL_PUBLISHER = re.compile(
     r"|\bOffice for National Statistics\b|\bWelsh Government\b|\bDomestic Abuse Commissioner\b",
 )
 TOP_CHARS = 2500
-COVER_BLOCKS = 30  # where a document has no pages, its cover is taken to be this many blocks
+COVER_BLOCKS = 12  # where a document has no pages, its cover is taken to be this many blocks
 
 
 def load_sidecar(path: Path) -> dict[str, str]:
@@ -143,13 +143,14 @@ def detect_type(top: str, full: str, cover: str = "") -> str:
     title_zone = (cover or top)[:700]
     meeting = MEETING_MARKERS.search(top) is not None
     is_dhr = "domestic homicide review" in head or re.search(r"\bDHR\b", top) is not None
+    dhr_title = "domestic homicide review" in title_zone.lower() or re.search(r"\bDHR\b", title_zone) is not None
+    if SAR.search(title_zone) and not dhr_title and not meeting and not ROUTING.search(title_zone):
+        return "safeguarding_adult_review"
     if is_dhr and not meeting:
         if "executive summary" in title_zone.lower():
             return "dhr_executive_summary"
         if "overview report" in head or "terms of reference" in full.lower():
             return "dhr_overview_report"
-    if SAR.search(title_zone) and not meeting and not ROUTING.search(title_zone):
-        return "safeguarding_adult_review"
     if REPORT_MARKERS.search(top) and re.search(r"\brecommend", head) and "report to" in head:
         return "committee_report"
     if ROUTING.search(title_zone) and not meeting:
@@ -175,8 +176,10 @@ def _unlisted_bodies(text: str) -> list[tuple[str, str]]:
         words = m.group(1).split()
         while words and words[0].lower() in NOT_PLACE_WORDS:
             words = words[1:]
-        if not words or resolve(" ".join(words)) is not None:
-            continue
+        if not words or resolve(" ".join(words)) is not None or any(
+            w.lower() in NOT_PLACE_WORDS and w not in ("and", "of") for w in words
+        ):
+            continue  # a listed place, or words that are no place's name ("Income The County Council")
         found.append((" ".join(words), f"{' '.join(words)} {m.group(2)}"))
     return found
 
@@ -194,21 +197,24 @@ def _acronym_mentions(text: str) -> Counter[str]:
     return counts
 
 
-def detect_area(cover: str, full: str, national: bool = False) -> tuple[str | None, str | None]:
+def detect_area(cover: str, full: str, national: bool = False, title: str = "") -> tuple[str | None, str | None]:
     """(area, body): the place whose council, partnership or police force the document is by or about.
 
     A body named on the cover outweighs places named in the text ("Swale" does not beat "Kent County
     Council" on a KCC paper); a bare place name counts only on the cover. A national document (`national`)
-    has an area only when its cover names one.
+    has an area only when its title names a place or its cover names a council, partnership or force.
     """
     scores: Counter[str] = Counter()
     bodies: dict[str, list[str]] = {}
-    cover_mentions = find_mentions(cover)
-    for m in cover_mentions:
-        scores[m.body.area] += 10 if m.named_body else 4
-    for place, printed in _unlisted_bodies(cover):
-        scores[place] += 10
-        bodies.setdefault(place, []).append(printed)
+    for m in find_mentions(cover):
+        if m.named_body or not national:
+            scores[m.body.area] += 10 if m.named_body else 4
+    for m in find_mentions(title):
+        scores[m.body.area] += 10
+    if not scores:
+        for place, printed in _unlisted_bodies(cover):
+            scores[place] += 10
+            bodies.setdefault(place, []).append(printed)
     if national and not scores:
         return None, None
     for m in find_mentions(full):
@@ -216,10 +222,11 @@ def detect_area(cover: str, full: str, national: bool = False) -> tuple[str | No
             scores[m.body.area] += 0.5 if m.body.kind == "police" else 1
             if m.partnership:
                 bodies.setdefault(m.body.area, []).append(m.text)
-    for place, printed in _unlisted_bodies(full):
-        scores[place] += 1
-        bodies.setdefault(place, []).append(printed)
     scores.update(_acronym_mentions(full))
+    if not scores:  # only where no listed body is named: the place may be one the data file does not know
+        for place, printed in _unlisted_bodies(full):
+            scores[place] += 1
+            bodies.setdefault(place, []).append(printed)
     if not scores:
         return None, None
     area = max(scores, key=lambda a: (scores[a], -len(a)))
@@ -399,7 +406,7 @@ def _labelled_title(lines: list[str]) -> tuple[str, bool] | None:
     for line in lines[:40]:
         m = LABELLED_TITLE.match(re.sub(r"^\d+[.)]\s+", "", line))
         if m and not _not_a_title(m.group("title")):
-            form = not re.match(r"(?:subject|title|report title)\s*:", m.group(0), re.IGNORECASE)
+            form = not re.match(r"(?:subject|re|title|report title)\s*:", m.group(0), re.IGNORECASE)
             return _readable(m.group("title")), form
     return None
 
@@ -505,7 +512,7 @@ def detect_fields(path: Path, extracted: Extracted) -> dict[str, str | None]:
     national = doc_type in ("guidance", "research") or (
         NATIONAL_PUBLISHER.search(cover + "\n" + back) is not None and not doc_type.startswith(("dhr_", "committee_"))
     )
-    area, body = detect_area(cover + "\n" + (title or ""), full, national)
+    area, body = detect_area(cover, full, national, title or "")
     if doc_type in ("guidance", "research", "inspection_report"):  # by a department or inspectorate, not the place
         publishers = find_national(cover) or find_national(back) or find_national(full)
         body = publishers[0] if publishers else (None if national else body)

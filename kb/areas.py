@@ -107,11 +107,16 @@ def find_national(text: str) -> list[str]:
     counts: dict[str, int] = {}
     for body in national_bodies():
         for name in (body.name, *body.aliases):
-            flags = 0 if name.isupper() else re.IGNORECASE  # "DfE" as written; acronyms are case-sensitive
+            flags = 0 if _is_acronym(name) else re.IGNORECASE  # "DfE" only as written
             found = len(re.findall(r"(?<![\w-])" + _pattern(name) + r"(?![\w-])", text, flags))
             if found:
                 counts[body.name] = counts.get(body.name, 0) + found
     return sorted(counts, key=lambda n: -counts[n])
+
+
+def _is_acronym(name: str) -> bool:
+    """'DfE', 'KCC', 'BCP': one word with several capitals, matched only as written."""
+    return " " not in name and sum(c.isupper() for c in name) >= 2
 
 
 @cache
@@ -181,8 +186,9 @@ def find_mentions(text: str) -> list[Mention]:
     for m in _regex().finditer(text):
         name, prefix, suffix = m.group("name"), m.group("prefix"), m.group("suffix")
         body = _by_key().get(_key(name))
-        if body is None:
-            continue
+        if body is None or (_is_acronym(name) is False and any(_is_acronym(a) and _key(a) == _key(name)
+                                                              for a in body.aliases)):
+            continue  # an acronym ('KCC') counts only in capitals
         exact_body = _key(name) in {_key(n) for n in (body.name, *body.aliases)}
         if prefix and prefix.lower() == "safer" and not (suffix and suffix.lower() == "partnership"):
             prefix = None  # "Safer Kent" alone is not a partnership's name
