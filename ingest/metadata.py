@@ -46,12 +46,16 @@ UNLISTED_BODY = re.compile(
     r"(County Council|City Council|Borough Council|District Council|Metropolitan Borough Council"
     r"|Community Safety Partnership|Safer Communities (?:Partnership|Board)|CSP|MARAC)\b"
 )
+SAFER_PARTNERSHIP = re.compile(r"\bSafer ((?:[A-Z][a-zA-Z'&-]+)(?: [A-Z][a-zA-Z'&-]+)?) Partnership\b")
 NOT_PLACE_WORDS = {
+    "stronger", "communities", "community", "neighbourhoods", "together", "places", "streets", "lives", "homes",
     "the", "county", "city", "borough", "district", "town", "parish", "local", "each", "this", "our", "all",
     "both", "relevant", "a", "an", "and", "tier", "upper", "lower", "members", "full", "every", "any", "other",
     "neighbouring", "partner", "new", "former", "shadow", "unitary", "metropolitan",
 }
-PARTNERSHIP_WORDS = ("Community Safety Partnership", "Safer Communities Partnership", "Safer Communities Board", "CSP")
+PARTNERSHIP_WORDS = (
+    "Community Safety Partnership", "Safer Communities Partnership", "Safer Communities Board", "CSP", "Partnership"
+)
 GENERIC_TITLES = re.compile(
     r"^(issue\s*-\s*meetings|agenda item|agendas?,? meetings and minutes.*|agenda and minutes"
     r"|local members'? interests?(?:\s+n/?a)?|agenda|minutes|public pack|unrestricted|restricted|exempt"
@@ -181,6 +185,10 @@ def _unlisted_bodies(text: str) -> list[tuple[str, str]]:
         ):
             continue  # a listed place, or words that are no place's name ("Income The County Council")
         found.append((" ".join(words), f"{' '.join(words)} {m.group(2)}"))
+    for m in SAFER_PARTNERSHIP.finditer(text):
+        words = m.group(1).split()
+        if resolve(m.group(1)) is None and not any(w.lower() in NOT_PLACE_WORDS for w in words):
+            found.append((m.group(1), m.group(0)))
     return found
 
 
