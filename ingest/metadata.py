@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ingest.blocks import Block, Extracted
 from ingest.structure import NOISE
-from kb.areas import find_mentions, find_national, resolve
+from kb.areas import Mention, find_mentions, find_national, resolve
 from kb.characteristics import detect_characteristics
 from kb.citation import format_date
 from kb.dates import document_date, find_dates, parse_date
@@ -192,10 +192,10 @@ def _unlisted_bodies(text: str) -> list[tuple[str, str]]:
     return found
 
 
-def _acronym_mentions(text: str) -> Counter[str]:
+def _acronym_mentions(text: str, mentions: list[Mention]) -> Counter[str]:
     """Areas named through an acronym the text defines: 'Kent County Council (KCC)' makes each 'KCC' count."""
     counts: Counter[str] = Counter()
-    for m in find_mentions(text):
+    for m in mentions:
         if not m.named_body:
             continue
         after = text[m.start + len(m.text) : m.start + len(m.text) + 12]
@@ -225,12 +225,13 @@ def detect_area(cover: str, full: str, national: bool = False, title: str = "") 
             bodies.setdefault(place, []).append(printed)
     if national and not scores:
         return None, None
-    for m in find_mentions(full):
+    mentions = find_mentions(full)
+    for m in mentions:
         if m.named_body:
             scores[m.body.area] += 0.5 if m.body.kind == "police" else 1
             if m.partnership:
                 bodies.setdefault(m.body.area, []).append(m.text)
-    scores.update(_acronym_mentions(full))
+    scores.update(_acronym_mentions(full, mentions))
     if not scores:  # only where no listed body is named: the place may be one the data file does not know
         for place, printed in _unlisted_bodies(full):
             scores[place] += 1
@@ -276,18 +277,8 @@ NOT_A_MEETING_LINE = re.compile(
 # --- date ------------------------------------------------------------------------------------------------
 
 def detect_date(top: str) -> str | None:
-    """The document's own date from its opening text: a labelled one first, else one standing alone."""
-    labelled = re.search(
-        r"\b(?:report\s+(?:completed|published|finalised|date)|date\s+(?:of\s+)?(?:(?:final\s+)?report|publication)|"
-        r"final\s+version|published|dated?|completed)\b\s*:?\s*([^\n]{0,40})",
-        top,
-        re.IGNORECASE,
-    )
-    if labelled:
-        date = parse_date(labelled.group(1))
-        if date:
-            return date
-    return document_date(top.split("\n"))
+    """The document's own date from its opening text, by the precedence of kb.dates.document_date."""
+    return document_date([line for line in top.split("\n") if line.strip()])
 
 
 # --- title -----------------------------------------------------------------------------------------------

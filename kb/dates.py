@@ -104,7 +104,12 @@ def date_key(iso: str | None) -> int:
 
 # A document's own date, by precedence: the first kind of line that holds a date wins. The labels are
 # how UK reports, committee papers and inspection reports print the date they belong to.
-PUBLISHED = re.compile(r"\b(?:published|publication\s+date|date\s+of\s+publication|date\s+published)\b", re.I)
+# A label, not a sentence: "Published: 5 June 2023", "Report published 5 January 2016", not "published in 2018".
+PUBLISHED = re.compile(
+    r"(?:^|\breport\s+)published\b\s*(?::|on\b|\d|[A-Z])|\bpublished\s*:|\bpublication\s+date\b"
+    r"|\bdate\s+(?:of\s+publication|published)\b",
+    re.I,
+)
 OWN_DATE = re.compile(
     r"\b(?:report\s+(?:completed|finalised|date)|date\s+of\s+(?:the\s+)?(?:final\s+)?(?:report|meeting)"
     r"|meeting\s+date|final\s+version|completed|dated?)\s*:"
@@ -119,7 +124,8 @@ MEETING_DAY = re.compile(r"^(?:monday|tuesday|wednesday|thursday|friday|saturday
 # Dates of other things: earlier meetings, pathways, periods, deadlines, inspections.
 CROSS_REFERENCE = re.compile(
     r"^\s*\(?\d+[.)]\s|\b(?:pathway|previous|last|since|until|between|from|ending|ends?|ended|deadline"
-    r"|consultation|held\s+on|due|by|before|after|inspect(?:ion|ed)|visit)\b",
+    r"|consultation|held\s+on|due|by|before|after|inspect(?:ion|ed)|visit|published\s+in|replac(?:es|ed)"
+    r"|supersed(?:es|ed)|updated|introduced|amended|came\s+into|in\s+force)\b",
     re.I,
 )
 EVENT_ON_COVER = re.compile(r"\binspection\s+dates?\b|\binspected\b|\bvisit\s+dates?\b", re.I)
@@ -138,8 +144,8 @@ def _rank(line: str) -> int | None:
     rest = re.sub(r"[\W\d_]+", " ", " ".join(DAY_MONTH_YEAR.sub(" ", MONTH_YEAR.sub(" ", line)).split()))
     if len(rest.split()) <= 3:
         return 2  # a line that is (nearly) just a date, as on a cover
-    if len(line.split()) <= 15:
-        return 3
+    if len(line.split()) <= 15 and not line.rstrip().endswith("."):
+        return 3  # a short line, not a sentence
     return None
 
 
