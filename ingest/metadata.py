@@ -53,9 +53,15 @@ NOT_PLACE_WORDS = {
     "both", "relevant", "a", "an", "and", "tier", "upper", "lower", "members", "full", "every", "any", "other",
     "neighbouring", "partner", "new", "former", "shadow", "unitary", "metropolitan",
 }
-PARTNERSHIP_WORDS = (
+_CSP = (
     "Community Safety Partnership", "Safer Communities Partnership", "Safer Communities Board", "CSP", "Partnership"
 )
+_SAB = ("Safeguarding Adults Board", "Safeguarding Adults Partnership", "Safeguarding Adult Board")
+PUBLISHERS_OF_REVIEWS = {  # who commissions a review: a DHR's partnership, a SAR's board
+    "dhr_overview_report": _CSP + _SAB,
+    "dhr_executive_summary": _CSP + _SAB,
+    "safeguarding_adult_review": _SAB + _CSP,
+}
 GENERIC_TITLES = re.compile(
     r"^(issue\s*-\s*meetings|agenda item|agendas?,? meetings and minutes.*|agenda and minutes"
     r"|local members'? interests?(?:\s+n/?a)?|agenda|minutes|public pack|unrestricted|restricted|exempt"
@@ -205,7 +211,9 @@ def _acronym_mentions(text: str, mentions: list[Mention]) -> Counter[str]:
     return counts
 
 
-def detect_area(cover: str, full: str, national: bool = False, title: str = "") -> tuple[str | None, str | None]:
+def detect_area(
+    cover: str, full: str, national: bool = False, title: str = "", doc_type: str = "other"
+) -> tuple[str | None, str | None]:
     """(area, body): the place whose council, partnership or police force the document is by or about.
 
     A body named on the cover outweighs places named in the text ("Swale" does not beat "Kent County
@@ -217,6 +225,8 @@ def detect_area(cover: str, full: str, national: bool = False, title: str = "") 
     for m in find_mentions(cover):
         if m.named_body or not national:
             scores[m.body.area] += 10 if m.named_body else 4
+        if m.partnership:
+            bodies.setdefault(m.body.area, []).append(m.text)
     for m in find_mentions(title):
         scores[m.body.area] += 10
     if not scores:
@@ -239,19 +249,22 @@ def detect_area(cover: str, full: str, national: bool = False, title: str = "") 
     if not scores:
         return None, None
     area = max(scores, key=lambda a: (scores[a], -len(a)))
-    return area, _body_for(area, bodies.get(area, []))
+    return area, _body_for(area, bodies.get(area, []), doc_type)
 
 
-def _body_for(area: str, printed: list[str]) -> str | None:
-    """The body that publishes for `area`: a partnership as printed, else the council of the data file."""
-    for suffix in PARTNERSHIP_WORDS:
+def _body_for(area: str, printed: list[str], doc_type: str) -> str | None:
+    """The body that publishes for `area`: for a review, the partnership that commissioned it (as printed);
+    else the council of the data file, or a council's name as printed for a place the data file lacks."""
+    preferred = PUBLISHERS_OF_REVIEWS.get(doc_type, ())
+    for suffix in preferred:
         named = [p for p in printed if p.endswith(suffix)]
         if named:
             return Counter(named).most_common(1)[0][0]
     known = resolve(area)
     if known is not None and known.kind != "police":
         return known.name
-    return Counter(printed).most_common(1)[0][0] if printed else None
+    councils = [p for p in printed if p.endswith("Council")]
+    return Counter(councils or printed).most_common(1)[0][0] if printed else None
 
 
 def meeting_body_and_date(lines: list[str]) -> tuple[str | None, str | None]:
@@ -482,7 +495,24 @@ def detect_title(extracted: Extracted, blocks_text: list[str], doc_type: str, da
         return f"{kind}: {title}" if kind and norm_words(kind) not in norm_words(title) else title
     if largest:
         return _meeting_title(largest, cover_text, date)
-    return _hint_title(extracted.title_hint, blocks_text) or _first_line_title(blocks_text)
+    hint = _hint_title(extracted.title_hint, blocks_text)
+    # A title property the text never shows may be stale (a reused file's); the document's own heading is not.
+    shown = hint is not None and (
+        MODERN_GOV_PACK.match(extracted.title_hint or "") is not None
+        or norm_words(hint) in norm_words(" ".join(blocks_text[:60]))
+    )
+    if shown:
+        return hint
+    return _own_heading(cover) or hint or _first_line_title(blocks_text)
+
+
+def _own_heading(cover: list[Block]) -> str | None:
+    """The first top-level heading the source marks on the cover (Word 'Title' or 'Heading 1', HTML h1)."""
+    for b in cover:
+        text = b.text.strip()
+        if b.heading_level == 1 and not _not_a_title(text) and not TEMPLATE_NAME.search(text):
+            return _readable(text)
+    return None
 
 
 # --- the whole ------------------------------------------------------------------------------------------
@@ -511,7 +541,7 @@ def detect_fields(path: Path, extracted: Extracted) -> dict[str, str | None]:
     national = doc_type in ("guidance", "research") or (
         NATIONAL_PUBLISHER.search(cover + "\n" + back) is not None and not doc_type.startswith(("dhr_", "committee_"))
     )
-    area, body = detect_area(cover, full, national, title or "")
+    area, body = detect_area(cover, full, national, title or "", doc_type)
     if doc_type in ("guidance", "research", "inspection_report"):  # by a department or inspectorate, not the place
         publishers = find_national(cover) or find_national(back) or find_national(full)
         body = publishers[0] if publishers else (None if national else body)
