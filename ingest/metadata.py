@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ingest.blocks import Block, Extracted
 from ingest.structure import NOISE
-from kb.areas import Mention, find_mentions, find_national, resolve
+from kb.areas import Mention, body_of_domain, find_mentions, find_national, resolve
 from kb.characteristics import detect_characteristics
 from kb.citation import format_date
 from kb.dates import document_date, find_dates, parse_date
@@ -211,6 +211,19 @@ def _acronym_mentions(text: str, mentions: list[Mention]) -> Counter[str]:
     return counts
 
 
+EMAIL = re.compile(r"\b[\w.'-]+@([\w-]+(?:\.[\w-]+)*\.(?:gov|police)\.uk)\b", re.IGNORECASE)
+
+
+def _email_areas(text: str) -> Counter[str]:
+    """Areas of the councils and forces whose staff are the contacts: each address at 'kent.gov.uk' counts 2."""
+    counts: Counter[str] = Counter()
+    for address in {m.group(0).lower() for m in EMAIL.finditer(text)}:
+        body = body_of_domain(address.split("@", 1)[1])
+        if body is not None:
+            counts[body.area] += 2
+    return counts
+
+
 def detect_area(
     cover: str, full: str, national: bool = False, title: str = "", doc_type: str = "other"
 ) -> tuple[str | None, str | None]:
@@ -242,6 +255,7 @@ def detect_area(
             if m.partnership:
                 bodies.setdefault(m.body.area, []).append(m.text)
     scores.update(_acronym_mentions(full, mentions))
+    scores.update(_email_areas(full))
     if not scores:  # only where no listed body is named: the place may be one the data file does not know
         for place, printed in _unlisted_bodies(full):
             scores[place] += 1
@@ -523,7 +537,12 @@ def cover_blocks(blocks: list[Block]) -> list[Block]:
     if texts and texts[0].page is not None:
         first = texts[0].page
         return [b for b in texts if b.page == first][:60]
-    return texts[:COVER_BLOCKS]
+    cover: list[Block] = []
+    for b in texts[:COVER_BLOCKS]:  # without pages, the cover ends where the body starts
+        if cover and (len(b.text.split()) > 40 or re.match(r"^1(?:\.1?)?\.?\s+[A-Z]", b.text)):
+            break
+        cover.append(b)
+    return cover
 
 
 def detect_fields(path: Path, extracted: Extracted) -> dict[str, str | None]:

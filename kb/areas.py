@@ -207,3 +207,34 @@ def find_mentions(text: str) -> list[Mention]:
             text_printed = body.name if exact_body else name
         found.append(Mention(m.start(), text_printed, body, named, partnership))
     return found
+
+
+@cache
+def _by_compact() -> dict[str, Body]:
+    """Councils and forces by their names run together, as web domains spell them ('brightonhove', 'rbkc')."""
+    index: dict[str, Body] = {}
+    for body in sorted(_local(), key=lambda b: (b.kind == "police", b.kind == "former")):
+        for name in (body.area, body.name, *body.aliases):
+            words = _key(name).split()
+            for variant in (words, [w for w in words if w not in ("and", "of", "the")]):
+                index.setdefault("".join(variant).replace("'", ""), body)
+    return index
+
+
+def body_of_domain(domain: str) -> Body | None:
+    """The council or police force of a gov.uk or police.uk domain: 'kent.gov.uk', 'brighton-hove.gov.uk',
+    'bcpcouncil.gov.uk', 'kent.police.uk'; None for others ('education.gov.uk')."""
+    domain = domain.lower().strip(".")
+    police = domain.endswith(".police.uk")
+    m = re.search(r"([a-z0-9-]+)\.(?:gov|police)\.uk$", domain)
+    if not m:
+        return None
+    label = re.sub(r"[^a-z]", "", m.group(1))
+    candidates = [label] + [label[: -len(s)] for s in ("council", "city", "cc", "mbc", "bc", "dc") if label.endswith(s)]
+    for candidate in candidates:
+        body = _by_compact().get(candidate)
+        if body is not None and len(candidate) >= 3:
+            if police:
+                return next((b for b in _local() if b.kind == "police" and b.area == body.area), None)
+            return body
+    return None

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from kb.areas import DATA, bodies, find_mentions, find_national, resolve
+from kb.areas import DATA, bodies, body_of_domain, find_mentions, find_national, resolve
 
 
 def test_the_data_lists_every_kind_of_council_and_the_43_police_forces() -> None:
@@ -82,3 +82,21 @@ def test_national_bodies_are_found_by_name_or_acronym() -> None:
     assert found == ["Department for Education"]
     assert find_national("the dfe said") == []  # an acronym counts only as written
     assert resolve("Ofsted") is None  # a national body has no area
+
+
+@pytest.mark.parametrize("domain,area,kind", [
+    ("kent.gov.uk", "Kent", "county"),
+    ("brighton-hove.gov.uk", "Brighton and Hove", "unitary"),
+    ("bcpcouncil.gov.uk", "Bournemouth, Christchurch and Poole", "unitary"),
+    ("towerhamlets.gov.uk", "Tower Hamlets", "london_borough"),
+    ("nottinghamcity.gov.uk", "Nottingham", "unitary"),
+    ("kent.police.uk", "Kent", "police"),
+])
+def test_a_councils_web_domain_names_its_area(domain: str, area: str, kind: str) -> None:
+    body = body_of_domain(domain)
+    assert body is not None and (body.area, body.kind) == (area, kind)
+
+
+@pytest.mark.parametrize("domain", ["education.gov.uk", "ofsted.gov.uk", "gov.uk", "example.org.uk"])
+def test_national_and_other_domains_name_no_area(domain: str) -> None:
+    assert body_of_domain(domain) is None

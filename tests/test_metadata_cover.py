@@ -141,3 +141,24 @@ def test_provenance_says_where_every_field_came_from() -> None:
     meta = detect_metadata(Path("x.docx"), words("Some notes", "Nothing else."), {"area": "Kent"}, {"title": "Given"})
     assert meta.extra["provenance"] == {
         "title": "manifest", "body": "missing", "area": "sidecar", "date": "missing", "type": "detected"}
+
+
+def test_contact_addresses_name_the_council_when_the_cover_does_not() -> None:
+    meta = detect_metadata(Path("x.docx"), words(
+        "Report to: Overview and Scrutiny Committee", "Date of meeting: 14 June 2022",
+        "Title: Domestic abuse support services", "1. Summary",
+        "1.1 Services are provided across the borough with the Swale Community Safety Partnership.",
+        "Contact: Jo Bloggs, jo.bloggs@kent.gov.uk; Sam Smith, sam.smith@kent.gov.uk"))
+    assert (meta.title, meta.date, meta.area, meta.body) == (
+        "Domestic abuse support services", "2022-06-14", "Kent", "Kent County Council")
+    assert meta.doc_type == "committee_report"
+
+
+def test_a_safeguarding_adult_reviews_body_is_its_board() -> None:
+    meta = detect_metadata(Path("x.pdf"), pdf(
+        ("Kent Safeguarding Adults Board", 16), ("Safeguarding Adults Review", 28), ("'Joan'", 20),
+        "Published: 12 May 2023",
+        body=["1.1 Kent Safeguarding Adults Board commissioned this review with the Kent Community Safety "
+              "Partnership, and Kent County Council took part."]))
+    assert (meta.doc_type, meta.area) == ("safeguarding_adult_review", "Kent")
+    assert meta.body == "Kent Safeguarding Adults Board"
