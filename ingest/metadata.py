@@ -118,6 +118,7 @@ def load_sidecar(path: Path) -> dict[str, str]:
 
 # --- type ------------------------------------------------------------------------------------------------
 
+SALUTATION = re.compile(r"^Dear\b", re.MULTILINE)
 MEETING_MARKERS = re.compile(
     r"^meeting:|issue\s*-\s*meetings|agenda and minutes|^agenda item|^minutes:?$|^\(?item \d+\)?$|^agenda$",
     re.IGNORECASE | re.MULTILINE,
@@ -156,6 +157,8 @@ def detect_type(top: str, full: str, cover: str = "") -> str:
     dhr_title = "domestic homicide review" in title_zone.lower() or re.search(r"\bDHR\b", title_zone) is not None
     if SAR.search(title_zone) and not dhr_title and not meeting and not ROUTING.search(title_zone):
         return "safeguarding_adult_review"
+    if is_dhr and not meeting and SALUTATION.search(title_zone):
+        return "other"  # a letter about a review (the Home Office panel's, say) is not the review
     if is_dhr and not meeting:
         if "executive summary" in title_zone.lower():
             return "dhr_executive_summary"
@@ -517,7 +520,21 @@ def detect_title(extracted: Extracted, blocks_text: list[str], doc_type: str, da
     )
     if shown:
         return hint
-    return _own_heading(cover) or hint or _first_line_title(blocks_text)
+    return _own_heading(cover) or hint or _letter_title(cover_lines, date) or _first_line_title(blocks_text)
+
+
+def _letter_title(lines: list[str], date: str | None) -> str | None:
+    """'Home Office letter, 15 June 2022': a letter is cited by its sender and date, never its addressee."""
+    salutation = next((i for i, line in enumerate(lines) if SALUTATION.match(line)), None)
+    if salutation is None:
+        return None
+    head = "\n".join(lines[:salutation])
+    senders = find_national(head)
+    local = [m.body for m in find_mentions(head) if m.named_body]
+    sender = senders[0] if senders else (local[0].name if local else None)
+    if sender is None:
+        return None
+    return f"{sender} letter, {format_date(date)}" if date else f"{sender} letter"
 
 
 def _own_heading(cover: list[Block]) -> str | None:

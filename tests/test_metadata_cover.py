@@ -162,3 +162,15 @@ def test_a_safeguarding_adult_reviews_body_is_its_board() -> None:
               "Partnership, and Kent County Council took part."]))
     assert (meta.doc_type, meta.area) == ("safeguarding_adult_review", "Kent")
     assert meta.body == "Kent Safeguarding Adults Board"
+
+
+def test_a_letter_is_cited_by_its_sender_and_date_not_its_addressee() -> None:
+    meta = detect_metadata(Path("x.pdf"), pdf(
+        "Home Office", "Public Protection Unit", "2 Marsham Street", "London SW1P 4DF",
+        "Daniel Ruaux", "Chair, Safer Westshire Partnership", "Town Hall", "Westshire WS1 1AA", "15 June 2022",
+        "Dear Daniel,",
+        "Thank you for resubmitting the Domestic Homicide Review (DHR) report (Anna) for Westshire to the Home "
+        "Office Quality Assurance (QA) Panel. The overview report was reconsidered at the panel in May 2022.",
+        title_hint="Daniel Ruaux"))
+    assert meta.title == "Home Office letter, 15 June 2022"
+    assert (meta.doc_type, meta.date) == ("other", "2022-06-15")
