@@ -72,9 +72,13 @@ GENERIC_TITLES = re.compile(
 )
 # Names of the form a document was made from, not of the document.
 TEMPLATE_NAME = re.compile(r"\btemplate\b|^normal(?:\.dotm?)?$|^(?:word|report|agenda) (?:document|template)", re.I)
+# Who wrote a paper and whom it goes to. 'From', 'By' and 'To' need a colon or a role after them, so a title
+# like "From Harm to Hope" stays a title.
 BYLINE = re.compile(
-    r"^(?:from|by|to|cc|author|authors?|prepared by|written by|ask for|contact(?: officer)?|report (?:of|by|author)"
-    r"|lead officer|responsible officer|dear|yours)\b\s*:?",
+    r"^(?:(?:from|by|to|cc)\s*:"
+    r"|(?:from|by|to)\s+[^\n]*\b(?:director|officer|cabinet|member|leader|head|manager|committee|chair|executive)\b"
+    r"|(?:authors?|prepared by|written by|ask for|contact(?: officer)?|report (?:of|by|author)|lead officer"
+    r"|responsible officer)\b\s*:?|dear\b|yours\b)",
     re.IGNORECASE,
 )
 FURNITURE = re.compile(r"\s\|\s|www\.|https?://|\S+@\S+\.\w|\btel(?:ephone)?\b\s*:|\bdirect dial\b|\bpage \d", re.I)
@@ -92,14 +96,12 @@ MODERN_GOV_PACK = re.compile(
     r"^\((?:public|supplementary|reports?)\s+pack\)\s*(?P<title>.+?)(?:\s+Agenda(?:\s+Supplement)?\s+for\s+.+)?$",
     re.IGNORECASE,
 )
-NATIONAL_PUBLISHER = re.compile(
-    r"\bDepartment (?:for|of) [A-Z]|\bHome Office\b|\bMinistry of\b|\bHM Government\b|\bCabinet Office\b"
-    r"|\bCrown copyright\b|\bOfsted\b|\bCare Quality Commission\b|\bHMICFRS\b|\bHM Inspectorate\b"
-    r"|\bLocal Government Association\b|\bUniversity\b|\bResearch\b|\bNHS England\b|\bPublic Health England\b"
-    r"|\bOffice for National Statistics\b|\bWelsh Government\b|\bDomestic Abuse Commissioner\b",
+# Besides the national bodies of the data file: marks of a document published nationally.
+NATIONAL_MARKS = re.compile(
+    r"\bCrown copyright\b|\bHM Government\b|\bUniversity\b|\bResearch\b|\bDepartment (?:for|of) [A-Z]"
 )
 TOP_CHARS = 2500
-COVER_BLOCKS = 12  # where a document has no pages, its cover is taken to be this many blocks
+COVER_BLOCKS = 12  # where a document has no pages, its cover is at most this many blocks
 
 
 def load_sidecar(path: Path) -> dict[str, str]:
@@ -574,8 +576,10 @@ def detect_fields(path: Path, extracted: Extracted) -> dict[str, str | None]:
     date = meeting_date or document_date(cover_lines) or detect_date(top)
     title = detect_title(extracted, blocks_text, doc_type, date)
     back = "\n".join(blocks_text[-15:])
+    imprint = cover + "\n" + back  # where a publisher names itself
     national = doc_type in ("guidance", "research") or (
-        NATIONAL_PUBLISHER.search(cover + "\n" + back) is not None and not doc_type.startswith(("dhr_", "committee_"))
+        not doc_type.startswith(("dhr_", "committee_", "safeguarding_"))
+        and (NATIONAL_MARKS.search(imprint) is not None or bool(find_national(imprint)))
     )
     area, body = detect_area(cover, full, national, title or "", doc_type)
     if doc_type in ("guidance", "research", "inspection_report"):  # by a department or inspectorate, not the place
