@@ -340,14 +340,17 @@ def _named_subject(line: str) -> str:
     return f" - {subject}"
 
 
+REVIEW_NAME = re.compile(r"domestic homicide review|safeguarding adults? review", re.IGNORECASE)
+
+
 def _review_title(lines: list[str]) -> str | None:
-    """A DHR's title: its 'Domestic Homicide Review' line, the report kind and whose death it reviews."""
+    """A review's title: its 'Domestic Homicide Review' (or SAR) line, the report kind and whom it is about."""
     for i, line in enumerate(lines[:30]):
-        if "domestic homicide review" in line.lower() and len(line.split()) <= 25:
-            title = line.rstrip(":")
+        if REVIEW_NAME.search(line) and len(line.split()) <= 25 and not BYLINE.match(line):
+            title = _readable(line.rstrip(":"))
             rest = lines[i + 1 : i + 4]
             if rest and re.search(r"report|summary", rest[0], re.I) and len(rest[0].split()) <= 12:
-                title = f"{title}: {rest[0]}"
+                title = f"{title}: {_readable(rest[0])}"
                 rest = rest[1:]
             return title + _subject_of_review(rest)
     return None
@@ -499,7 +502,7 @@ def _first_line_title(lines: list[str]) -> str | None:
 
 def detect_title(extracted: Extracted, blocks_text: list[str], doc_type: str, date: str | None = None) -> str | None:
     """The title as a reader sees it on the cover."""
-    if doc_type.startswith("dhr_"):
+    if doc_type.startswith("dhr_") or doc_type == "safeguarding_adult_review":
         review = _review_title(blocks_text)
         if review:
             return review

@@ -161,6 +161,7 @@ def test_a_safeguarding_adult_reviews_body_is_its_board() -> None:
         body=["1.1 Kent Safeguarding Adults Board commissioned this review with the Kent Community Safety "
               "Partnership, and Kent County Council took part."]))
     assert (meta.doc_type, meta.area) == ("safeguarding_adult_review", "Kent")
+    assert meta.title == "Safeguarding Adults Review - 'Joan'"
     assert meta.body == "Kent Safeguarding Adults Board"
 
 
