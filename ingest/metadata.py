@@ -254,9 +254,9 @@ def detect_area(
     if national and not scores:
         return None, None
     mentions = find_mentions(full)
-    for m in mentions:
+    for m in mentions:  # in the text: a body's name counts 1 (a force's 0.5), a bare place a quarter
+        scores[m.body.area] += (0.5 if m.body.kind == "police" else 1) if m.named_body else 0.25
         if m.named_body:
-            scores[m.body.area] += 0.5 if m.body.kind == "police" else 1
             if m.partnership:
                 bodies.setdefault(m.body.area, []).append(m.text)
     scores.update(_acronym_mentions(full, mentions))

@@ -114,6 +114,14 @@ def find_national(text: str) -> list[str]:
     return sorted(counts, key=lambda n: -counts[n])
 
 
+ORGANISATION_WORDS = re.compile(r"\b(?:Council|Borough|Police|Constabulary|Corporation|Service)\b|^City and County of")
+
+
+def _is_organisation(name: str) -> bool:
+    """A body's name ('Brighton & Hove City Council', 'KCC'), not another spelling of a place ('Stoke on Trent')."""
+    return ORGANISATION_WORDS.search(name) is not None or _is_acronym(name)
+
+
 def _is_acronym(name: str) -> bool:
     """'DfE', 'KCC', 'BCP': one word with several capitals, matched only as written."""
     return " " not in name and sum(c.isupper() for c in name) >= 2
@@ -189,7 +197,7 @@ def find_mentions(text: str) -> list[Mention]:
         if body is None or (_is_acronym(name) is False and any(_is_acronym(a) and _key(a) == _key(name)
                                                               for a in body.aliases)):
             continue  # an acronym ('KCC') counts only in capitals
-        exact_body = _key(name) in {_key(n) for n in (body.name, *body.aliases)}
+        exact_body = _key(name) in {_key(n) for n in (body.name, *body.aliases) if _is_organisation(n)}
         if prefix and prefix.lower() == "safer" and not (suffix and suffix.lower() == "partnership"):
             prefix = None  # "Safer Kent" alone is not a partnership's name
         police = suffix is not None and suffix.lower() in ("police", "constabulary")

@@ -175,3 +175,12 @@ def test_a_letter_is_cited_by_its_sender_and_date_not_its_addressee() -> None:
         title_hint="Daniel Ruaux"))
     assert meta.title == "Home Office letter, 15 June 2022"
     assert (meta.doc_type, meta.date) == ("other", "2022-06-15")
+
+
+def test_the_seed_committee_papers_keep_their_county(seeds_dir: Path) -> None:
+    """Staffordshire papers that work with Stoke-on-Trent, and a Worcestershire panel that hears West Mercia Police."""
+    from ingest.extract import extract
+
+    areas = {p.name[:3]: detect_metadata(p, extract(p)).area for p in sorted(seeds_dir.glob("*.txt"))}
+    assert areas == {"000": "Staffordshire", "001": "Staffordshire", "002": "Staffordshire",
+                     "003": "Worcestershire", "004": "Staffordshire"}
