@@ -209,7 +209,7 @@ def _acronym_mentions(text: str, mentions: list[Mention]) -> Counter[str]:
     for m in mentions:
         if not m.named_body:
             continue
-        after = text[m.start + len(m.text) : m.start + len(m.text) + 12]
+        after = text[m.end : m.end + 12]
         acronym = re.match(r"\s*\(([A-Z][A-Za-z&]{1,7})\)", after)
         if acronym and resolve(acronym.group(1)) is None:
             counts[m.body.area] += len(re.findall(r"\b" + re.escape(acronym.group(1)) + r"\b", text)) - 1

@@ -71,6 +71,7 @@ class Mention:
     body: Body
     named_body: bool  # True for "Kent County Council", "Safer Sutton Partnership"; False for a bare "Kent"
     partnership: bool = False
+    end: int = 0  # where the printed name ends in the text
 
 
 def _key(name: str) -> str:
@@ -194,26 +195,24 @@ def find_mentions(text: str) -> list[Mention]:
     for m in _regex().finditer(text):
         name, prefix, suffix = m.group("name"), m.group("prefix"), m.group("suffix")
         body = _by_key().get(_key(name))
-        if body is None or (_is_acronym(name) is False and any(_is_acronym(a) and _key(a) == _key(name)
-                                                              for a in body.aliases)):
+        if body is None or (not _is_acronym(name) and _key(name) in {_key(a) for a in body.aliases if _is_acronym(a)}):
             continue  # an acronym ('KCC') counts only in capitals
-        exact_body = _key(name) in {_key(n) for n in (body.name, *body.aliases) if _is_organisation(n)}
         if prefix and prefix.lower() == "safer" and not (suffix and suffix.lower() == "partnership"):
             prefix = None  # "Safer Kent" alone is not a partnership's name
-        police = suffix is not None and suffix.lower() in ("police", "constabulary")
-        if police:
+        own_name = _key(name) in {_key(n) for n in (body.name, *body.aliases) if _is_organisation(n)}
+        named = own_name or prefix is not None or suffix is not None
+        if not name[0].isupper() and not (named and (own_name or prefix)):
+            continue  # "reading", "hart": words, not places
+        if not named and body.common:
+            continue  # "Reading", "Hart" (a surname) alone are not places
+        if suffix is not None and suffix.lower() in ("police", "constabulary"):
             body = next((b for b in _local() if b.kind == "police" and b.area == body.area), body)
-        partnership = suffix is not None and _key(suffix) in {_key(s) for s in PARTNERSHIP_SUFFIXES + ("Partnership",)}
-        named = exact_body or prefix is not None or suffix is not None
-        if not named:
-            if body.common or not (name[0].isupper()):
-                continue  # "reading", "Hart" (a surname) and the like are not places on their own
-        if named and not exact_body and not (name[0].isupper() or prefix):
-            continue
-        text_printed = re.sub(r"\s+", " ", m.group(0)) if named else name
-        if not named or exact_body and not prefix and not suffix:
-            text_printed = body.name if exact_body else name
-        found.append(Mention(m.start(), text_printed, body, named, partnership))
+        partnership = suffix is not None and _key(suffix) in {_key(s) for s in (*PARTNERSHIP_SUFFIXES, "Partnership")}
+        if own_name and not prefix and not suffix:
+            printed = body.name  # "KCC" is Kent County Council
+        else:
+            printed = re.sub(r"\s+", " ", m.group(0)) if named else name
+        found.append(Mention(m.start(), printed, body, named, partnership, m.end()))
     return found
 
 
