@@ -615,6 +615,8 @@ def detect_metadata(
         raise ExtractionError(path, f"{provenance['type']} type {doc_type!r} is not one of {', '.join(DOC_TYPES)}")
     if provenance["date"] in ("sidecar", "manifest"):
         values["date"] = parse_date(values["date"] or "")
+        if values["date"] is None:
+            provenance["date"] = "missing"  # a sidecar's date that is no date says nothing
     extra = {k: v for k, v in side.items() if k not in {*FIELDS, "url"}}
     extra.update({k: v for k, v in given.items() if k not in {*FIELDS, "url", "path"}})
     extra.update({k: v for k, v in extracted.meta.items() if k not in extra})

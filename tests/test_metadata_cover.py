@@ -184,3 +184,11 @@ def test_the_seed_committee_papers_keep_their_county(seeds_dir: Path) -> None:
     areas = {p.name[:3]: detect_metadata(p, extract(p)).area for p in sorted(seeds_dir.glob("*.txt"))}
     assert areas == {"000": "Staffordshire", "001": "Staffordshire", "002": "Staffordshire",
                      "003": "Worcestershire", "004": "Staffordshire"}
+
+
+def test_an_acronym_the_text_defines_counts_for_its_council() -> None:
+    meta = detect_metadata(Path("x.docx"), words(
+        "Annual report of the domestic abuse service", "Summary",
+        "West Sussex County Council (WSCC) funds the service. Crawley Borough Council hosts one of its hubs. "
+        "WSCC reviewed it. WSCC extended it. WSCC published the results."))
+    assert meta.area == "West Sussex"
