@@ -402,7 +402,7 @@ def _body_size(blocks: list[Block]) -> float | None:
 
 def _cover_title(cover: list[Block], body_size: float | None) -> str | None:
     """The largest text on the cover, as one title; a short one takes its subtitle, a place its next line."""
-    sized = [b for b in cover if b.size and not _not_a_title(b.text.strip())]
+    sized = [b for b in cover if b.size and not _not_a_title(b.text.strip()) and not _publisher_name(b.text)]
     if not sized or body_size is None:
         return None
     top = max(b.size for b in sized)
@@ -422,13 +422,23 @@ def _cover_title(cover: list[Block], body_size: float | None) -> str | None:
     return title
 
 
+def _publisher_name(text: str) -> bool:
+    """A council's, partnership's or department's name set large on a cover: who publishes, not the title."""
+    text = " ".join(text.split())
+    body = resolve(text)
+    if body is not None and norm_words(text) != norm_words(body.area):
+        return True
+    national = find_national(text)
+    return bool(national) and norm_words(national[0]) == norm_words(text) or UNLISTED_BODY.fullmatch(text) is not None
+
+
 def _same_size_run(blocks: list[Block], start: int, limit: int = 4) -> list[Block]:
     """The blocks from `start` set in the same size: a title broken over lines."""
     run = [blocks[start]]
     for b in blocks[start + 1 : start + limit]:
         if b.size is None or blocks[start].size is None or abs(b.size - blocks[start].size) >= 0.6:
             break
-        if _not_a_title(b.text.strip()) or find_dates(b.text):
+        if _not_a_title(b.text.strip()) or find_dates(b.text) or _publisher_name(b.text):
             break  # a date line under a title ("Inspection date: ...", "December 2023") is not part of it
         run.append(b)
     return run

@@ -192,3 +192,9 @@ def test_an_acronym_the_text_defines_counts_for_its_council() -> None:
         "West Sussex County Council (WSCC) funds the service. Crawley Borough Council hosts one of its hubs. "
         "WSCC reviewed it. WSCC extended it. WSCC published the results."))
     assert meta.area == "West Sussex"
+
+
+def test_a_councils_name_set_large_is_the_publisher_not_the_title() -> None:
+    meta = detect_metadata(Path("x.pdf"), pdf(
+        ("KENT COUNTY COUNCIL", 30), ("Domestic Abuse Strategy", 24), "Published: 1 April 2024"))
+    assert (meta.title, meta.area, meta.body) == ("Domestic Abuse Strategy", "Kent", "Kent County Council")
