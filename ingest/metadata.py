@@ -145,8 +145,10 @@ GUIDANCE = re.compile(
 )
 RESEARCH = re.compile(
     r"\bresearch (?:report|findings|study|briefing|summary)\b|\bevaluation (?:report|of)\b|\bmarket research\b"
-    r"|\bliterature review\b|\bsurvey (?:report|findings|results)\b|\bresearch\b|\bfindings from\b",
-    re.IGNORECASE,
+    r"|\bliterature review\b|\bsurvey (?:report|findings|results)\b|\bfindings from\b"
+    # or a short line that names it ('Community Safety Survey 2023: Findings'), not a sentence about research
+    r"|^(?:[^\n.]{0,60}\s)?(?:research|evaluation|study|survey)\b[^\n.]{0,60}$",
+    re.IGNORECASE | re.MULTILINE,
 )
 
 

@@ -66,6 +66,7 @@ def test_a_running_header_is_never_the_title() -> None:
         "Lake Market Research | www.lakemarketresearch.co.uk", "Community Safety Survey 2023: Findings",
         "Summary of findings from a survey of residents."))
     assert meta.title == "Community Safety Survey 2023: Findings"
+    assert (meta.doc_type, meta.area) == ("research", None)
 
 
 def test_a_county_papers_area_is_the_county_not_a_district_it_mentions() -> None:
