@@ -382,10 +382,30 @@ def _readable(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip(" :-\u2013")
     text = re.sub(r"(?<=[a-z])\d{1,2}$", "", text)  # a footnote mark after the last word
     if text.isupper() and len(text) > 3:
-        small = {"and", "of", "the", "for", "in", "on", "to", "a", "an", "at", "by"}
         words = text.lower().split()
-        return " ".join(w if i and w in small else w[:1].upper() + w[1:] for i, w in enumerate(words))
+        return " ".join(_title_case(w, first=i == 0) for i, w in enumerate(words))
     return text
+
+
+SMALL_WORDS = {"and", "of", "the", "for", "in", "on", "to", "a", "an", "at", "by", "with", "from", "into"}
+# Acronyms a title in capitals keeps: "KENT DHR ANNUAL REPORT" is "Kent DHR Annual Report".
+ACRONYMS = {
+    w: w.upper()
+    for w in (
+        "dhr", "dhrs", "sar", "sars", "csp", "marac", "mappa", "idva", "isva", "nhs", "vawg", "lscb", "sab", "eqia",
+        "mash", "icb", "gp", "uk", "ccg", "mtfp", "ics", "kcc", "bcp", "jtai", "send", "cqc",
+    )
+} | {"ofsted": "Ofsted", "dfe": "DfE"}
+
+
+def _title_case(word: str, first: bool) -> str:
+    """One word of an all-capitals title, in title case."""
+    bare = word.strip("()[],.:;'\"")
+    if bare in ACRONYMS:
+        return word.replace(bare, ACRONYMS[bare])
+    if bare in SMALL_WORDS and not first:
+        return word
+    return word[:1].upper() + word[1:]
 
 
 def norm_words(text: str) -> str:

@@ -199,3 +199,8 @@ def test_a_councils_name_set_large_is_the_publisher_not_the_title() -> None:
     meta = detect_metadata(Path("x.pdf"), pdf(
         ("KENT COUNTY COUNCIL", 30), ("Domestic Abuse Strategy", 24), "Published: 1 April 2024"))
     assert (meta.title, meta.area, meta.body) == ("Domestic Abuse Strategy", "Kent", "Kent County Council")
+
+
+def test_a_title_in_capitals_reads_in_title_case_keeping_its_acronyms() -> None:
+    meta = detect_metadata(Path("x.pdf"), pdf(("KENT AND MEDWAY DHR ANNUAL REPORT 2023", 26), "Published: May 2024"))
+    assert meta.title == "Kent and Medway DHR Annual Report 2023"
