@@ -63,7 +63,8 @@ PUBLISHERS_OF_REVIEWS = {  # who commissions a review: a DHR's partnership, a SA
     "safeguarding_adult_review": _SAB + _CSP,
 }
 GENERIC_TITLES = re.compile(
-    r"^(issue\s*-\s*meetings|agenda item|agendas?,? meetings and minutes.*|agenda and minutes"
+    r"^(issue\s*-\s*meetings|agenda item(?:\s+no\.?)?\s*\d*[a-z]?|item\s+\d+[a-z]?"
+    r"|(?:appendix|annex|annexe)\s+[a-z0-9]{1,3}|agendas?,? meetings and minutes.*|agenda and minutes"
     r"|local members'? interests?(?:\s+n/?a)?|agenda|minutes|public pack|unrestricted|restricted|exempt"
     r"|n/?a|official(?:[- ]sensitive)?|fictional sample document.*|not protectively marked|contents|"
     r"this page is intentionally left blank|executive decision|key decision|decision report|report"

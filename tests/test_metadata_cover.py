@@ -204,3 +204,10 @@ def test_a_councils_name_set_large_is_the_publisher_not_the_title() -> None:
 def test_a_title_in_capitals_reads_in_title_case_keeping_its_acronyms() -> None:
     meta = detect_metadata(Path("x.pdf"), pdf(("KENT AND MEDWAY DHR ANNUAL REPORT 2023", 26), "Published: May 2024"))
     assert meta.title == "Kent and Medway DHR Annual Report 2023"
+
+
+def test_an_agenda_item_number_set_large_is_not_the_title() -> None:
+    meta = detect_metadata(Path("x.pdf"), pdf(
+        ("Agenda Item 7", 28), ("Appendix 2", 20), ("Domestic Abuse Safe Accommodation Strategy", 18),
+        "Report to: Cabinet", "Date of meeting: 8 February 2023"))
+    assert (meta.title, meta.date) == ("Domestic Abuse Safe Accommodation Strategy", "2023-02-08")
