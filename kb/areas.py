@@ -203,8 +203,8 @@ def find_mentions(text: str) -> list[Mention]:
         named = own_name or prefix is not None or suffix is not None
         if not name[0].isupper() and not (named and (own_name or prefix)):
             continue  # "reading", "hart": words, not places
-        if not named and body.common:
-            continue  # "Reading", "Hart" (a surname) alone are not places
+        if not named and body.common and _key(name) == _key(body.area):
+            continue  # "Reading", "Hart" (a surname) alone are not places; "County Durham" is
         if suffix is not None and suffix.lower() in ("police", "constabulary"):
             body = next((b for b in _local() if b.kind == "police" and b.area == body.area), body)
         partnership = suffix is not None and _key(suffix) in {_key(s) for s in (*PARTNERSHIP_SUFFIXES, "Partnership")}

@@ -100,3 +100,10 @@ def test_a_councils_web_domain_names_its_area(domain: str, area: str, kind: str)
 @pytest.mark.parametrize("domain", ["education.gov.uk", "ofsted.gov.uk", "gov.uk", "example.org.uk"])
 def test_national_and_other_domains_name_no_area(domain: str) -> None:
     assert body_of_domain(domain) is None
+
+
+def test_a_place_that_is_also_a_word_counts_only_as_a_bodys_name_or_in_another_spelling() -> None:
+    found = [(m.body.area, m.named_body) for m in find_mentions(
+        "In London and Reading; the Metropolitan Police Service; County Durham; Reading Borough Council.")]
+    assert ("London", False) not in found and ("Reading", False) not in found
+    assert ("London", True) in found and ("Durham", False) in found and ("Reading", True) in found
