@@ -19,6 +19,7 @@ class Block:
     `type_level` is 1 or 2 when only the typography marks the block as a heading (a PDF's short line in
     larger or bold print: 1 larger, 2 bold at body size); 0 otherwise. Structure detection takes it as
     a heading of that depth, as it does `heading_level`.
+    `size` is the largest font size in the block, in points, where the format says (PDF); else None.
     """
 
     text: str
@@ -28,6 +29,7 @@ class Block:
     cells: tuple[tuple[str, str], ...] = ()
     row: int | None = None
     type_level: int = 0
+    size: float | None = None
 
 
 @dataclass

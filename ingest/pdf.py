@@ -796,8 +796,9 @@ def blocks_from_page_lines(pages: list[list[Line]]) -> list[Block]:
         clean = normalise_space(_strip_bullet(text))
         if clean:
             first = para.first
+            size = round(max(ln.size for ln in para.lines), 1)
             blocks.append(Block(text=clean, page=para.page, role=para.role, cells=first.cells, row=first.row,
-                                type_level=_type_level(para, clean, st)))
+                                type_level=_type_level(para, clean, st), size=size))
     return blocks
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +27,7 @@ from kb.records import TextEncoder, VectorRecord, VectorSink, record_id, vector_
 from kb.sentences import answer_sentences, pack
 
 if TYPE_CHECKING:  # spaCy loads only when a run needs the tagger
+    from ingest.manifest import Manifest
     from kb.tagger import ThemeTagger
 
 
@@ -83,13 +84,18 @@ def doc_id_for(path: Path) -> str:
     return hashlib.sha256(str(path).encode("utf-8")).hexdigest()[:16]
 
 
-def read_document(path: Path) -> tuple[DocumentMeta, list[Passage], int | None]:
-    """Extract, structure, cut and describe one file. Pure: writes nothing. Raises DHRError subclasses."""
+def read_document(
+    path: Path, overrides: Mapping[str, str] | None = None
+) -> tuple[DocumentMeta, list[Passage], int | None]:
+    """Extract, structure, cut and describe one file. Pure: writes nothing. Raises DHRError subclasses.
+
+    `overrides` (a manifest's row) win over the file's sidecar and over what the text says.
+    """
     extracted = extract(path)
     passages = cut_passages(find_structure(extracted.blocks))
     if not passages:
         raise NoTextError(path, "no passages: the file holds only headings or page furniture")
-    meta = detect_metadata(path, extracted, load_sidecar(path))
+    meta = detect_metadata(path, extracted, load_sidecar(path), dict(overrides) if overrides else None)
     return meta, passages, extracted.page_count
 
 
@@ -124,8 +130,15 @@ class Ingestor:
         self.embedder = embedder
         self.tagger = tagger
 
-    def run(self, paths: list[Path], progress: Callable[[int, int, Path], None] | None = None) -> IngestReport:
+    def run(
+        self,
+        paths: list[Path],
+        progress: Callable[[int, int, Path], None] | None = None,
+        manifest: Manifest | None = None,
+    ) -> IngestReport:
         """Ingest every file under `paths`; `progress(done, total, path)` is called before each file.
+
+        A `manifest` (ingest/manifest.py) gives metadata for the files it lists, over sidecars and detection.
 
         Files are read and tagged one by one, and embedded in batches (one encode call for many
         files is much faster than one per file); each file is then written on its own, so a
@@ -139,7 +152,7 @@ class Ingestor:
         for done, path in enumerate(found.files):
             if progress:
                 progress(done, len(found.files), path)
-            outcome = self.prepare(path, report.timings)
+            outcome = self.prepare(path, report.timings, manifest.get(path) if manifest else None)
             if isinstance(outcome, FileResult):
                 report.results.append(outcome)
                 continue
@@ -160,7 +173,9 @@ class Ingestor:
         outcome = self.prepare(path, timings)
         return outcome if isinstance(outcome, FileResult) else self.write_batch([outcome], timings)[0]
 
-    def prepare(self, path: Path, timings: Timings) -> Prepared | FileResult:
+    def prepare(
+        self, path: Path, timings: Timings, overrides: Mapping[str, str] | None = None
+    ) -> Prepared | FileResult:
         """Read one file into memory, or say why it is skipped or failed. Writes nothing."""
         key = str(path)
         try:
@@ -176,7 +191,7 @@ class Ingestor:
                               doc_id=twins[0].doc_id, title=twins[0].title)
         start = time.perf_counter()
         try:
-            meta, passages, pages = read_document(path)
+            meta, passages, pages = read_document(path, overrides)
         except DHRError as exc:
             return FileResult(path, "failed", getattr(exc, "reason", str(exc)))
         tagged = self.tagger.tag_many([p.text for p in passages])

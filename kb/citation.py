@@ -33,6 +33,10 @@ TYPE_LABELS = {
     "dhr_executive_summary": "DHR executive summary",
     "committee_minutes": "minutes",
     "committee_report": "committee report",
+    "safeguarding_adult_review": "safeguarding adult review",
+    "inspection_report": "inspection report",
+    "guidance": "guidance",
+    "research": "research report",
     "other": "document",
 }
 

@@ -15,6 +15,10 @@ DOC_TYPES = (
     "dhr_executive_summary",
     "committee_minutes",
     "committee_report",
+    "safeguarding_adult_review",
+    "inspection_report",
+    "guidance",
+    "research",
     "other",
 )
 

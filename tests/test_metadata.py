@@ -76,6 +76,8 @@ def test_sidecar_overrides_detection_and_keeps_extra_keys(tmp_path):
     meta = detect_metadata(path, doc("Some Committee - 1 January 2019", "Text."), load_sidecar(path))
     assert (meta.title, meta.area, meta.date, meta.doc_type, meta.url) == (
         "DHR Anna", "Westshire", "2020-05-01", "dhr_executive_summary", "https://example.org/dhr-anna.pdf")
+    assert meta.extra.pop("provenance") == {
+        "title": "sidecar", "body": "detected", "area": "sidecar", "date": "sidecar", "type": "sidecar"}
     assert meta.extra == {"review_kind": "intimate_partner_homicide"}
 
 
