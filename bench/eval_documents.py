@@ -16,7 +16,7 @@ Per field, the share of documents right:
   * body: equal after normalising; area, date, type: equal (a null label is right only when nothing
     is detected, so a national document must get no area);
   * headings: of the labelled headings, the share some passage has as its section (normalised);
-  * paragraphs: of the labelled paragraphs, the share some passage starts with: the same printed
+  * paragraphs: of the labelled paragraphs, the share found in a passage cited with the same printed
     number, the same page, and the labelled first words.
 The baseline is what a file says about itself without reading it as a reader does: the PDF
 properties' title, else the first line; no body or area; the first date in the text; the type from
@@ -87,14 +87,22 @@ def heading_found(heading: str, passages: list[Passage]) -> bool:
     return norm(heading) in sections
 
 
+def _covers(label: str, number: str) -> bool:
+    """A passage's paragraph label names the number: '4.2', or a joined run '4.1\u20134.3' that holds it."""
+    if label == number:
+        return True
+    lo, dash, hi = label.partition("\u2013")
+    key = lambda n: tuple(int(x) for x in re.findall(r"\d+", n))  # noqa: E731
+    return bool(dash) and bool(key(number)) and key(lo) <= key(number) <= key(hi) and len(key(lo)) == len(key(number))
+
+
 def paragraph_found(label: dict, passages: list[Passage]) -> bool:
+    """The labelled paragraph is in a passage cited with its number (alone or in a joined run) and page."""
     starts = norm(label["starts"])
     for p in passages:
-        number = (p.paragraph or "").strip()
-        if number != label["number"] or p.page != label.get("page"):
+        if p.page != label.get("page") or not _covers((p.paragraph or "").strip(), label["number"]):
             continue
-        text = norm(re.sub(r"^\s*" + re.escape(label["number"]) + r"\.?\s*", "", p.text))
-        if text.startswith(starts):
+        if starts in norm(p.text):
             return True
     return False
 

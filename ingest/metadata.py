@@ -90,7 +90,7 @@ PERSON = re.compile(
 POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
 LABELLED_TITLE = re.compile(
     r"^(?:subject|re|title|report title|name of (?:activity|report|review|document|project)"
-    r"|[^:\n]{0,40}\((?:\w+\s+)?title\))\s*:\s*(?P<title>.{3,250})$",
+    r"|[^:\n]{0,40}\((?:\w+\s+)?title\))\s*(?::\s*\u00b7?|\u00b7)\s*(?P<title>.{3,250})$",  # a form's cell: '·'
     re.IGNORECASE,
 )
 MODERN_GOV_PACK = re.compile(

@@ -809,7 +809,10 @@ def blocks_from_page_lines(pages: list[list[Line]]) -> list[Block]:
 
 def _read_tables(path: Path, pages: list) -> dict[int, PageTables]:
     """The ruled tables of the pages that draw rules; none when pdfplumber cannot read the file."""
-    ruled = [number for number, page in enumerate(pages, start=1) if has_rules(page)]
+    # A long document's first page is its cover: its boxes frame the title and labelled fields, which
+    # metadata reads line by line at their own print sizes, not as table rows.
+    first = 2 if len(pages) > 2 else 1
+    ruled = [number for number, page in enumerate(pages, start=1) if number >= first and has_rules(page)]
     try:
         return read_tables(path, ruled)
     except MemoryError:
@@ -826,9 +829,14 @@ def place_tables(pages: list[list[Line]], tables: dict[int, PageTables]) -> list
         if not found or not found.boxes:
             placed.append(lines)
             continue
-        kept = [ln for ln in lines if not (found.covers(ln.x, ln.y) or found.covers(ln.x + 1, ln.y))]
-        for row in sorted(found.rows, key=lambda r: -r.top):
-            line = Line(text=row.text, x=0.0, y=row.top, cells=row.cells, row=row.row)
+        inside = [ln for ln in lines if found.covers(ln.x, ln.y) or found.covers(ln.x + 1, ln.y)]
+        kept = [ln for ln in lines if ln not in inside]
+        rows = sorted(found.rows, key=lambda r: -r.top)
+        for i, row in enumerate(rows):
+            # the row keeps the print size of its largest text, so a cover's title in a table is still seen
+            below = rows[i + 1].top if i + 1 < len(rows) else float("-inf")
+            sizes = [ln.size for ln in inside if below < ln.y <= row.top + 2]
+            line = Line(text=row.text, x=0.0, y=row.top, size=max(sizes, default=10.0), cells=row.cells, row=row.row)
             at = next((i for i, ln in enumerate(kept) if ln.y < row.top and not ln.cells), len(kept))
             kept.insert(at, line)
         placed.append([ln for ln in kept if ln.text])

@@ -330,7 +330,10 @@ def recommendation_rows(catalogue: Catalogue) -> Iterable[tuple[Source, str, str
 
 # An action plan's columns as councils head them; a row's cells come as "Column: text · Column: text".
 _CELL_SPLIT = " \u00b7 "
-_REC_COLUMN = re.compile(r"^(?:recommendations?|rec(?:ommendation)?\.? ?(?:no\.?|number)?|no\.?)$", re.IGNORECASE)
+_REC_COLUMN = re.compile(r"^(?:recommendations?|recommendation text)$", re.IGNORECASE)
+_NUMBER_COLUMN = re.compile(
+    r"^(?:no\.?|number|ref\.?|rec(?:ommendation)?\.?\s*(?:no\.?|number|ref\.?))$", re.IGNORECASE
+)
 _AGENCY_COLUMN = re.compile(r"^(?:lead|responsible|owner|owning)?\s*(?:agency|agencies|organisation|owner|lead)"
                             r"(?:\s*\(s\))?$", re.IGNORECASE)
 _DATE_COLUMN = re.compile(r"^(?:target|completion|due|review)?\s*(?:date|timescales?|deadline)$", re.IGNORECASE)
@@ -356,15 +359,27 @@ def _cell(cells: dict[str, str], pattern: re.Pattern[str]) -> str | None:
 
 
 def _action_plan_draft(source: Source, pid: str, text: str) -> _Draft | None:
-    """One action-plan row as a recommendation: its number and words, lead agency and target date."""
+    """One action-plan row as a recommendation: its number and words, lead agency and target date.
+
+    A row with no recommendation text but a number ("No.: 3 · Action: ...") refers to a
+    recommendation printed in the text: it comes back with empty words, to be merged into that one.
+    """
     cells = row_cells(text)
-    words = _cell(cells, _REC_COLUMN)
-    if not words:
-        return None
+    words = _cell(cells, _REC_COLUMN) or ""
+    number = _cell(cells, _NUMBER_COLUMN)
     m = _ROW_NUMBER.match(words)
-    number, words = (m.group(1), m.group(2)) if m else (source.paragraph, words)
+    if m:
+        number, words = number or m.group(1), m.group(2)
+    if not words and not number:
+        return None
     agency = _cell(cells, _AGENCY_COLUMN)
-    return _Draft(number, words, agency, source, pid, "action plan", target_date=_cell(cells, _DATE_COLUMN))
+    return _Draft(number or source.paragraph, words, agency, source, pid, "action plan",
+                  target_date=_cell(cells, _DATE_COLUMN))
+
+
+def _number_key(number: str) -> str:
+    """'Recommendation 3', 'R3', '3' and '3.' name the same recommendation within one review."""
+    return re.sub(r"^(?:recommendation\s+(?:no\.?\s*)?|r(?=\d))", "", number.strip().lower()).rstrip(".")
 
 
 def _drafts_for_document(passages: list[tuple[Source, str, str]]) -> list[_Draft]:
@@ -410,9 +425,17 @@ def _drafts_for_document(passages: list[tuple[Source, str, str]]) -> list[_Draft
             drafts.append(
                 _Draft(piece.number, words, agency, _cited_at(source, piece), pid, scope_of(heading))
             )
+    by_number = {_number_key(d.number): d for d in drafts}
     for source, pid, text in rows:  # the action plan, usually at the end, after the text's recommendations
         draft = _action_plan_draft(source, pid, text)
-        if draft is not None:
+        if draft is None:
+            continue
+        named = by_number.get(_number_key(draft.number)) if not draft.text else None
+        if named is not None:  # a row about a recommendation of the text: its lead agency and target date
+            named.agency = named.agency or draft.agency
+            named.target_date = named.target_date or draft.target_date
+            named.extra_sources.append(draft.source)
+        elif draft.text:
             drafts.append(draft)
     return drafts
 
