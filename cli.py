@@ -186,7 +186,18 @@ def prepared_date(value: str | None) -> str | None:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively) to add.")],
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files or folders (searched recursively) to add.", show_default=False)
+    ] = None,
+    manifest: Annotated[
+        Path | None,
+        typer.Option(
+            "--manifest",
+            show_default=False,
+            help="A CSV with one row per file (path, and any of title, body, area, date, type, url, more columns): "
+            "its values win over detection. Without PATHS, ingest the files it lists.",
+        ),
+    ] = None,
     db: DbOption = None,
     chroma_url: ChromaUrlOption = None,
     model: ModelOption = None,
@@ -194,9 +205,14 @@ def ingest(
     as_json: JsonOption = False,
 ) -> None:
     """Add PDF, Word, HTML, text and Markdown files; unchanged files are skipped, changed ones replaced."""
+    from ingest.manifest import load_manifest
     from kb.lock import ingest_lock
 
     settings = Settings.resolve(db, chroma_url, model)
+    with errors_as_messages():
+        listed = load_manifest(manifest) if manifest is not None else None
+        if not paths and listed is None:
+            raise typer.BadParameter("give files or folders to ingest, or --manifest FILE.csv")
     with errors_as_messages(), private_files(), ingest_lock(settings, wait=wait):
         # the heavy imports after the lock: a second ingest is refused at once
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -215,7 +231,7 @@ def ingest(
             def step(done: int, total: int, path: Path) -> None:
                 bar.update(task, completed=done, total=total, description=f"Ingesting {path.name[:40]}")
 
-            summary = IngestSummary(ingestor.run(paths, progress=step), kb.catalogue.stats())
+            summary = IngestSummary(ingestor.run(paths or [], progress=step, manifest=listed), kb.catalogue.stats())
     if as_json:
         emit(summary, as_json=True)
     else:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb.dates import parse_date
+from kb.errors import ExtractionError
 from kb.models import DOC_TYPES
 
 
@@ -97,3 +98,11 @@ def _check(values: dict[str, str]) -> str | None:
     if "type" in values and values["type"] not in DOC_TYPES:
         return f"type {values['type']!r} is not one of {', '.join(DOC_TYPES)}"
     return None
+
+
+def load_manifest(csv_path: Path) -> Manifest:
+    """`read_manifest`, with a file that cannot be read or has no 'path' column as a clear error."""
+    try:
+        return read_manifest(csv_path)
+    except (OSError, ValueError, UnicodeDecodeError, csv.Error) as exc:
+        raise ExtractionError(csv_path, f"cannot use this manifest: {getattr(exc, 'strerror', None) or exc}") from exc

@@ -20,7 +20,7 @@ from ingest.extract import extract
 from ingest.metadata import detect_metadata, load_sidecar
 from ingest.passages import cut_passages
 from ingest.structure import find_structure
-from kb.catalogue import Catalogue, ThemeMentionRow
+from kb.catalogue import Catalogue, DocumentRow, ThemeMentionRow
 from kb.errors import DHRError, NoTextError
 from kb.models import DocumentMeta, Passage
 from kb.records import TextEncoder, VectorRecord, VectorSink, record_id, vector_metadata
@@ -59,6 +59,7 @@ class Timings:
 class IngestReport:
     results: list[FileResult] = field(default_factory=list)
     timings: Timings = field(default_factory=Timings)
+    notes: list[str] = field(default_factory=list)  # worth saying, not a failure (a file with no manifest row)
 
     def by_status(self, status: str) -> list[FileResult]:
         return [r for r in self.results if r.status == status]
@@ -70,6 +71,18 @@ class IngestReport:
     def counts(self) -> dict[str, int]:
         keys = ("added", "updated", "unchanged", "duplicate", "failed", "skipped")
         return {k: len(self.by_status(k)) for k in keys}
+
+
+_FIELDS = {"title": "title", "body": "body", "area": "area", "date": "date", "type": "doc_type", "url": "url"}
+
+
+def _differs(existing: DocumentRow, overrides: Mapping[str, str]) -> bool:
+    """Whether a manifest row says something the catalogue does not hold yet (so an unchanged file is re-read)."""
+    for key, value in overrides.items():
+        held = getattr(existing, _FIELDS[key]) if key in _FIELDS else existing.extra.get(key)
+        if str(held or "") != value:
+            return True
+    return False
 
 
 def file_hash(path: Path) -> str:
@@ -145,14 +158,27 @@ class Ingestor:
         failure or a kill costs at most the files of the current batch, which a re-run redoes.
         """
         report = IngestReport()
+        refused: set[Path] = set()  # files whose manifest row is wrong: fixed and re-run, not guessed at
+        if manifest is not None:
+            paths = list(paths) or manifest.paths  # no paths given: the files the manifest lists
+            for problem in manifest.problems:
+                path = (manifest.source.parent / problem.path).resolve() if problem.path else manifest.source
+                refused.add(path)
+                report.results.append(FileResult(path, "failed", f"manifest {problem}"))
+            report.results += [FileResult(p, "failed", f"listed in the manifest (row {row}) but not found")
+                               for row, p in manifest.missing]
         found = discover(paths)
+        found.files = [f for f in found.files if f.resolve() not in refused]
         report.results += [FileResult(p, "failed", reason) for p, reason in found.missing]
         report.results += [FileResult(p, "skipped", reason) for p, reason in found.skipped]
         batch: list[Prepared] = []
         for done, path in enumerate(found.files):
             if progress:
                 progress(done, len(found.files), path)
-            outcome = self.prepare(path, report.timings, manifest.get(path) if manifest else None)
+            overrides = manifest.get(path) if manifest else None
+            if manifest is not None and overrides is None:
+                report.notes.append(f"{path}: no row in the manifest {manifest.source.name}; metadata detected")
+            outcome = self.prepare(path, report.timings, overrides)
             if isinstance(outcome, FileResult):
                 report.results.append(outcome)
                 continue
@@ -183,7 +209,8 @@ class Ingestor:
         except OSError as exc:
             return FileResult(path, "failed", f"cannot read: {exc.strerror or exc}")
         existing = self.catalogue.document_by_path(key)
-        if existing and existing.content_hash == content_hash and existing.status == "ok":
+        unchanged = existing and existing.content_hash == content_hash and existing.status == "ok"
+        if unchanged and not (overrides and _differs(existing, overrides)):
             return FileResult(path, "unchanged", doc_id=existing.doc_id, title=existing.title)
         twins = [d for d in self.catalogue.documents_by_hash(content_hash) if d.path != key and d.status == "ok"]
         if twins:

@@ -29,6 +29,8 @@ def document_fields(d: DocumentRow) -> dict[str, object]:
         "passages": d.passages,
         "path": d.path,
         **{k: d.extra.get(k) for k in CASE_KEYS},  # case characteristics a review states (or its sidecar)
+        # where each field came from: detected, sidecar, manifest or missing
+        "provenance": d.extra.get("provenance") or {},
     }
 
 

@@ -27,7 +27,8 @@ class IngestSummary:
         ]
 
     def to_dict(self) -> dict[str, object]:
-        return {"counts": self.report.counts(), "files": self._files(), "knowledge_base": self.stats}
+        return {"counts": self.report.counts(), "files": self._files(), "notes": self.report.notes,
+                "knowledge_base": self.stats}
 
     def table(self) -> Table:
         return Table(("path", "status", "reason", "title", "passages"), self._files())
@@ -40,6 +41,7 @@ class IngestSummary:
                 out.append((f"{r.status:>9}  {r.path}  ({r.passages} passages)", False))
             elif r.status in ("failed", "duplicate", "skipped"):
                 out.append((f"{r.status:>9}  {r.path}: {r.reason}", r.status == "failed"))
+        out += [(note, False) for note in self.report.notes]
         counts = self.report.counts()
         out.append(
             (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -141,3 +142,42 @@ def test_an_ingest_run_takes_the_manifest_values(library: Path, tmp_path: Path) 
     assert (b.area, b.extra["provenance"]["area"]) == ("Westmere", "detected")
     assert sink.records and all(r.metadata["doc_type"] in ("dhr_executive_summary", "dhr_overview_report")
                                 for r in sink.records.values())
+
+
+@pytest.mark.slow
+def test_dhr_ingest_with_a_manifest_reports_every_row_and_a_changed_row_updates_the_document(tmp_path):
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    folder = tmp_path / "library"
+    folder.mkdir()
+    body = "The review found that agencies did not share information about the risk the perpetrator posed. " * 4
+    for name in ("one.txt", "two.txt", "three.txt"):
+        (folder / name).write_text(f"Overview report {name}\n\n1. Findings\n\n1.1 {body}\n", encoding="utf-8")
+    manifest = folder / "library.csv"
+    manifest.write_text(
+        "path,title,area,date,type,reviewer\n"
+        "one.txt,DHR 'Beth',Kent,2021-03-04,dhr_overview_report,J Smith\n"
+        "two.txt,DHR 'Carl',Kent,not a date,dhr_overview_report,\n"
+        "gone.txt,DHR 'Dee',Kent,2020,dhr_overview_report,\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "kb"
+    runner = CliRunner()
+    result = runner.invoke(app, ["ingest", str(folder), "--manifest", str(manifest), "--db", str(db), "--json"])
+    report = json.loads(result.stdout)
+    by_name = {Path(f["path"]).name: f for f in report["files"]}
+    assert result.exit_code == 1  # two rows could not be used
+    assert by_name["one.txt"]["status"] == "added" and by_name["one.txt"]["title"] == "DHR 'Beth'"
+    assert "row 3" in by_name["two.txt"]["reason"] and "date" in by_name["two.txt"]["reason"]
+    assert "row 4" in by_name["gone.txt"]["reason"]
+    assert any("three.txt" in note and "no row" in note for note in report["notes"])
+    docs = {d["title"]: d for d in json.loads(runner.invoke(app, ["docs", "--json", "--db", str(db)]).stdout)}
+    assert docs["DHR 'Beth'"]["area"] == "Kent" and docs["DHR 'Beth'"]["date"] == "2021-03-04"
+
+    manifest.write_text("path,title\none.txt,DHR 'Beth' (revised)\n", encoding="utf-8")
+    again = json.loads(runner.invoke(app, ["ingest", "--manifest", str(manifest), "--db", str(db), "--json"]).stdout)
+    assert again["counts"]["updated"] == 1
+    titles = {d["title"] for d in json.loads(runner.invoke(app, ["docs", "--json", "--db", str(db)]).stdout)}
+    assert "DHR 'Beth' (revised)" in titles and "DHR 'Beth'" not in titles

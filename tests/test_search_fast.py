@@ -152,3 +152,11 @@ def test_documents_use_the_same_field_names_in_every_listing(kb):
     one = json.loads(render(show_document(kb.catalogue, "DHR Anna"), "json"))
     assert {"doc_id", "type", "title", "area", "date"} <= set(listed[0]) & set(one)
     assert one["doc_id"] in {d["doc_id"] for d in listed}
+
+
+def test_the_document_list_says_where_each_field_came_from(kb):
+    listed = json.loads(render(list_documents(kb.catalogue), "json"))
+    anna = next(d for d in listed if d["title"] == "DHR Anna")
+    assert anna["provenance"]["title"] == "sidecar" and anna["provenance"]["area"] == "sidecar"
+    minutes = next(d for d in listed if d["type"] == "committee_minutes")
+    assert set(minutes["provenance"].values()) <= {"detected", "missing"}
