@@ -23,8 +23,8 @@ from kb.query import Query
 from reports.answers import ask
 from reports.output import render
 from tests.webkb import HOSTILE, build_kb, open_stores
-from web.app import create_app
-from web.security import ServeError, check_bind
+from web.app import create_app, file_name_parameters
+from web.security import LOOPBACK_HOSTS, ServeError, check_bind
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -290,10 +290,20 @@ def test_with_a_token_every_request_needs_it(settings):
 
 
 def test_a_loopback_server_answers_only_loopback_host_names(settings):
-    app = create_app(lambda: open_stores(settings), allowed_hosts=["127.0.0.1", "localhost"])
-    with TestClient(app, base_url="http://127.0.0.1") as c:
+    app = create_app(lambda: open_stores(settings), allowed_hosts=list(LOOPBACK_HOSTS))
+    with TestClient(app, base_url="http://127.0.0.1:8765") as c:
         assert c.get("/documents").status_code == 200
-        assert c.get("/documents", headers={"host": "evil.example"}).status_code == 400
+        assert c.get("/documents", headers={"host": "[::1]:8765"}).status_code == 200
+        assert c.get("/documents", headers={"host": "localhost"}).status_code == 200
+        for host in ("evil.example", "evil.example:8765", "127.0.0.1.evil.example", ""):
+            assert c.get("/documents", headers={"host": host}).status_code == 400, host
+
+
+def test_any_file_name_makes_a_valid_header():
+    value = file_name_parameters('Rückblick "final"\nSet-Cookie: x=1.pdf')
+    value.encode("latin-1")  # a header Starlette can send
+    assert "\n" not in value and value.count('"') == 2
+    assert "filename*=UTF-8''R%C3%BCckblick" in value
 
 
 # --- clear pages, never a traceback -----------------------------------------------------------

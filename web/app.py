@@ -27,12 +27,11 @@ import tempfile
 from collections.abc import AsyncIterator, Callable, Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import jinja2
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
@@ -347,6 +346,12 @@ def original_file(stores: Stores, doc_id: str) -> tuple[DocumentRow, bytes]:
     return d, data
 
 
+def file_name_parameters(name: str) -> str:
+    """filename= (plain ASCII) and filename*= (UTF-8, RFC 6266) for any file name, quotes and newlines too."""
+    plain = "".join(c if c.isascii() and (c.isalnum() or c in " ._-()") else "_" for c in name)
+    return f'filename="{plain}"; filename*=UTF-8\'\'{quote(name, safe="")}'
+
+
 async def document_file(request: Request) -> Response:
     doc_id = request.path_params["doc_id"]
     try:
@@ -354,10 +359,9 @@ async def document_file(request: Request) -> Response:
     except DHRError as exc:
         return error_page(request, exc)
     suffix = Path(d.path).suffix.lower()
-    name = Path(d.path).name.replace('"', "")
     inline = suffix in INLINE_FILES
     headers = {
-        "content-disposition": f'{"inline" if inline else "attachment"}; filename="{name}"',
+        "content-disposition": f'{"inline" if inline else "attachment"}; {file_name_parameters(Path(d.path).name)}',
         "content-security-policy": FILE_CSP if suffix == ".pdf" else "default-src 'none'; sandbox",
     }
     return Response(data, media_type=INLINE_FILES.get(suffix, "application/octet-stream"), headers=headers)
@@ -458,7 +462,8 @@ def create_app(
 ) -> Starlette:
     """The web app over the knowledge base `open_stores()` opens (on the app's one worker thread).
 
-    `warm` loads the model and vector store at start-up, so the first search is as fast as the rest.
+    `allowed_hosts` (host names, no ports) limits the Host header; `warm` loads the model and vector
+    store at start-up, so the first search is as fast as the rest.
     """
     backend = Backend(open_stores)
 
@@ -473,12 +478,10 @@ def create_app(
         yield
         backend.close()
 
-    middleware = [Middleware(Guard, token=token)]
-    if allowed_hosts:
-        middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts))
+    hosts = tuple(h.lower() for h in allowed_hosts) if allowed_hosts else None
     app = Starlette(
         routes=ROUTES,
-        middleware=middleware,
+        middleware=[Middleware(Guard, token=token, hosts=hosts)],
         exception_handlers={404: not_found, 500: server_error},
         lifespan=lifespan,
     )

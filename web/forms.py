@@ -71,7 +71,20 @@ class Choices:
     case_values: dict[str, list[str]]
 
 
+_cached: dict[object, Choices] = {}
+
+
 def choices(stores: Stores) -> Choices:
+    """The form choices, worked out again only when the catalogue has changed (one worker thread calls this)."""
+    catalogue = stores.catalogue
+    key = catalogue.version()
+    if key not in _cached:
+        _cached.clear()
+        _cached[key] = _choices(stores)
+    return _cached[key]
+
+
+def _choices(stores: Stores) -> Choices:
     catalogue = stores.catalogue
     areas = sorted({d.area for d in catalogue.documents() if d.area}, key=str.lower)
     sections = [(k.id, k.label) for k in section_kinds()] + [("minutes_item", "Minutes item")]

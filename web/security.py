@@ -57,18 +57,28 @@ def check_bind(host: str, token: str | None) -> None:
         )
 
 
-def loopback_hosts(port: int) -> list[str]:
-    """Host header values a loopback server answers (a page from another site cannot rebind to it)."""
-    names = ["127.0.0.1", "localhost", "[::1]"]
-    return names + [f"{n}:{port}" for n in names]
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+
+
+def host_name(header: str) -> str:
+    """'127.0.0.1:8765' -> '127.0.0.1'; '[::1]:8765' -> '[::1]'."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[: header.find("]") + 1]
+    return header.split(":")[0]
 
 
 class Guard:
-    """ASGI middleware: the access token (when set) and the security headers on every response."""
+    """ASGI middleware: the access token (when set), the Host check (when given) and the security headers.
 
-    def __init__(self, app: ASGIApp, token: str | None = None) -> None:
+    A loopback server answers only loopback host names, so a web page elsewhere cannot point a name of
+    its own at 127.0.0.1 ("DNS rebinding") and read the knowledge base through the visitor's browser.
+    """
+
+    def __init__(self, app: ASGIApp, token: str | None = None, hosts: tuple[str, ...] | None = None) -> None:
         self.app = app
         self.token = token or None
+        self.hosts = hosts
 
     def _matches(self, given: str | None) -> bool:
         return bool(given) and hmac.compare_digest(given.encode(), self.token.encode())  # type: ignore[union-attr]
@@ -98,6 +108,12 @@ class Guard:
                 headers.setdefault("content-security-policy", PAGE_CSP)
             await send(message)
 
+        if self.hosts is not None:
+            host = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"host"), "")
+            if host_name(host) not in self.hosts:
+                await PlainTextResponse("400 Bad Request: unknown host name.", status_code=400)(
+                    scope, receive, send_with_headers)
+                return
         if self.token and not self._presented(scope):
             query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True))
             if self._matches(query.get("token")):  # a shared link: keep the token in a cookie, drop it from the URL

@@ -14,7 +14,7 @@ from pathlib import Path
 from index.stores import Stores
 from kb.config import Settings
 from kb.errors import DHRError
-from web.security import check_bind, is_loopback, loopback_hosts
+from web.security import LOOPBACK_HOSTS, check_bind, is_loopback
 
 ENV_TOKEN = "DHR_TOKEN"
 DEFAULT_HOST = "127.0.0.1"
@@ -32,7 +32,7 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, db: Path | None = 
     check_bind(host, token)
     settings = Settings.resolve(db, chroma_url, model)
     # a loopback server answers only loopback host names, so a page elsewhere cannot rebind a name to it
-    hosts = loopback_hosts(port) if is_loopback(host) and not token else None
+    hosts = list(LOOPBACK_HOSTS) if is_loopback(host) and not token else None
     app = create_app(lambda: Stores.open(settings), token=token, allowed_hosts=hosts, warm=True)
     shown = f"[{host}]" if ":" in host else host
     print(f"Serving {settings.db} at http://{shown}:{port}/" + ("?token=..." if token else "")
