@@ -17,6 +17,8 @@ Run from the repository root:
 
 The server runs searches on one worker thread (the catalogue's SQLite connection belongs to it), so
 under load requests queue: throughput is about 1 / (search time), and latency grows with the queue.
+`python -m web` computes the model on one thread (OMP_NUM_THREADS=1, see web/__main__.py); this
+script sets the same for its in-process searches, so the two sides differ only by HTTP.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+os.environ.setdefault("OMP_NUM_THREADS", "1")  # as the server does (web/__main__.py); before torch loads
 
 QUERIES = [
     ({"q": "missed chances to share information between the GP and the police"}),
