@@ -8,9 +8,10 @@ Run from the repository root:
 
 1. The server is the real one (`python -m web`, a separate process on a free loopback port, model loaded
    at start-up), serving the knowledge base at --db.
-2. In-process: this process opens the same knowledge base and times what the API handler runs,
-   `reports.answers.ask(Query.build(q), stores)` and its JSON (`render(answer, "json")`), for each query.
-3. HTTP: the same queries, one at a time, over one keep-alive connection; p50/p95 of both and the ratio.
+2. Side by side: this process opens the same knowledge base; each query is timed in-process (what the
+   API handler runs: `reports.answers.ask(Query.build(q), stores)` and `render(answer, "json")`) and
+   then over HTTP (one keep-alive connection), in turn, so a busy moment on the shared machine hits
+   both; p50/p95 of both and the ratio.
 4. Load: --clients threads, each with its own connection, send the queries in turn for --duration
    seconds; every non-200 answer or exception is an error. Prints requests, errors, throughput and
    latency under load. Only loopback is ever contacted, and every loop stops by itself.
@@ -96,7 +97,10 @@ def start_server(db: Path, port: int) -> subprocess.Popen:
     raise SystemExit("the server did not answer within 180 s")
 
 
-def in_process(db: Path, rounds: int) -> list[float]:
+def side_by_side(db: Path, base: str, rounds: int) -> tuple[list[float], list[float]]:
+    """Each query in-process and then over HTTP, in turn, so both see the same machine (it is shared)."""
+    import httpx
+
     from index.stores import Stores
     from kb.config import Settings
     from kb.query import Query
@@ -106,35 +110,24 @@ def in_process(db: Path, rounds: int) -> list[float]:
     stores = Stores.open(Settings.resolve(db))
     _ = stores.embedder.model, stores.vectors
 
-    def once(params: dict[str, str]) -> None:
+    def local(params: dict[str, str]) -> None:
         filters = {("doc_type" if k == "type" else k): v for k, v in params.items() if k != "q"}
-        render(ask(Query.build(params["q"], **filters), stores), "json")
+        render(ask(Query.build(params["q"], **filters), stores), "json")  # what the API handler runs
 
-    for params in QUERIES:  # warm-up
-        once(params)
-    times = []
-    for _ in range(rounds):
-        for params in QUERIES:
-            t = time.perf_counter()
-            once(params)
-            times.append(time.perf_counter() - t)
-    return times
-
-
-def over_http(base: str, rounds: int) -> list[float]:
-    import httpx
-
-    times = []
+    local_times, http_times = [], []
     with httpx.Client(base_url=base, timeout=60) as client:
-        for params in QUERIES:  # warm-up
+        for params in QUERIES:  # warm-up, both ways
+            local(params)
             client.get("/api/search", params=params).raise_for_status()
         for _ in range(rounds):
             for params in QUERIES:
                 t = time.perf_counter()
-                r = client.get("/api/search", params=params)
-                r.raise_for_status()
-                times.append(time.perf_counter() - t)
-    return times
+                local(params)
+                local_times.append(time.perf_counter() - t)
+                t = time.perf_counter()
+                client.get("/api/search", params=params).raise_for_status()
+                http_times.append(time.perf_counter() - t)
+    return local_times, http_times
 
 
 def load(base: str, clients: int, duration: float) -> dict[str, object]:
@@ -181,7 +174,7 @@ def ms(seconds: float) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--db", type=Path, help="knowledge base folder (default: the sample corpus, ingested once)")
-    ap.add_argument("--rounds", type=int, default=5, help="timed passes over the 10 queries, each way")
+    ap.add_argument("--rounds", type=int, default=10, help="timed passes over the 10 queries, each way")
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--duration", type=float, default=60.0, help="seconds of concurrent load")
     args = ap.parse_args()
@@ -195,10 +188,8 @@ def main() -> None:
     server = start_server(db, port)
     base = f"http://127.0.0.1:{port}"
     try:
-        log("In-process searches ...")
-        local = in_process(db, args.rounds)
-        log("HTTP searches, one at a time ...")
-        remote = over_http(base, args.rounds)
+        log("Searches in-process and over HTTP, in turn ...")
+        local, remote = side_by_side(db, base, args.rounds)
         log(f"{args.clients} clients for {args.duration:.0f} s ...")
         loaded = load(base, args.clients, args.duration)
     finally:
