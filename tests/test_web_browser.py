@@ -184,3 +184,11 @@ def test_a_document_page_and_its_original(server, browser, shots):
     assert browser.execute_script("return document.querySelectorAll('script').length") == 0
     shoot(browser, shots / "document.png")
     assert accessibility_violations(browser) == []
+
+
+def test_the_accessibility_check_does_find_violations(browser):
+    """The checker is not vacuous: a page with an unlabelled field and an image with no text fails it."""
+    browser.get("data:text/html,<html lang=en><title>t</title><main><h1>x</h1><input type=text>"
+                "<img src=x.png></main></html>")
+    found = " ".join(accessibility_violations(browser))
+    assert "label" in found and "image-alt" in found
