@@ -175,6 +175,13 @@ def test_an_evidence_pack_downloads_as_word_markdown_csv_and_html(client):
     assert client.get("/evidence/download", params={**params, "format": "exe"}).status_code == 400
 
 
+def test_an_evidence_pack_on_a_theme_needs_no_words(client):
+    r = client.get("/evidence", params={"q": "", "theme": "alcohol"})
+    assert r.status_code == 200 and "Preview: Alcohol" in r.text and "misused alcohol" in r.text
+    assert client.get("/api/evidence", params={"theme": "alcohol"}).json()["query"] == "Alcohol"
+    assert client.get("/evidence", params={"q": ""}).status_code == 400  # neither words nor a theme
+
+
 def test_trainer_extracts_and_the_register_download(client):
     from docx import Document
 

@@ -25,6 +25,7 @@ import os
 import stat
 import tempfile
 from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -201,8 +202,16 @@ def theme_evidence_result(theme: str, params: Mapping[str, str]) -> Callable[[St
 
 
 def evidence_result(params: Mapping[str, str]) -> Callable[[Stores], Any]:
+    """`dhr evidence`: a query, or with no words but a theme, the theme's name as the query."""
     group_by = params.get("group_by") or "theme"
-    return lambda stores: evidence_pack(query_from(params, default_top=20), stores, group_by, today())
+
+    def work(stores: Stores) -> Any:
+        query = query_from(params, default_top=20)
+        if not query.text.strip() and query.filters.theme:
+            query = replace(query, text=theme_label(query.filters.theme))
+        return evidence_pack(query, stores, group_by, today())
+
+    return work
 
 
 def extracts_result(params: Any) -> Callable[[Stores], Any]:
@@ -287,7 +296,7 @@ async def evidence_page(request: Request) -> Response:
     params = request.query_params
 
     def work(stores: Stores) -> dict[str, Any]:
-        pack = evidence_result(params)(stores).pack if "q" in params else None
+        pack = evidence_result(params)(stores).pack if "q" in params or "theme" in params else None
         return {"pack": pack, "title": "Evidence pack"}
 
     return await page(request, "evidence.html", work)
