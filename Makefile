@@ -7,7 +7,7 @@ DHR     := $(VENV)/bin/dhr
 STAMP   := $(VENV)/.installed
 DEMO_DB := demo-data
 
-.PHONY: install demo test test-fast lint bench lock clean
+.PHONY: install demo serve test test-fast lint bench lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	python3 -m venv $(VENV)
@@ -22,6 +22,11 @@ demo: install
 	$(DHR) ingest corpus --db $(DEMO_DB)
 	$(DHR) ask "missed chances to share information between the GP and the police" --db $(DEMO_DB) --top 3
 	$(DHR) themes --db $(DEMO_DB)
+
+# the web app on the demo knowledge base (make demo builds it): http://127.0.0.1:8765/
+serve: install
+	test -d $(DEMO_DB) || $(DHR) ingest corpus --db $(DEMO_DB)
+	$(DHR) serve --db $(DEMO_DB)
 
 test: install
 	$(PY) -m pytest -q

@@ -622,6 +622,31 @@ def evidence(
         emit(pack, as_json, as_csv, out)
 
 
+@app.command()
+def serve(
+    host: Annotated[
+        str, typer.Option(help="Address to listen on. Anything but loopback needs --token.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8765,
+    token: Annotated[
+        str | None,
+        typer.Option(help="Access token every request must carry. Default: $DHR_TOKEN.", show_default=False),
+    ] = None,
+    db: DbOption = None,
+    chroma_url: ChromaUrlOption = None,
+    model: ModelOption = None,
+) -> None:
+    """A local web app for board members, strategy writers and trainers: search, themes, packs, register.
+
+    The web app is its own front end (`python -m web`); this command runs it in place of itself."""
+    args = [sys.executable, "-m", "web", "--host", host, "--port", str(port)]
+    for flag, value in (("--db", db), ("--chroma-url", chroma_url), ("--model", model)):
+        if value:
+            args += [flag, str(value)]
+    env = {**os.environ, **({"DHR_TOKEN": token} if token else {})}
+    os.execve(sys.executable, args, env)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 
