@@ -101,6 +101,7 @@ def test_a_document_page_shows_passages_with_positions_themes_and_metadata(clien
     html = client.get(f"/documents/{docs['DHR Anna']['doc_id']}").text
     assert "Northbridge" in html and "para 2.1" in html and "Lessons learned" in html
     assert "relationship" in html and "partner" in html
+    assert "Where it came from" in html and "<td>sidecar</td>" in html  # Anna's title and area come from a sidecar
 
 
 def test_document_text_is_escaped_everywhere_it_is_shown(client, docs):
