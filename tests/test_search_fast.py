@@ -10,76 +10,18 @@ import json
 import pytest
 
 from index.stores import Stores
-from index.vectors import VectorStore
-from ingest.pipeline import Ingestor
-from kb.catalogue import Catalogue
-from kb.config import Settings
 from kb.errors import QueryError
 from kb.query import Filters, Query
-from kb.tagger import ThemeTagger
 from reports.answers import ask
 from reports.documents import list_documents, show_document
 from reports.output import render
-from tests.fakes import FakeEmbedder
-
-SHARED = (
-    "2.1 Information was not shared between the GP surgery and the police after the assault in March. "
-    "A referral to MARAC was not made although the risk assessment scored high and the victim was frightened."
-)
-
-
-def review(name: str, year: int, area: str, relationship: str, extra_line: str) -> tuple[str, dict]:
-    text = f"""Domestic Homicide Review: Overview Report into the death of {name}
-
-1. Introduction
-
-1.1 This review examines the contact agencies had with {name} before her death. {extra_line}
-
-2. Lessons learned
-
-{SHARED}
-
-3. Recommendations
-
-3.1 The {area} Community Safety Partnership should ensure GP practices complete routine enquiry about
-domestic abuse and share information with the police when risk is high.
-"""
-    meta = {
-        "title": f"DHR {name}",
-        "body": f"{area} CSP",
-        "area": area,
-        "date": f"{year}-05-01",
-        "type": "dhr_overview_report",
-        "relationship": relationship,
-    }
-    return text, meta
+from tests.smallkb import build_kb, open_stores
 
 
 @pytest.fixture(scope="module")
 def kb(tmp_path_factory) -> Stores:
-    folder = tmp_path_factory.mktemp("docs")
-    docs = {
-        "anna": review(
-            "Anna", 2019, "Northbridge", "partner", "She misused alcohol and her partner controlled her money."
-        ),
-        "mary": review("Mary", 2022, "Eastmoor", "son", "Her adult son was her carer and drank heavily."),
-    }
-    for stem, (text, meta) in docs.items():
-        (folder / f"{stem}.txt").write_text(text, encoding="utf-8")
-        (folder / f"{stem}.txt.meta.json").write_text(json.dumps(meta), encoding="utf-8")
-    (folder / "minutes.txt").write_text(
-        "Safer Communities Scrutiny Committee minutes, 6 July 2021\n\n"
-        "Item 4. Domestic abuse services\n\n"
-        "Members asked how the refuge would be funded after March. =SUM(A1) The officer said the "
-        "commissioning budget for refuge places and outreach workers was agreed for two more years.\n",
-        encoding="utf-8",
-    )
-    settings = Settings(db=tmp_path_factory.mktemp("kb") / "kb")
-    settings.ensure_dirs()
-    stores = Stores(settings, Catalogue(settings.catalogue_path), VectorStore(settings), FakeEmbedder())
-    report = Ingestor(stores.catalogue, stores.vectors, stores.embedder, ThemeTagger()).run([folder])
-    assert not report.failed, report.failed
-    return stores
+    settings = build_kb(tmp_path_factory.mktemp("docs"), tmp_path_factory.mktemp("kb") / "kb")
+    return open_stores(settings)
 
 
 def test_a_query_finds_the_passage_that_shares_its_words_with_its_citation(kb):
@@ -93,14 +35,14 @@ def test_the_same_text_in_two_reviews_is_one_result_citing_both(kb):
     answer = ask(Query("information not shared between GP and police, MARAC referral", top=10), kb)
     shared = [ex for ex in answer.excerpts if "MARAC was not made" in ex.text]
     assert len(shared) == 1
-    assert {s.title for s in shared[0].sources} == {"DHR Anna", "DHR Mary"}
+    assert {s.title for s in shared[0].sources} == {"DHR Anna", "DHR Mary", "DHR Hostile"}
 
 
 @pytest.mark.parametrize(
     ("filters", "titles"),
     [
-        (Filters(area="eastmoor"), {"DHR Mary"}),
-        (Filters(since="2020", doc_type="dhr_overview_report"), {"DHR Mary"}),
+        (Filters(area="eastmoor"), {"DHR Mary", "Safer Eastmoor annual report"}),
+        (Filters(since="2020", doc_type="dhr_overview_report"), {"DHR Mary", "DHR Hostile"}),
         (Filters(until="2019"), {"DHR Anna"}),
         (Filters(relationship="Son"), {"DHR Mary"}),
     ],
@@ -118,9 +60,13 @@ def test_a_section_filter_returns_only_that_kind_of_section(kb):
 
 
 def test_the_per_document_cap_spreads_the_opening_results(kb):
-    capped = ask(Query("domestic abuse police GP", top=5, per_doc=1), kb)
-    firsts = [ex.sources[0].doc_id for ex in capped.excerpts[:3]]
-    assert len(firsts) == len(set(firsts))
+    capped = ask(Query("domestic abuse police GP refuge", top=5, per_doc=1), kb)
+    seen: dict[str, int] = {}
+    for ex in capped.excerpts:  # an excerpt opens only while one of its documents is under the cap
+        docs = {s.doc_id for s in ex.sources}
+        assert any(seen.get(d, 0) < 1 for d in docs), [s.title for s in ex.sources]
+        for d in docs:
+            seen[d] = seen.get(d, 0) + 1
 
 
 def test_an_unknown_case_value_is_refused_naming_the_values_there_are(kb):

@@ -22,7 +22,7 @@ from kb.config import Settings
 from kb.query import Query
 from reports.answers import ask
 from reports.output import render
-from tests.webkb import HOSTILE, build_kb, open_stores
+from tests.smallkb import HOSTILE, build_kb, open_stores
 from web.app import create_app, file_name_parameters
 from web.security import LOOPBACK_HOSTS, ServeError, check_bind
 

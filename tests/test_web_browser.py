@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.webkb import build_kb, open_stores
+from tests.smallkb import build_kb, open_stores
 
 pytestmark = pytest.mark.slow
 

@@ -1,4 +1,4 @@
-"""A small knowledge base for the web tests, built with the fake embedder (no model, a second or two).
+"""A small knowledge base for the fast tests (search, filters, the web app), built with the fake embedder.
 
 Two reviews that share a passage, committee minutes, a review whose text holds HTML that must show
 as text, a two-page PDF (for `#page=N` links), and a file the symlink test swaps out.
