@@ -9,19 +9,20 @@ what the knowledge base already holds.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ingest.discover import discover
-from ingest.extract import extract
+from ingest.discover import discover, not_regular
+from ingest.extract import SIZE_LIMITS, extract
 from ingest.metadata import detect_metadata, load_sidecar
 from ingest.passages import cut_passages
 from ingest.structure import find_structure
 from kb.catalogue import Catalogue, DocumentRow, ThemeMentionRow
-from kb.errors import DHRError, NoTextError
+from kb.errors import DHRError, ExtractionError, FileTooLargeError, NoTextError
 from kb.models import DocumentMeta, Passage
 from kb.records import TextEncoder, VectorRecord, VectorSink, record_id, vector_metadata
 from kb.sentences import answer_sentences, pack
@@ -85,10 +86,20 @@ def _differs(existing: DocumentRow, overrides: Mapping[str, str]) -> bool:
     return False
 
 
-def file_hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
+def file_hash(path: Path, limit: int | None = None) -> str:
+    """The SHA-256 of a regular file's bytes. The file is opened without blocking (a FIFO swapped in
+    after discovery cannot hang the ingest) and read no further than `limit` (its type's size limit)."""
+    limit = SIZE_LIMITS.get(path.suffix.lower(), max(SIZE_LIMITS.values())) if limit is None else limit
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as fh:
+        reason = not_regular(os.fstat(fd).st_mode)
+        if reason:
+            raise ExtractionError(path, reason)
+        digest, read = hashlib.sha256(), 0
         for chunk in iter(lambda: fh.read(1 << 20), b""):
+            read += len(chunk)
+            if read > limit:
+                raise FileTooLargeError(path, f"too large: over {limit // 1_048_576} MB, the limit for its type")
             digest.update(chunk)
     return digest.hexdigest()
 
@@ -208,6 +219,8 @@ class Ingestor:
             content_hash = file_hash(path)
         except OSError as exc:
             return FileResult(path, "failed", f"cannot read: {exc.strerror or exc}")
+        except ExtractionError as exc:
+            return FileResult(path, "failed", exc.reason)
         existing = self.catalogue.document_by_path(key)
         unchanged = existing and existing.content_hash == content_hash and existing.status == "ok"
         if unchanged and not (overrides and _differs(existing, overrides)):

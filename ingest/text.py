@@ -217,13 +217,16 @@ def read_bytes(path: Path, limit: int, kind: str) -> bytes:
     """Size-check then read a file; zero bytes raise NoTextError("empty file")."""
     check_size(path, limit, kind)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as fh:
+            data = fh.read(limit + 1)  # a file that grew since (or a device) stops at the limit
     except PermissionError:
         raise ExtractionError(path, "cannot read: permission denied") from None
     except OSError as exc:
         raise ExtractionError(path, f"cannot read: {exc.strerror or type(exc).__name__}") from None
     if not data:
         raise NoTextError(path, "empty file")
+    if len(data) > limit:
+        raise FileTooLargeError(path, f"too large: over the limit for {kind} files ({limit // 1_048_576} MB)")
     return data
 
 
