@@ -161,10 +161,11 @@ def emit(result: object, as_json: bool = False, as_csv: bool = False, out: Path 
         typer.echo(result.written(out), err=fmt != "text")  # type: ignore[attr-defined]
 
 
-def stores(db: Path | None, chroma_url: str | None = None, model: str | None = None, must_exist: bool = True):  # noqa: ANN201
+def stores(db: Path | None, chroma_url: str | None = None, model: str | None = None, write: bool = False):  # noqa: ANN201
+    """The knowledge base at `db`, which must exist; opened read-only unless the command `write`s."""
     from index.stores import Stores
 
-    return Stores.open(Settings.resolve(db, chroma_url, model), must_exist)
+    return Stores.open(Settings.resolve(db, chroma_url, model), read_only=not write)
 
 
 def prepared_date(value: str | None) -> str | None:
@@ -452,7 +453,7 @@ def forget(
 
     settings = Settings.resolve(db, chroma_url)
     with errors_as_messages(), private_files(), ingest_lock(settings, wait=True):
-        kb = stores(db, chroma_url)
+        kb = stores(db, chroma_url, write=True)
         d = find_document(kb.catalogue, doc, exact=True)
         if not yes and not typer.confirm(f"Forget {d.title!r} ({d.path})?"):
             raise typer.Exit(1)
@@ -474,12 +475,13 @@ def check(
     """Check that the catalogue, the lexical index and Chroma agree (exit 1 if not); --repair fixes them."""
     from index.consistency import check as run_check
     from index.consistency import repair
-    from kb.lock import ingest_lock
+    from kb.lock import ingest_lock, reading_lock
     from reports.status import CheckSummary
 
     settings = Settings.resolve(db, chroma_url, model)
-    with errors_as_messages(), private_files(), ingest_lock(settings, wait=fix):
-        kb = stores(db, chroma_url, model)
+    lock = ingest_lock(settings, wait=True) if fix else reading_lock(settings)
+    with errors_as_messages(), private_files(), lock:
+        kb = stores(db, chroma_url, model, write=fix)
         before = run_check(kb.catalogue, kb.vectors)
         after = repair(kb.catalogue, kb.vectors, kb.embedder) if fix and not before.consistent else before
         summary = CheckSummary(before, after, fix)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from kb.catalogue import Catalogue
+from kb.catalogue import Catalogue, damaged
 from kb.models import DocumentMeta, Passage
 from kb.records import VectorRecord, record_id, vector_metadata
 from kb.sentences import answer_sentences, pack
@@ -59,6 +59,10 @@ class CheckReport:
 
 
 def check(catalogue: Catalogue, vectors: VectorStore) -> CheckReport:
+    """Compare the stores; a catalogue file SQLite finds damaged raises StoreError saying what to do."""
+    problem = catalogue.integrity_problem()
+    if problem:
+        raise damaged(catalogue.path, problem)
     expected = catalogue.vector_ids()
     stored = vectors.all_ids()
     counts = catalogue.store_counts()

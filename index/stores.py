@@ -16,10 +16,14 @@ from kb.config import Settings
 from kb.errors import EmptyKnowledgeBaseError
 
 
-def open_catalogue(settings: Settings, must_exist: bool = True) -> Catalogue:
-    """The catalogue at `settings.db`; with `must_exist`, a clear error when nothing was ingested there."""
+def open_catalogue(settings: Settings, must_exist: bool = True, read_only: bool = False) -> Catalogue:
+    """The catalogue at `settings.db`; with `must_exist`, a clear error when nothing was ingested there.
+    `read_only` creates, chmods and writes nothing (a read-only copy or mount can be queried)."""
+    settings.refuse_file()
     if must_exist and not settings.catalogue_path.exists():
         raise EmptyKnowledgeBaseError(f"no knowledge base at {settings.db}: run `dhr ingest PATH` first (or pass --db)")
+    if read_only:
+        return Catalogue(settings.catalogue_path, read_only=True)
     settings.ensure_dirs()
     return Catalogue(settings.catalogue_path)
 
@@ -31,17 +35,23 @@ class Stores:
     _vectors: VectorStore | None = field(default=None, repr=False)
     _embedder: Embedder | None = field(default=None, repr=False)
 
+    read_only: bool = False
+
     @classmethod
-    def open(cls, settings: Settings, must_exist: bool = True, vectors_first: bool = False) -> Stores:
+    def open(
+        cls, settings: Settings, must_exist: bool = True, vectors_first: bool = False, read_only: bool = False
+    ) -> Stores:
         """Open the catalogue; `vectors_first` connects the vector store before anything is created on
-        disk, so an unreachable Chroma server stops an ingest before it writes."""
-        vectors = VectorStore(settings) if vectors_first else None
-        return cls(settings, open_catalogue(settings, must_exist), vectors)
+        disk, so an unreachable Chroma server stops an ingest before it writes. `read_only` stores are
+        for queries: nothing is created, chmod-ed or written."""
+        settings.refuse_file()
+        vectors = VectorStore(settings, read_only) if vectors_first else None
+        return cls(settings, open_catalogue(settings, must_exist, read_only), vectors, read_only=read_only)
 
     @property
     def vectors(self) -> VectorStore:
         if self._vectors is None:
-            self._vectors = VectorStore(self.settings)
+            self._vectors = VectorStore(self.settings, self.read_only)
         return self._vectors
 
     @property

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -34,7 +35,37 @@ class VectorHit:
         return self.doc_id, self.ordinal
 
 
-def _client(settings: Settings):  # noqa: ANN202 - chromadb client types are internal
+def _missing_store(settings: Settings) -> StoreError:
+    return StoreError(f"the vector store {settings.chroma_path} is missing: restore it from a copy or a backup, "
+                      "or run `dhr check --repair` to embed every passage again from the catalogue")
+
+
+def _read_only_client(settings: Settings, chroma_settings):  # noqa: ANN001, ANN202
+    """Chroma writes to its own SQLite file when it opens, so a store in a read-only folder or mount is
+    opened from a private temporary copy (removed at exit); a writable one is opened where it is."""
+    import atexit
+    import shutil
+    import tempfile
+
+    import chromadb
+
+    if not (settings.chroma_path / "chroma.sqlite3").is_file():
+        raise _missing_store(settings)
+    try:
+        return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+    except Exception as exc:  # chromadb raises its own InternalError from the Rust side
+        if "readonly" not in str(exc).replace("-", "").replace(" ", "").lower():
+            raise StoreError(f"cannot open the vector store {settings.chroma_path}: {exc}") from exc
+    copy = Path(tempfile.mkdtemp(prefix="dhr-readonly-"))
+    atexit.register(shutil.rmtree, copy, ignore_errors=True)
+    shutil.copytree(settings.chroma_path, copy / "chroma", copy_function=shutil.copyfile)
+    for path in (copy / "chroma").rglob("*"):
+        path.chmod(0o700 if path.is_dir() else 0o600)
+    (copy / "chroma").chmod(0o700)
+    return chromadb.PersistentClient(path=str(copy / "chroma"), settings=chroma_settings)
+
+
+def _client(settings: Settings, read_only: bool = False):  # noqa: ANN202 - chromadb client types are internal
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
@@ -54,6 +85,8 @@ def _client(settings: Settings):  # noqa: ANN202 - chromadb client types are int
         except Exception as exc:  # chromadb raises several transport errors; all mean "not reachable"
             raise StoreError(f"cannot reach the Chroma server at {settings.chroma_url}: {exc}") from exc
         return client
+    if read_only:
+        return _read_only_client(settings, chroma_settings)
     settings.ensure_dirs()
     old = os.umask(0o077)
     try:
@@ -65,8 +98,11 @@ def _client(settings: Settings):  # noqa: ANN202 - chromadb client types are int
 class VectorStore:
     """Add, delete and query passage vectors in one Chroma collection."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.client = _client(settings)
+    def __init__(self, settings: Settings, read_only: bool = False) -> None:
+        """`read_only`: for queries; the store must exist, and nothing is created or chmod-ed."""
+        self.client = _client(settings, read_only)
+        if read_only and COLLECTION not in {c.name for c in self.client.list_collections()}:
+            raise _missing_store(settings)
         self.collection = self.client.get_or_create_collection(
             COLLECTION, metadata={"hnsw:space": "cosine"}, embedding_function=None
         )

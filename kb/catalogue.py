@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kb.citation import Source
-from kb.errors import QueryError
+from kb.errors import QueryError, StoreError
 from kb.models import DocumentMeta, Passage
 from kb.query import Filters
 from kb.records import record_id
@@ -207,21 +207,49 @@ def _doc_row(row: sqlite3.Row, passages: int = 0) -> DocumentRow:
 class Catalogue:
     """Read and write the catalogue. One instance per process; not shared between threads."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, read_only: bool = False) -> None:
+        """Open (or create) the catalogue. `read_only` opens an existing one for reading only: nothing is
+        created, chmod-ed or written, so a read-only copy or mount can be queried.
+
+        A file that is not a SQLite database, or was cut short, raises StoreError saying what to do."""
         self.path = path
+        self.read_only = read_only
+        _refuse_truncated(path)
+        try:
+            if read_only:
+                self.conn = _connect_read_only(path)
+            else:
+                self.conn = self._connect_for_writing(path)
+            self.conn.execute("SELECT COUNT(*) FROM documents").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise damaged(path, exc) from None
+
+    def _connect_for_writing(self, path: Path) -> sqlite3.Connection:
         new = not path.exists()
         old_umask = os.umask(0o077)
         try:
-            self.conn = sqlite3.connect(path, timeout=30)
+            conn = sqlite3.connect(path, timeout=30)
         finally:
             os.umask(old_umask)
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA foreign_keys = ON")
-        self.conn.execute("PRAGMA journal_mode = WAL")
-        self.conn.execute("PRAGMA synchronous = NORMAL")
-        self.conn.executescript(SCHEMA)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.executescript(SCHEMA)
         if new:
             os.chmod(path, 0o600)
+        return conn
+
+    def integrity_problem(self) -> str | None:
+        """What SQLite's quick check finds wrong with the file (None when it is sound). Reads every page."""
+        try:
+            rows = [r[0] for r in self.conn.execute("PRAGMA quick_check(5)")]
+        except sqlite3.DatabaseError as exc:
+            return str(exc)
+        if rows == ["ok"]:
+            return None
+        found = [" ".join(r.split()) for r in rows if not r.startswith("***")] or ["the integrity check failed"]
+        return found[0] + (" and more" if len(found) > 1 else "")  # one line, not SQLite's listing
 
     def close(self) -> None:
         self.conn.close()
@@ -654,6 +682,50 @@ class Catalogue:
 
     def all_passage_texts(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT text FROM passages")]
+
+
+def damaged(path: Path, what: object) -> StoreError:
+    return StoreError(f"the catalogue {path} is damaged ({what}): restore catalogue.sqlite3 from a copy or a "
+                      "backup, or ingest the files again into a new --db folder")
+
+
+def _refuse_truncated(path: Path) -> None:
+    """A SQLite file shorter than its header says was cut short (a copy or a disk that stopped)."""
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(100)
+        size = path.stat().st_size
+    except OSError:
+        return  # not there yet (created on first write) or unreadable: sqlite3 says which
+    if not header:
+        return  # an empty file: SQLite treats it as a new, empty database
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
+        raise damaged(path, "it is not a SQLite database")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    if pages and size < pages * page_size:
+        raise damaged(path, f"it is cut short: {size} bytes of {pages * page_size}")
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that cannot write. `mode=ro` sees a concurrent ingest's commits; where SQLite cannot
+    share the write-ahead log (a read-only folder or mount), `immutable=1` reads the file as it stands."""
+    from urllib.parse import quote
+
+    if not path.is_file():
+        raise StoreError(f"no catalogue at {path}: run `dhr ingest PATH` first (or pass --db)")
+    last: sqlite3.Error | None = None
+    for mode in ("mode=ro", "immutable=1"):
+        conn = sqlite3.connect(f"file:{quote(str(path.absolute()))}?{mode}", uri=True, timeout=30)
+        conn.row_factory = sqlite3.Row
+        try:
+            conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.OperationalError as exc:  # cannot open the shared-memory file of the log
+            conn.close()
+            last = exc
+    raise StoreError(f"cannot open the catalogue {path} for reading: {last}")
 
 
 def _source(r: sqlite3.Row) -> Source:

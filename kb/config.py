@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from kb.errors import StoreError
+
 ENV_DB = "DHR_DB"
 ENV_CHROMA_URL = "DHR_CHROMA_URL"
 ENV_MODEL = "DHR_MODEL"
@@ -48,11 +50,20 @@ class Settings:
     def lock_path(self) -> Path:
         return self.db / "kb.lock"
 
+    def refuse_file(self) -> None:
+        """`--db` must name a folder (or nothing yet), not a file."""
+        if self.db.exists() and not self.db.is_dir():
+            raise StoreError(f"--db {self.db} is a file, not a knowledge base folder: name a folder (a new one is "
+                             "created on the first ingest)")
+
     def ensure_dirs(self) -> None:
-        """Create the data directory readable by the user only: DHR material is sensitive."""
+        """Create the data directory readable by the user only: DHR material is sensitive. Only commands that
+        write call this; readers never create or chmod anything."""
+        self.refuse_file()
         old = os.umask(0o077)
         try:
             self.db.mkdir(parents=True, exist_ok=True)
         finally:
             os.umask(old)
-        os.chmod(self.db, 0o700)
+        if self.db.stat().st_mode & 0o777 != 0o700:
+            os.chmod(self.db, 0o700)

@@ -29,3 +29,25 @@ def ingest_lock(settings: Settings, wait: bool = False) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+@contextlib.contextmanager
+def reading_lock(settings: Settings) -> Iterator[None]:
+    """For a reader that must not see an ingest half-way (`dhr check`): refuse while an ingest holds the
+    lock, without creating, chmod-ing or writing anything (a read-only knowledge base has no usable lock)."""
+    try:
+        fd = os.open(settings.lock_path, os.O_RDONLY)
+    except OSError:
+        yield  # no lock file (nothing was ever ingested here by this version) or not readable
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
+            raise LockedError(f"an ingest is running on {settings.db} (pid {holder}); wait for it to finish") from None
+        except OSError:
+            pass  # a file system without locks: read anyway
+        yield
+    finally:
+        os.close(fd)
