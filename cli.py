@@ -470,6 +470,10 @@ def check(
     fix: Annotated[
         bool, typer.Option("--repair", help="Fix what disagrees, taking the catalogue as the truth.")
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="With --repair: delete vectors even when the catalogue looks lost or empty."),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Check that the catalogue, the lexical index and Chroma agree (exit 1 if not); --repair fixes them."""
@@ -483,7 +487,11 @@ def check(
     with errors_as_messages(), private_files(), lock:
         kb = stores(db, chroma_url, model, write=fix)
         before = run_check(kb.catalogue, kb.vectors)
-        after = repair(kb.catalogue, kb.vectors, kb.embedder) if fix and not before.consistent else before
+        if fix and not before.consistent and not (before.looks_lost and not force):
+            for line in before.deletions():  # said before it is done
+                typer.echo(f"Repair will delete {line}.", err=as_json)
+        mend = fix and not before.consistent
+        after = repair(kb.catalogue, kb.vectors, kb.embedder, force, before) if mend else before
         summary = CheckSummary(before, after, fix)
     emit(summary, as_json)
     if not summary.consistent:

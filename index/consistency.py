@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kb.catalogue import Catalogue, damaged
+from kb.errors import RepairRefusedError
 from kb.models import DocumentMeta, Passage
-from kb.records import VectorRecord, record_id, vector_metadata
+from kb.records import VectorRecord, parse_record_id, record_id, vector_metadata
 from kb.sentences import answer_sentences, pack
 
 if TYPE_CHECKING:
@@ -39,6 +40,30 @@ class CheckReport:
     def consistent(self) -> bool:
         return not (self.unfinished_documents or self.orphan_vectors or self.missing_vectors
                     or self.orphan_passages or self.fts_mismatch or self.missing_sentence_vectors)
+
+    @property
+    def unknown_documents(self) -> set[str]:
+        """The documents the orphan vectors belong to (by their record ids)."""
+        return {parse_record_id(rid)[0] for rid in self.orphan_vectors}
+
+    @property
+    def looks_lost(self) -> bool:
+        """The catalogue looks lost, emptied or replaced by an older copy: it holds no documents while Chroma
+        holds vectors, or Chroma holds vectors of more documents the catalogue does not know than it knows.
+        Repairing then would delete vectors nobody can account for, so it needs --force."""
+        return bool(self.orphan_vectors) and (self.documents == 0 or len(self.unknown_documents) > self.documents)
+
+    def deletions(self) -> list[str]:
+        """What a repair deletes, one line each (nothing else is deleted)."""
+        out = []
+        if self.orphan_vectors:
+            docs = sorted(self.unknown_documents)
+            shown = ", ".join(docs[:5]) + (f" and {len(docs) - 5} more" if len(docs) > 5 else "")
+            out.append(f"{len(self.orphan_vectors)} vector(s) in Chroma of {len(docs)} document(s) the catalogue "
+                       f"does not know ({shown})")
+        if self.orphan_passages:
+            out.append(f"{self.orphan_passages} passage(s) of the catalogue that no document cites")
+        return out
 
     def problems(self) -> list[str]:
         out = []
@@ -79,9 +104,19 @@ def check(catalogue: Catalogue, vectors: VectorStore) -> CheckReport:
     )
 
 
-def repair(catalogue: Catalogue, vectors: VectorStore, embedder: Embedder) -> CheckReport:
-    """Make the three stores agree with the catalogue; returns the check after repair."""
-    report = check(catalogue, vectors)
+def repair(catalogue: Catalogue, vectors: VectorStore, embedder: Embedder, force: bool = False,
+           report: CheckReport | None = None) -> CheckReport:
+    """Make the three stores agree with the catalogue; returns the check after repair.
+
+    When the catalogue looks lost (see CheckReport.looks_lost) nothing is done without `force`:
+    RepairRefusedError says what would be deleted and what to do instead."""
+    report = report or check(catalogue, vectors)
+    if report.looks_lost and not force:
+        raise RepairRefusedError(
+            f"the catalogue holds {report.documents} document(s) but Chroma holds {len(report.orphan_vectors)} "
+            f"vector(s) of {len(report.unknown_documents)} document(s) it does not know: the catalogue looks lost "
+            "or replaced, and a repair would delete those vectors. Restore catalogue.sqlite3 from a copy or a "
+            "backup; to delete them anyway, run `dhr check --repair --force`")
     vectors.delete_ids(report.orphan_vectors)
     # passages nobody cites, then the lexical index rebuilt from the passages table
     catalogue.remove_orphan_passages(rebuild_lexical=bool(report.fts_mismatch or report.orphan_passages))

@@ -13,13 +13,16 @@ from index.embedder import Embedder
 from index.vectors import VectorStore
 from kb.catalogue import Catalogue
 from kb.config import Settings
-from kb.errors import EmptyKnowledgeBaseError
+from kb.errors import EmptyKnowledgeBaseError, StoreError
 
 
 def open_catalogue(settings: Settings, must_exist: bool = True, read_only: bool = False) -> Catalogue:
     """The catalogue at `settings.db`; with `must_exist`, a clear error when nothing was ingested there.
     `read_only` creates, chmods and writes nothing (a read-only copy or mount can be queried)."""
     settings.refuse_file()
+    if must_exist and not settings.catalogue_path.exists() and settings.chroma_path.is_dir():
+        raise StoreError(f"the catalogue {settings.catalogue_path} is missing but the vector store is there: restore "
+                         "catalogue.sqlite3 from a copy or a backup")
     if must_exist and not settings.catalogue_path.exists():
         raise EmptyKnowledgeBaseError(f"no knowledge base at {settings.db}: run `dhr ingest PATH` first (or pass --db)")
     if read_only:

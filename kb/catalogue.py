@@ -214,7 +214,7 @@ class Catalogue:
         A file that is not a SQLite database, or was cut short, raises StoreError saying what to do."""
         self.path = path
         self.read_only = read_only
-        _refuse_truncated(path)
+        _refuse_truncated(path, read_only)
         try:
             if read_only:
                 self.conn = _connect_read_only(path)
@@ -689,7 +689,7 @@ def damaged(path: Path, what: object) -> StoreError:
                       "backup, or ingest the files again into a new --db folder")
 
 
-def _refuse_truncated(path: Path) -> None:
+def _refuse_truncated(path: Path, read_only: bool = False) -> None:
     """A SQLite file shorter than its header says was cut short (a copy or a disk that stopped)."""
     try:
         with path.open("rb") as fh:
@@ -698,7 +698,9 @@ def _refuse_truncated(path: Path) -> None:
     except OSError:
         return  # not there yet (created on first write) or unreadable: sqlite3 says which
     if not header:
-        return  # an empty file: SQLite treats it as a new, empty database
+        if read_only:
+            raise damaged(path, "it is empty")
+        return  # SQLite treats it as a new, empty database: `dhr check --repair` sees the catalogue as lost
     if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
         raise damaged(path, "it is not a SQLite database")
     page_size = int.from_bytes(header[16:18], "big")

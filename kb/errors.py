@@ -52,3 +52,7 @@ class LockedError(StoreError):
 
 class EmptyKnowledgeBaseError(StoreError):
     """No knowledge base exists at the path given: nothing has been ingested there yet."""
+
+
+class RepairRefusedError(StoreError):
+    """A repair would delete what the catalogue cannot account for (it looks lost): it needs --force."""

@@ -68,7 +68,9 @@ class CheckSummary:
         return self.after.consistent
 
     def to_dict(self) -> dict[str, object]:
-        return {"consistent": self.after.consistent, "before": asdict(self.before), "after": asdict(self.after)}
+        return {"consistent": self.after.consistent, "before": asdict(self.before), "after": asdict(self.after),
+                "catalogue_looks_lost": self.before.looks_lost,
+                "repair_deletes": [] if self.repaired else self.before.deletions()}
 
     def table(self) -> Table:
         return Table(("problem",), [{"problem": p} for p in self.before.problems()])
@@ -83,6 +85,10 @@ class CheckSummary:
             lines.append(
                 "Repaired." if self.after.consistent else "Still inconsistent: " + "; ".join(self.after.problems())
             )
+        elif b.looks_lost:
+            lines.append("The catalogue looks lost or replaced: restore catalogue.sqlite3 from a copy or a backup. "
+                         "`dhr check --repair` would delete the vectors it does not know, so it asks for --force.")
         else:
-            lines.append("Run `dhr check --repair` to fix.")
+            lines.append("Run `dhr check --repair` to fix; it will delete " + "; ".join(b.deletions()) + "."
+                         if b.deletions() else "Run `dhr check --repair` to fix.")
         return "\n".join(lines)
