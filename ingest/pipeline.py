@@ -256,7 +256,9 @@ class Ingestor:
         encoded = self.embedder.encode(to_encode) if to_encode else None
         if new_texts:
             vectors.update({pid: list(vec) for pid, vec in zip(new_texts, encoded, strict=False)})
-        packed: dict[str, bytes] = {}
+        # Blobs already stored go back in too: rewriting a document first deletes the sentence vectors of
+        # its own passages that no other document cites, then inserts the passages again with these.
+        packed: dict[str, bytes] = dict(stored)
         at = len(new_texts)
         for pid, group in sentences_of.items():  # an empty blob where a passage has no answer sentence
             packed[pid] = pack(encoded[at : at + len(group)]) if group else b""

@@ -1,0 +1,103 @@
+"""Files change between ingests: edited, renamed, moved, deleted. Every store stays complete after each step.
+
+Real files, real SQLite and real Chroma; the fake embedder (the slow test drives `dhr` with the real model).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from index.consistency import check
+from ingest.pipeline import Ingestor
+from kb.config import Settings
+from kb.tagger import ThemeTagger
+from tests.smallkb import build_folder, open_stores
+
+EXTRA = ("\n4. Addendum\n\n4.1 After the review was published the partnership added that the housing "
+         "provider had not been told of the risk, and that a referral to the IDVA service was never made.\n")
+
+
+class KB:
+    def __init__(self, db: Path) -> None:
+        self.stores = open_stores(Settings(db=db))
+        self.ingestor = Ingestor(self.stores.catalogue, self.stores.vectors, self.stores.embedder, ThemeTagger())
+
+    def ingest(self, folder: Path) -> dict[str, str]:
+        report = self.ingestor.run([folder])
+        return {r.path.name: r.status for r in report.results if r.status != "unchanged"}
+
+    def assert_consistent(self) -> None:
+        report = check(self.stores.catalogue, self.stores.vectors)
+        assert report.consistent, report.problems()
+
+
+@pytest.fixture
+def kb(tmp_path: Path) -> tuple[KB, Path]:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    build_folder(folder)
+    kb = KB(tmp_path / "kb")
+    assert set(kb.ingest(folder).values()) == {"added"}
+    kb.assert_consistent()
+    return kb, folder
+
+
+def test_editing_a_file_and_ingesting_again_leaves_every_store_complete(kb):
+    kb, folder = kb
+    with (folder / "anna.txt").open("a", encoding="utf-8") as fh:
+        fh.write(EXTRA)
+    assert kb.ingest(folder) == {"anna.txt": "updated"}
+    kb.assert_consistent()
+    # and again, replacing a paragraph rather than adding one
+    text = (folder / "anna.txt").read_text("utf-8").replace("misused alcohol", "misused cannabis")
+    (folder / "anna.txt").write_text(text, "utf-8")
+    assert kb.ingest(folder) == {"anna.txt": "updated"}
+    kb.assert_consistent()
+
+
+def test_editing_renaming_moving_and_deleting_files_between_ingests_keeps_check_consistent(kb):
+    kb, folder = kb
+    steps = [
+        lambda: (folder / "mary.txt").open("a", encoding="utf-8").write(EXTRA),
+        lambda: (folder / "minutes.txt").rename(folder / "minutes-2021.txt"),
+        lambda: (folder / "sub").mkdir() or shutil.move(folder / "swap.txt", folder / "sub" / "swap.txt"),
+        lambda: (folder / "hostile.txt").unlink(),
+        lambda: (folder / "sub" / "swap.txt").write_text("A new briefing note on economic abuse and the housing "
+                                                         "register, replacing the old one entirely.\n", "utf-8"),
+    ]
+    for step in steps:
+        step()
+        kb.ingest(folder)
+        kb.assert_consistent()
+
+
+@pytest.mark.slow
+def test_dhr_check_is_consistent_after_each_change_with_the_real_model(tmp_path: Path):
+    from cli import app
+
+    runner = CliRunner()
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    build_folder(folder)
+    db = str(tmp_path / "kb")
+
+    def ingest_then_check() -> None:
+        ingested = runner.invoke(app, ["ingest", str(folder), "--db", db, "--json"], catch_exceptions=False)
+        assert ingested.exit_code == 0, ingested.output
+        checked = runner.invoke(app, ["check", "--db", db, "--json"], catch_exceptions=False)
+        assert checked.exit_code == 0, checked.output
+        assert json.loads(checked.output)["consistent"]
+
+    ingest_then_check()
+    with (folder / "anna.txt").open("a", encoding="utf-8") as fh:
+        fh.write(EXTRA)
+    ingest_then_check()
+    (folder / "minutes.txt").rename(folder / "minutes-2021.txt")
+    ingest_then_check()
+    (folder / "mary.txt").unlink()
+    ingest_then_check()
