@@ -28,6 +28,7 @@ from ingest.html import MAX_HTML_BYTES, extract_html
 from ingest.pdf import MAX_PDF_BYTES, extract_pdf
 from ingest.text import MAX_TEXT_BYTES, extract_text
 from kb.errors import UnsupportedFormatError
+from kb.marker import EXPORT_MARKER, HTML_META, MARKDOWN_LINE
 
 SUPPORTED_SUFFIXES = {".pdf", ".html", ".htm", ".txt", ".md", ".text", ".docx"}
 
@@ -76,3 +77,23 @@ def extract(path: Path) -> Extracted:
         hint = _HINTS.get(suffix, "supported: " + ", ".join(sorted(SUPPORTED_SUFFIXES)))
         raise UnsupportedFormatError(path, f"unsupported file type ({shown}): {hint}")
     return extractor(path)
+
+
+def is_our_export(path: Path) -> bool:
+    """Whether the file is an export of this knowledge base (an evidence pack, a handout): it carries the
+    mark of kb/marker.py near its start (Markdown, HTML) or in its core properties (Word)."""
+    import zipfile
+
+    try:
+        if path.suffix.lower() == ".docx":
+            with zipfile.ZipFile(path) as zf:
+                info = zf.getinfo("docProps/core.xml")
+                if info.file_size > 1 << 20:
+                    return False
+                core = zf.read(info).decode("utf-8", "replace")
+            return f">{EXPORT_MARKER}</" in core
+        with path.open("rb") as fh:
+            head = fh.read(4096).lstrip(b"\xef\xbb\xbf").decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile, RuntimeError, ValueError):
+        return False  # not ours, or unreadable: the extractor says what is wrong with it
+    return head.lstrip().startswith(MARKDOWN_LINE.split(":")[0]) or HTML_META in head

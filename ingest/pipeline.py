@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ingest.discover import discover, not_regular
-from ingest.extract import SIZE_LIMITS, extract
+from ingest.extract import SIZE_LIMITS, extract, is_our_export
 from ingest.metadata import detect_metadata, load_sidecar
 from ingest.passages import cut_passages
 from ingest.structure import find_structure
 from kb.catalogue import Catalogue, DocumentRow, ThemeMentionRow
 from kb.errors import DHRError, ExtractionError, FileTooLargeError, NoTextError
+from kb.marker import EXPORT_REASON
 from kb.models import DocumentMeta, Passage
 from kb.records import TextEncoder, VectorRecord, VectorSink, record_id, vector_metadata
 from kb.sentences import answer_sentences, pack
@@ -221,6 +222,8 @@ class Ingestor:
             return FileResult(path, "failed", f"cannot read: {exc.strerror or exc}")
         except ExtractionError as exc:
             return FileResult(path, "failed", exc.reason)
+        if is_our_export(path):
+            return FileResult(path, "skipped", EXPORT_REASON)
         existing = self.catalogue.document_by_path(key)
         unchanged = existing and existing.content_hash == content_hash and existing.status == "ok"
         if unchanged and not (overrides and _differs(existing, overrides)):

@@ -28,6 +28,7 @@ from typing import Any
 
 from kb.citation import cite_sources
 from kb.errors import DHRError
+from kb.marker import EXPORT_MARKER, HTML_META, MARKDOWN_LINE
 from reports.evidence import CSV_COLUMNS, EvidencePack, Handout, excerpt_rows, short_cite, theme_label
 from reports.output import to_csv
 from reports.register import REGISTER_COLUMNS, Recommendation
@@ -209,7 +210,7 @@ def render_html(blocks: Sequence[Block]) -> str:
             items = "\n".join(f"  <li>{e(item)}</li>" for item in b.items)
             body.append(f'<ol class="references">\n{items}\n</ol>')
     return (
-        '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n{HTML_META}\n'
         f"<title>{e(title)}</title>\n<style>\n{HTML_STYLE}\n</style>\n</head>\n<body>\n"
         + "\n".join(body)
         + "\n</body>\n</html>\n"
@@ -228,6 +229,7 @@ def render_docx(blocks: Sequence[Block], prepared: str | None = None) -> bytes:
     props = doc.core_properties
     props.title = next((b.text for b in blocks if isinstance(b, Heading)), "")
     props.author = "dhr-kb"
+    props.category = EXPORT_MARKER  # an ingest of the folder skips the file (kb/marker.py)
     props.last_modified_by = "dhr-kb"
     props.revision = 1
     if prepared and re.fullmatch(r"\d{4}-\d{2}-\d{2}", prepared):
@@ -294,8 +296,8 @@ def _render(
     fmt: str,
     prepared: str | None,
 ) -> bytes:
-    if fmt == "markdown":
-        return render_markdown(blocks()).encode("utf-8")
+    if fmt == "markdown":  # the marker line first: an ingest of the folder skips the file (kb/marker.py)
+        return (MARKDOWN_LINE + "\n\n" + render_markdown(blocks())).encode("utf-8")
     if fmt == "html":
         return render_html(blocks()).encode("utf-8")
     if fmt == "docx":

@@ -433,9 +433,10 @@ def test_a_markdown_trainer_handout_from_the_corpus(corpus_db, tmp_path):
     assert result.exit_code == 0, result.output
     md = out.read_text("utf-8")
     lines = md.splitlines()
-    assert lines[0] == "# Learning from reviews: Risk assessment (DASH, DIAL)"
+    assert lines[0].startswith("<!-- dhr-kb export:")  # an ingest of this folder skips the file
+    assert lines[2] == "# Learning from reviews: Risk assessment (DASH, DIAL)"
     assert re.match(
-        r"\d+ extracts? from the lessons learned and key findings sections of \d+ reviews?", lines[2]
+        r"\d+ extracts? from the lessons learned and key findings sections of \d+ reviews?", lines[4]
     )
     reviews = re.findall(r"^## (.+)$", md, re.M)
     assert len(reviews) >= 2 and len(reviews) == len(set(reviews)), "grouped by review, each review once"
