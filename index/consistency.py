@@ -11,6 +11,7 @@ FTS rebuilt, and 'indexing' documents completed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kb.catalogue import Catalogue, damaged
@@ -35,6 +36,7 @@ class CheckReport:
     orphan_passages: int = 0  # passages no document cites
     fts_mismatch: int = 0  # passages missing from, or extra in, the lexical index
     missing_sentence_vectors: int = 0  # passages whose highlights must be embedded at query time
+    missing_sources: list[str] = field(default_factory=list)  # documents whose file is gone (not a store problem)
 
     @property
     def consistent(self) -> bool:
@@ -64,6 +66,14 @@ class CheckReport:
         if self.orphan_passages:
             out.append(f"{self.orphan_passages} passage(s) of the catalogue that no document cites")
         return out
+
+    def notes(self) -> list[str]:
+        """What is worth knowing but is not a disagreement of the stores (a repair cannot fix it)."""
+        if not self.missing_sources:
+            return []
+        shown = ", ".join(self.missing_sources[:3]) + (" and more" if len(self.missing_sources) > 3 else "")
+        return [f"{len(self.missing_sources)} missing source(s): document(s) whose file is no longer there "
+                f"({shown}); `dhr forget PATH` withdraws one, an ingest of its new place records a move"]
 
     def problems(self) -> list[str]:
         out = []
@@ -101,6 +111,7 @@ def check(catalogue: Catalogue, vectors: VectorStore) -> CheckReport:
         orphan_passages=counts.orphan_passages,
         fts_mismatch=len(counts.fts_ids ^ counts.passage_ids) + (counts.fts_rows - len(counts.fts_ids)),
         missing_sentence_vectors=counts.missing_sentence_vectors,
+        missing_sources=sorted(d.path for d in catalogue.documents(status=None) if not Path(d.path).exists()),
     )
 
 

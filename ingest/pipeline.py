@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # spaCy loads only when a run needs the tagger
 @dataclass
 class FileResult:
     path: Path
-    status: str  # added | updated | unchanged | duplicate | failed | skipped
+    status: str  # added | updated | moved | unchanged | duplicate | failed | skipped
     reason: str = ""
     doc_id: str | None = None
     title: str | None = None
@@ -71,7 +71,7 @@ class IngestReport:
         return self.by_status("failed")
 
     def counts(self) -> dict[str, int]:
-        keys = ("added", "updated", "unchanged", "duplicate", "failed", "skipped")
+        keys = ("added", "updated", "moved", "unchanged", "duplicate", "failed", "skipped")
         return {k: len(self.by_status(k)) for k in keys}
 
 
@@ -136,6 +136,7 @@ class Prepared:
     pages: int | None
     mentions: list[list[ThemeMentionRow]]
     present: list[list[str]]  # per passage, the theme ids that count (negated ones do not; implied ones do)
+    doc_id: str = ""  # the document it replaces, else one made from the path
 
 
 BATCH_PASSAGES = 512  # files are read ahead until this many passages wait, then embedded in one call
@@ -214,7 +215,8 @@ class Ingestor:
     def prepare(
         self, path: Path, timings: Timings, overrides: Mapping[str, str] | None = None
     ) -> Prepared | FileResult:
-        """Read one file into memory, or say why it is skipped or failed. Writes nothing."""
+        """Read one file into memory, or say why it is skipped or failed. Writes nothing, except the new
+        path of a moved file (known content whose old path no longer exists)."""
         key = str(path)
         try:
             content_hash = file_hash(path)
@@ -229,6 +231,10 @@ class Ingestor:
         if unchanged and not (overrides and _differs(existing, overrides)):
             return FileResult(path, "unchanged", doc_id=existing.doc_id, title=existing.title)
         twins = [d for d in self.catalogue.documents_by_hash(content_hash) if d.path != key and d.status == "ok"]
+        gone = next((d for d in twins if not Path(d.path).exists()), None)
+        if gone is not None and existing is None:  # known content whose old path has vanished: a move
+            self.catalogue.move_document(gone.doc_id, key)
+            return FileResult(path, "moved", f"moved from {gone.path}", doc_id=gone.doc_id, title=gone.title)
         if twins:
             return FileResult(path, "duplicate", f"same content as {twins[0].path}; not added again",
                               doc_id=twins[0].doc_id, title=twins[0].title)
@@ -241,7 +247,8 @@ class Ingestor:
         mentions = [[ThemeMentionRow(m.theme_id, m.status, m.text) for m in ms] for ms in tagged]
         present = [self.tagger.present_ids(ms) for ms in tagged]
         timings.extract_tag += time.perf_counter() - start
-        return Prepared(path, content_hash, existing is not None, meta, passages, pages, mentions, present)
+        doc_id = existing.doc_id if existing else doc_id_for(path)  # a moved document keeps its id
+        return Prepared(path, content_hash, existing is not None, meta, passages, pages, mentions, present, doc_id)
 
     def write_batch(self, batch: list[Prepared], timings: Timings) -> list[FileResult]:
         """Embed the batch's new texts in one call, then write each file to the catalogue and Chroma."""
@@ -273,7 +280,7 @@ class Ingestor:
         results = []
         for b in batch:
             start = time.perf_counter()
-            doc_id = doc_id_for(b.path)
+            doc_id = b.doc_id or doc_id_for(b.path)
             self.catalogue.write_document(
                 doc_id, str(b.path), b.content_hash, b.meta, b.pages, b.passages, b.mentions, b.present, packed
             )

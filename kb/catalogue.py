@@ -364,6 +364,11 @@ class Catalogue:
                     ),
                 )
 
+    def move_document(self, doc_id: str, path: str) -> None:
+        """The document's file is now at `path` (its id, passages and vectors are unchanged)."""
+        with self.conn:
+            self.conn.execute("UPDATE documents SET path = ? WHERE doc_id = ?", (path, doc_id))
+
     def set_status(self, doc_id: str, status: str) -> None:
         with self.conn:
             self.conn.execute("UPDATE documents SET status = ? WHERE doc_id = ?", (status, doc_id))

@@ -39,7 +39,7 @@ class IngestSummary:
         for r in self.report.results:
             if r.status in ("added", "updated"):
                 out.append((f"{r.status:>9}  {r.path}  ({r.passages} passages)", False))
-            elif r.status in ("failed", "duplicate", "skipped"):
+            elif r.status in ("failed", "duplicate", "skipped", "moved"):
                 out.append((f"{r.status:>9}  {r.path}: {r.reason}", r.status == "failed"))
         out += [(note, False) for note in self.report.notes]
         counts = self.report.counts()
@@ -79,6 +79,7 @@ class CheckSummary:
         b = self.before
         lines = [f"{b.documents} documents, {b.passages} passages, {b.vectors} vectors."]
         lines += [f"  - {p}" for p in b.problems()]
+        lines += [f"  Note: {n}" for n in b.notes()]
         if b.consistent:
             lines.append("Consistent: the catalogue, the lexical index and Chroma agree.")
         elif self.repaired:

@@ -101,3 +101,48 @@ def test_dhr_check_is_consistent_after_each_change_with_the_real_model(tmp_path:
     ingest_then_check()
     (folder / "mary.txt").unlink()
     ingest_then_check()
+
+
+def paths_and_ids(kb: KB) -> dict[str, str]:
+    return {Path(d.path).name: d.doc_id for d in kb.stores.catalogue.documents(status=None)}
+
+
+def test_a_renamed_or_moved_file_is_the_same_document_at_its_new_path(kb):
+    kb, folder = kb
+    before = paths_and_ids(kb)
+    (folder / "minutes.txt").rename(folder / "minutes-2021.txt")
+    (folder / "sub").mkdir()
+    shutil.move(folder / "anna.txt", folder / "sub" / "anna.txt")
+    shutil.move(folder / "anna.txt.meta.json", folder / "sub" / "anna.txt.meta.json")
+    assert kb.ingest(folder) == {"minutes-2021.txt": "moved", "anna.txt": "moved"}
+    after = paths_and_ids(kb)
+    assert len(after) == len(before)  # nothing counted twice
+    assert after["minutes-2021.txt"] == before["minutes.txt"] and after["anna.txt"] == before["anna.txt"]
+    assert kb.stores.catalogue.document(before["anna.txt"]).path == str((folder / "sub" / "anna.txt").absolute())
+    kb.assert_consistent()
+    # then edited at its new place: an update of the same document
+    with (folder / "sub" / "anna.txt").open("a", encoding="utf-8") as fh:
+        fh.write(EXTRA)
+    assert kb.ingest(folder) == {"anna.txt": "updated"}
+    assert paths_and_ids(kb)["anna.txt"] == before["anna.txt"]
+    kb.assert_consistent()
+
+
+def test_a_copy_whose_original_is_still_there_is_a_duplicate_not_a_move(kb):
+    kb, folder = kb
+    shutil.copy(folder / "minutes.txt", folder / "minutes copy.txt")
+    assert kb.ingest(folder) == {"minutes copy.txt": "duplicate"}
+
+
+def test_check_reports_documents_whose_source_file_is_gone(kb):
+    kb, folder = kb
+    (folder / "mary.txt").unlink()
+    report = check(kb.stores.catalogue, kb.stores.vectors)
+    assert report.consistent  # the stores agree: a missing source is a note, not something to repair
+    assert report.missing_sources == [str((folder / "mary.txt").absolute())]
+    assert report.notes()[0].startswith("1 missing source(s): document(s) whose file is no longer there")
+    from cli import app
+
+    shown = CliRunner().invoke(app, ["check", "--db", str(kb.stores.settings.db)], catch_exceptions=False)
+    assert shown.exit_code == 0, shown.output
+    assert "Note: 1 missing source(s)" in shown.output and "Consistent" in shown.output
