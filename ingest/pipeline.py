@@ -137,6 +137,7 @@ class Prepared:
     mentions: list[list[ThemeMentionRow]]
     present: list[list[str]]  # per passage, the theme ids that count (negated ones do not; implied ones do)
     doc_id: str = ""  # the document it replaces, else one made from the path
+    note: str = ""  # why it replaces a document at another path
 
 
 BATCH_PASSAGES = 512  # files are read ahead until this many passages wait, then embedded in one call
@@ -155,6 +156,7 @@ class Ingestor:
         self.vectors = vectors
         self.embedder = embedder
         self.tagger = tagger
+        self.claimed: set[str] = set()  # vanished documents a moved and changed file has taken over
 
     def run(
         self,
@@ -247,8 +249,23 @@ class Ingestor:
         mentions = [[ThemeMentionRow(m.theme_id, m.status, m.text) for m in ms] for ms in tagged]
         present = [self.tagger.present_ids(ms) for ms in tagged]
         timings.extract_tag += time.perf_counter() - start
-        doc_id = existing.doc_id if existing else doc_id_for(path)  # a moved document keeps its id
-        return Prepared(path, content_hash, existing is not None, meta, passages, pages, mentions, present, doc_id)
+        doc_id, note = (existing.doc_id, "") if existing else (doc_id_for(path), "")
+        if existing is None and (moved := self.moved_and_changed(passages)) is not None:
+            doc_id, note = moved.doc_id, f"moved from {moved.path} and changed"
+        return Prepared(path, content_hash, existing is not None or bool(note), meta, passages, pages, mentions,
+                        present, doc_id, note)
+
+    def moved_and_changed(self, passages: list[Passage]) -> DocumentRow | None:
+        """The vanished document (its file is gone) that most of whose passages this new file holds: the
+        same review, moved and edited. None when there is none (then the file is a new document)."""
+        best, best_share = None, 0.5
+        for doc, shared, total in self.catalogue.documents_sharing([p.passage_id for p in passages]):
+            share = shared / max(total, 1)
+            if doc.doc_id not in self.claimed and not Path(doc.path).exists() and share > best_share:
+                best, best_share = doc, share
+        if best is not None:
+            self.claimed.add(best.doc_id)  # one new file per vanished document
+        return best
 
     def write_batch(self, batch: list[Prepared], timings: Timings) -> list[FileResult]:
         """Embed the batch's new texts in one call, then write each file to the catalogue and Chroma."""
@@ -295,6 +312,6 @@ class Ingestor:
             timings.store += time.perf_counter() - start
             timings.pages += b.pages or 0
             timings.passages += len(b.passages)
-            results.append(FileResult(b.path, "updated" if b.replacing else "added", doc_id=doc_id,
+            results.append(FileResult(b.path, "updated" if b.replacing else "added", b.note, doc_id=doc_id,
                                       title=b.meta.title, passages=len(b.passages), pages=b.pages))
         return results

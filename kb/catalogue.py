@@ -364,6 +364,18 @@ class Catalogue:
                     ),
                 )
 
+    def documents_sharing(self, passage_ids: Sequence[str]) -> list[tuple[DocumentRow, int, int]]:
+        """(document, how many of these passages it holds, how many distinct passages it has) for every
+        published document holding at least one of them."""
+        rows = self.conn.execute(
+            "SELECT d.*, COUNT(DISTINCT o.passage_id) AS shared,"
+            " (SELECT COUNT(DISTINCT passage_id) FROM occurrences WHERE doc_id = d.doc_id) AS total"
+            " FROM occurrences o JOIN documents d USING (doc_id)"
+            f" WHERE {PUBLISHED} AND o.passage_id IN (SELECT value FROM json_each(?)) GROUP BY d.doc_id",
+            (json.dumps(list(set(passage_ids))),),
+        ).fetchall()
+        return [(_doc_row(r), r["shared"], r["total"]) for r in rows]
+
     def move_document(self, doc_id: str, path: str) -> None:
         """The document's file is now at `path` (its id, passages and vectors are unchanged)."""
         with self.conn:

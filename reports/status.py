@@ -38,7 +38,8 @@ class IngestSummary:
         out = []
         for r in self.report.results:
             if r.status in ("added", "updated"):
-                out.append((f"{r.status:>9}  {r.path}  ({r.passages} passages)", False))
+                why = f"; {r.reason}" if r.reason else ""
+                out.append((f"{r.status:>9}  {r.path}  ({r.passages} passages{why})", False))
             elif r.status in ("failed", "duplicate", "skipped", "moved"):
                 out.append((f"{r.status:>9}  {r.path}: {r.reason}", r.status == "failed"))
         out += [(note, False) for note in self.report.notes]

@@ -146,3 +146,31 @@ def test_check_reports_documents_whose_source_file_is_gone(kb):
     shown = CliRunner().invoke(app, ["check", "--db", str(kb.stores.settings.db)], catch_exceptions=False)
     assert shown.exit_code == 0, shown.output
     assert "Note: 1 missing source(s)" in shown.output and "Consistent" in shown.output
+
+
+def test_a_file_moved_and_edited_in_one_go_updates_the_same_document(kb):
+    kb, folder = kb
+    before = paths_and_ids(kb)
+    (folder / "sub").mkdir()
+    text = (folder / "anna.txt").read_text("utf-8")
+    (folder / "sub" / "anna-final.txt").write_text(text + EXTRA, "utf-8")
+    (folder / "anna.txt").unlink()
+    report = kb.ingestor.run([folder])
+    [result] = [r for r in report.results if r.status != "unchanged"]
+    assert (result.path.name, result.status) == ("anna-final.txt", "updated")
+    assert result.reason == f"moved from {folder.absolute() / 'anna.txt'} and changed"
+    after = paths_and_ids(kb)
+    assert len(after) == len(before) and after["anna-final.txt"] == before["anna.txt"]
+    kb.assert_consistent()
+
+
+def test_a_new_review_sharing_a_little_text_with_a_vanished_one_is_a_new_document(kb):
+    from tests.smallkb import review
+
+    kb, folder = kb
+    (folder / "mary.txt").unlink()  # mary shares one passage of three with the new review
+    (folder / "zoe.txt").write_text(review("Zoe", 2024, "Southport", "partner", "She had left him in May.")[0],
+                                    "utf-8")
+    assert kb.ingest(folder) == {"zoe.txt": "added"}
+    assert "mary.txt" in paths_and_ids(kb)  # still there, and noted by check as a missing source
+    kb.assert_consistent()
