@@ -86,6 +86,9 @@ CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
 """
 
 
+TABLES = frozenset({"documents", "passages", "occurrences", "passage_themes", "sentence_vectors", "passages_fts"})
+
+
 @dataclass(frozen=True)
 class DocumentRow:
     doc_id: str
@@ -221,8 +224,14 @@ class Catalogue:
             else:
                 self.conn = self._connect_for_writing(path)
             self.conn.execute("SELECT COUNT(*) FROM documents").fetchone()
+            missing = sorted(TABLES - {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master")})
         except sqlite3.DatabaseError as exc:
             raise damaged(path, exc) from None
+        if missing == ["passages_fts"]:
+            raise StoreError(f"the catalogue {path} has lost its lexical index (passages_fts): run `dhr check "
+                             "--repair` to rebuild it from the passages")
+        if missing:
+            raise damaged(path, "tables missing: " + ", ".join(missing))
 
     def _connect_for_writing(self, path: Path) -> sqlite3.Connection:
         new = not path.exists()

@@ -156,3 +156,45 @@ def test_a_missing_vector_store_says_how_to_rebuild_it(kb: Path):
     assert f"the vector store {kb / 'chroma'} is missing" in line
     assert "dhr check --repair" in line
     assert not (kb / "chroma").exists()
+
+
+def drop_lexical_index(kb: Path) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(kb / "catalogue.sqlite3")
+    conn.execute("DROP TABLE passages_fts")
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize("command", [*READ_COMMANDS, ("check",), ("ask", "information sharing")])
+def test_a_lost_lexical_index_gives_one_line_saying_repair_rebuilds_it(kb: Path, command: tuple[str, ...]):
+    drop_lexical_index(kb)
+    line = one_error_line(dhr(*command, "--db", str(kb)))
+    assert "has lost its lexical index (passages_fts): run `dhr check --repair` to rebuild it" in line
+
+
+def test_repair_rebuilds_a_lost_lexical_index_and_deletes_nothing(kb: Path):
+    drop_lexical_index(kb)
+    repaired = dhr("check", "--repair", "--db", str(kb))
+    assert repaired.exit_code == 0, repaired.output
+    assert "passage(s) out of step with the lexical index" in repaired.output
+    assert "Repair will delete" not in repaired.output
+    assert "Repaired." in repaired.output
+    assert dhr("check", "--db", str(kb)).exit_code == 0
+    assert "DHR Anna" in dhr("docs", "--db", str(kb)).output
+
+
+@pytest.mark.slow
+def test_repair_rebuilds_a_deleted_vector_store_from_the_catalogue(kb: Path):
+    from index.vectors import VectorStore
+    from kb.catalogue import Catalogue
+    from kb.config import Settings
+
+    held = len(Catalogue(kb / "catalogue.sqlite3", read_only=True).vector_ids())  # Chroma not opened here first:
+    shutil.rmtree(kb / "chroma")  # a client in this process would keep serving the deleted store from memory
+    repaired = dhr("check", "--repair", "--db", str(kb))
+    assert repaired.exit_code == 0, repaired.output
+    assert f"{held} passage occurrence(s) with no vector in Chroma" in repaired.output
+    assert "Repair will delete" not in repaired.output and "Repaired." in repaired.output
+    assert VectorStore(Settings(db=kb), read_only=True).count() == held
