@@ -442,24 +442,35 @@ def show(
 
 @app.command()
 def forget(
-    doc: Annotated[str, typer.Argument(help="Document id (or its start), path or file name, as `dhr docs` shows.")],
+    doc: Annotated[
+        str | None,
+        typer.Argument(help="Document id (or its start), path or file name, as `dhr docs` shows.", show_default=False),
+    ] = None,
+    missing: Annotated[
+        bool, typer.Option("--missing", help="Forget every document whose source file is no longer there.")
+    ] = False,
     db: DbOption = None,
     chroma_url: ChromaUrlOption = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Remove a withdrawn document and every trace of it: passages, catalogue rows, lexical index, vectors."""
     from kb.lock import ingest_lock
-    from reports.documents import find_document
+    from reports.documents import documents_to_forget
 
     settings = Settings.resolve(db, chroma_url)
     with errors_as_messages(), private_files(), ingest_lock(settings, wait=True):
         kb = stores(db, chroma_url, write=True)
-        d = find_document(kb.catalogue, doc, exact=True)
-        if not yes and not typer.confirm(f"Forget {d.title!r} ({d.path})?"):
+        gone = documents_to_forget(kb.catalogue, doc, missing)
+        if not gone:
+            typer.echo("Nothing to forget: every document's source file is there.")
+            return
+        listed = "\n".join(f"  {d.title!r} ({d.path})" for d in gone)
+        if not yes and not typer.confirm(f"Forget {len(gone)} document(s)?\n{listed}\n"):
             raise typer.Exit(1)
-        kb.catalogue.delete_document(d.doc_id)  # the source of truth first: a crash now leaves only orphan vectors
-        kb.vectors.delete_document(d.doc_id)
-    typer.echo(f"Forgot {d.title!r} ({d.path}).")
+        for d in gone:
+            kb.catalogue.delete_document(d.doc_id)  # the source of truth first: a crash leaves only orphan vectors
+            kb.vectors.delete_document(d.doc_id)
+            typer.echo(f"Forgot {d.title!r} ({d.path}).")
 
 
 @app.command()

@@ -73,7 +73,8 @@ class CheckReport:
             return []
         shown = ", ".join(self.missing_sources[:3]) + (" and more" if len(self.missing_sources) > 3 else "")
         return [f"{len(self.missing_sources)} missing source(s): document(s) whose file is no longer there "
-                f"({shown}); `dhr forget PATH` withdraws one, an ingest of its new place records a move"]
+                f"({shown}); `dhr forget --missing` withdraws them, and an ingest of a moved file's new place "
+                "records the move"]
 
     def problems(self) -> list[str]:
         out = []

@@ -6,6 +6,7 @@ JSON field names are the same as everywhere else: `doc_id`, `type`, `title`, `bo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from kb.catalogue import Catalogue, DocumentRow, Occurrence
 from kb.citation import format_position
@@ -53,6 +54,16 @@ class DocumentList:
 
 def list_documents(catalogue: Catalogue) -> DocumentList:
     return DocumentList(catalogue.documents())
+
+
+def documents_to_forget(catalogue: Catalogue, ref: str | None, missing: bool) -> list[DocumentRow]:
+    """What `dhr forget` removes: the one document `ref` names, or with `missing` every document whose
+    source file is no longer there (withdrawn by deleting it)."""
+    if (ref is None) == (not missing):
+        raise QueryError("name one document to forget, or give --missing (not both)")
+    if ref is not None:
+        return [find_document(catalogue, ref, exact=True)]
+    return [d for d in catalogue.documents(status=None) if not Path(d.path).exists()]
 
 
 def find_document(catalogue: Catalogue, ref: str, exact: bool = False) -> DocumentRow:

@@ -174,3 +174,27 @@ def test_a_new_review_sharing_a_little_text_with_a_vanished_one_is_a_new_documen
     assert kb.ingest(folder) == {"zoe.txt": "added"}
     assert "mary.txt" in paths_and_ids(kb)  # still there, and noted by check as a missing source
     kb.assert_consistent()
+
+
+def test_forget_missing_withdraws_the_documents_whose_files_were_deleted(kb):
+    from cli import app
+
+    kb, folder = kb
+    (folder / "mary.txt").unlink()
+    (folder / "hostile.txt").unlink()
+    db = str(kb.stores.settings.db)
+    runner = CliRunner()
+    refused = runner.invoke(app, ["forget", "--missing", "--db", db], input="n\n")
+    assert refused.exit_code == 1
+    assert "Forget 2 document(s)?" in refused.output and str(folder.absolute() / "mary.txt") in refused.output
+    assert "mary.txt" in paths_and_ids(kb)
+    done = runner.invoke(app, ["forget", "--missing", "--yes", "--db", db], catch_exceptions=False)
+    assert done.exit_code == 0, done.output
+    assert "Forgot 'DHR Mary'" in done.output and "Forgot 'DHR Hostile'" in done.output
+    assert not {"mary.txt", "hostile.txt"} & set(paths_and_ids(kb))
+    assert not check(kb.stores.catalogue, kb.stores.vectors).missing_sources
+    kb.assert_consistent()
+    again = runner.invoke(app, ["forget", "--missing", "--yes", "--db", db], catch_exceptions=False)
+    assert again.exit_code == 0 and "Nothing to forget" in again.output
+    both = runner.invoke(app, ["forget", "anna", "--missing", "--db", db])
+    assert both.exit_code == 2 and "name one document to forget, or give --missing (not both)" in both.output
