@@ -33,7 +33,7 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, db: Path | None = 
     settings = Settings.resolve(db, chroma_url, model)
     # a loopback server answers only loopback host names, so a page elsewhere cannot rebind a name to it
     hosts = list(LOOPBACK_HOSTS) if is_loopback(host) and not token else None
-    app = create_app(lambda: Stores.open(settings), token=token, allowed_hosts=hosts, warm=True)
+    app = create_app(lambda: Stores.open(settings, read_only=True), token=token, allowed_hosts=hosts, warm=True)
     shown = f"[{host}]" if ":" in host else host
     print(f"Serving {settings.db} at http://{shown}:{port}/" + ("?token=..." if token else "")
           + " (Ctrl-C stops it). Loading the model...", flush=True)
