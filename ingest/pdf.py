@@ -47,6 +47,13 @@ Pipeline:
    list item), they are one paragraph, cited at page N.  Smaller-print blocks at the foot of page
    N (footnotes) are stepped over: the paragraph above them is continued and they stay after it.
 
+6. **Scans**: a page with no text that draws an image is read by OCR (:mod:`ingest.ocr`: pypdfium2
+   renders it, Tesseract reads it) before step 3, so its lines -- with positions and estimated sizes,
+   and a confidence -- go through the same header/footer and paragraph steps; its blocks carry
+   ``ocr_confidence`` and ``meta`` gets ``ocr_pages`` and ``ocr_confidence``. With ``ocr=False`` (or
+   no Tesseract) such a page stays empty and is listed in ``meta["pages_without_text"]``; a PDF of
+   only scans is refused ("no text layer: needs OCR", or "needs OCR: install tesseract-ocr ...").
+
 What a reader sees, not what the text layer holds:
 
 * **Footnotes**: a reference (digits set smaller and raised after body text) is dropped from its
