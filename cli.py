@@ -203,6 +203,9 @@ def ingest(
     chroma_url: ChromaUrlOption = None,
     model: ModelOption = None,
     wait: Annotated[bool, typer.Option("--wait", help="If another ingest is running, wait for it.")] = False,
+    no_ocr: Annotated[
+        bool, typer.Option("--no-ocr", help="Refuse PDFs of scans instead of reading them with OCR (Tesseract).")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Add PDF, Word, HTML, text and Markdown files; unchanged files are skipped, changed ones replaced."""
@@ -224,7 +227,6 @@ def ingest(
         from reports.status import IngestSummary
 
         kb = Stores.open(settings, must_exist=False, vectors_first=True)
-        ingestor = Ingestor(kb.catalogue, kb.vectors, kb.embedder, ThemeTagger())
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         with Progress(*columns, transient=True, disable=as_json) as bar:
             task = bar.add_task("Ingesting", total=None)
@@ -232,6 +234,10 @@ def ingest(
             def step(done: int, total: int, path: Path) -> None:
                 bar.update(task, completed=done, total=total, description=f"Ingesting {path.name[:40]}")
 
+            def ocr_step(page: int, pages: int, path: Path) -> None:
+                bar.update(task, description=f"Ingesting {path.name[:40]}: OCR page {min(page + 1, pages)} of {pages}")
+
+            ingestor = Ingestor(kb.catalogue, kb.vectors, kb.embedder, ThemeTagger(), not no_ocr, ocr_step)
             summary = IngestSummary(ingestor.run(paths or [], progress=step, manifest=listed), kb.catalogue.stats())
     if as_json:
         emit(summary, as_json=True)

@@ -20,6 +20,8 @@ class Block:
     larger or bold print: 1 larger, 2 bold at body size); 0 otherwise. Structure detection takes it as
     a heading of that depth, as it does `heading_level`.
     `size` is the largest font size in the block, in points, where the format says (PDF); else None.
+    `ocr_confidence` is set when the text was read from a picture of the page by OCR (a scan): the mean
+    confidence of its words, 0 to 1; None for text from a text layer.
     """
 
     text: str
@@ -30,6 +32,7 @@ class Block:
     row: int | None = None
     type_level: int = 0
     size: float | None = None
+    ocr_confidence: float | None = None
 
 
 @dataclass

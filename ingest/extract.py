@@ -11,7 +11,8 @@ Errors are the :mod:`kb.errors` classes, each with a human reason and never with
 * FileTooLargeError -- over the per-format limit (checked before reading): text/HTML 20 MB,
   Word 100 MB, PDF 200 MB;
 * NoTextError -- "empty file" (zero bytes or whitespace only), "no text layer: needs OCR" (a PDF
-  of scans), or "no text: ..." (nothing readable after cleaning);
+  of scans read with ``ocr=False``), "needs OCR: install tesseract-ocr ..." (a PDF of scans where
+  Tesseract is not installed), or "no text: ..." (nothing readable after cleaning);
 * EncryptedFileError -- "password-protected: cannot be read without the password";
 * CorruptFileError -- damaged, truncated or mislabelled files;
 * ExtractionError -- the file cannot be read at all (missing, permission denied, a directory).
@@ -25,6 +26,7 @@ from pathlib import Path
 from ingest.blocks import Extracted
 from ingest.docx import MAX_DOCX_BYTES, extract_docx
 from ingest.html import MAX_HTML_BYTES, extract_html
+from ingest.ocr import OcrProgress
 from ingest.pdf import MAX_PDF_BYTES, extract_pdf
 from ingest.text import MAX_TEXT_BYTES, extract_text
 from kb.errors import UnsupportedFormatError
@@ -67,8 +69,11 @@ def is_supported(path: Path | str) -> bool:
     return Path(path).suffix.lower() in SUPPORTED_SUFFIXES
 
 
-def extract(path: Path) -> Extracted:
-    """Extract the text blocks of one file (see the module docstring for the errors raised)."""
+def extract(path: Path, ocr: bool = True, progress: OcrProgress | None = None) -> Extracted:
+    """Extract the text blocks of one file (see the module docstring for the errors raised).
+
+    ``ocr`` and ``progress`` concern PDF pages that are scans (:func:`ingest.pdf.extract_pdf`).
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     extractor = _EXTRACTORS.get(suffix)
@@ -76,6 +81,8 @@ def extract(path: Path) -> Extracted:
         shown = suffix or "no suffix"
         hint = _HINTS.get(suffix, "supported: " + ", ".join(sorted(SUPPORTED_SUFFIXES)))
         raise UnsupportedFormatError(path, f"unsupported file type ({shown}): {hint}")
+    if extractor is extract_pdf:
+        return extract_pdf(path, ocr=ocr, progress=progress)
     return extractor(path)
 
 

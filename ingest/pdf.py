@@ -47,6 +47,13 @@ Pipeline:
    list item), they are one paragraph, cited at page N.  Smaller-print blocks at the foot of page
    N (footnotes) are stepped over: the paragraph above them is continued and they stay after it.
 
+6. **Scans**: a page with no text that draws an image is read by OCR (:mod:`ingest.ocr`: pypdfium2
+   renders it, Tesseract reads it) before step 3, so its lines -- with positions and estimated sizes,
+   and a confidence -- go through the same header/footer and paragraph steps; its blocks carry
+   ``ocr_confidence`` and ``meta`` gets ``ocr_pages`` and ``ocr_confidence``. With ``ocr=False`` (or
+   no Tesseract) such a page stays empty and is listed in ``meta["pages_without_text"]``; a PDF of
+   only scans is refused ("no text layer: needs OCR", or "needs OCR: install tesseract-ocr ...").
+
 What a reader sees, not what the text layer holds:
 
 * **Footnotes**: a reference (digits set smaller and raised after body text) is dropped from its
@@ -76,6 +83,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.blocks import Block, Extracted
+from ingest.ocr import INSTALL_HINT, OcrProgress, OcrUnavailable, check_available, ocr_page
 from ingest.tables import PageTables, has_rules, read_tables
 from ingest.text import (
     BULLET_CHARS,
@@ -112,6 +120,7 @@ class Line:
     bold: bool = False
     cells: tuple[tuple[str, str], ...] = ()  # a table row read by ingest.tables: (column name, text) pairs
     row: int | None = None  # the row's 1-based number in its table
+    confidence: float | None = None  # OCR's confidence in the line (0..1); None for a text layer's line
 
 
 @dataclass
@@ -797,8 +806,10 @@ def blocks_from_page_lines(pages: list[list[Line]]) -> list[Block]:
         if clean:
             first = para.first
             size = round(max(ln.size for ln in para.lines), 1)
+            read = [ln.confidence for ln in para.lines if ln.confidence is not None]
             blocks.append(Block(text=clean, page=para.page, role=para.role, cells=first.cells, row=first.row,
-                                type_level=_type_level(para, clean, st), size=size))
+                                type_level=_type_level(para, clean, st), size=size,
+                                ocr_confidence=round(statistics.fmean(read), 3) if read else None))
     return blocks
 
 
@@ -991,16 +1002,41 @@ def _page_kind(page: object) -> str:
     return "blank"
 
 
-def extract_pdf(path: Path) -> Extracted:
-    """Extract a PDF file: blocks with 1-based page numbers."""
+def extract_pdf(path: Path, ocr: bool = True, progress: OcrProgress | None = None) -> Extracted:
+    """Extract a PDF file: blocks with 1-based page numbers.
+
+    Pages that are pictures (scans) are read by OCR (:mod:`ingest.ocr`) unless ``ocr`` is False, when a
+    PDF of scans is refused ("no text layer: needs OCR") and a scanned page in a digital PDF stays empty.
+    ``progress(done, total)`` is called before each page OCR reads.
+    """
     path = Path(path)
     check_size(path, MAX_PDF_BYTES, "PDF")
     _sniff(path)
     with _quiet_pypdf() as warnings_seen:
-        return _extract_pdf(path, warnings_seen)
+        return _extract_pdf(path, warnings_seen, ocr, progress)
 
 
-def _extract_pdf(path: Path, warnings_seen: _CountingHandler) -> Extracted:
+def _ocr_pages(path: Path, numbers: list[int], progress: OcrProgress | None) -> dict[int, list[Line]]:
+    """The lines OCR reads on the given 1-based pages, one page in memory at a time."""
+    found: dict[int, list[Line]] = {}
+    for done, number in enumerate(numbers):
+        if progress:
+            progress(done, len(numbers))
+        try:
+            lines = ocr_page(path, number - 1)
+        except (OcrUnavailable, MemoryError):
+            raise
+        except Exception:  # a page Tesseract cannot read stays empty, as an unreadable page does
+            continue
+        found[number] = [Line(text=ln.text, x=ln.x, y=ln.y, size=ln.size, confidence=ln.confidence) for ln in lines]
+    if progress:
+        progress(len(numbers), len(numbers))
+    return found
+
+
+def _extract_pdf(
+    path: Path, warnings_seen: _CountingHandler, ocr: bool = True, progress: OcrProgress | None = None
+) -> Extracted:
     reader = _open(path)
     try:
         pages = list(reader.pages)
@@ -1023,11 +1059,26 @@ def _extract_pdf(path: Path, warnings_seen: _CountingHandler) -> Extracted:
     empty = [i for i, lines in enumerate(page_lines_all, start=1) if not lines and i not in failed]
     kinds = {i: _page_kind(pages[i - 1]) for i in empty}
     damaged = sorted(failed + [i for i, k in kinds.items() if k == "damaged"])
+    scans = [i for i, k in kinds.items() if k == "image"]
+    read: dict[int, list[Line]] = {}
+    missing_ocr = False
+    if ocr and scans:
+        try:
+            check_available()
+            read = _ocr_pages(path, scans, progress)
+        except OcrUnavailable:
+            missing_ocr = True
+        for number, lines in read.items():
+            page_lines_all[number - 1] = lines
     body = place_tables(remove_running_lines(page_lines_all), _read_tables(path, pages))
     blocks = blocks_from_page_lines(body)
     if not blocks:
         if len(damaged) == len(pages) or (damaged and "image" not in kinds.values()):
             raise CorruptFileError(path, "damaged PDF: the pages' content is missing or unreadable")
+        if missing_ocr:
+            raise NoTextError(path, INSTALL_HINT)
+        if scans and ocr:
+            raise NoTextError(path, "no text: OCR found no words on the scanned pages")
         if "image" in kinds.values() or not kinds:
             raise NoTextError(path, "no text layer: needs OCR")
         raise NoTextError(path, "no text: every page is blank")
@@ -1043,9 +1094,14 @@ def _extract_pdf(path: Path, warnings_seen: _CountingHandler) -> Extracted:
                 meta["producer"] = normalise_space(str(producer))[:200]
     except Exception:
         pass
-    scans = [i for i, k in kinds.items() if k == "image"]
-    if scans:
-        meta["pages_without_text"] = ",".join(map(str, scans))
+    ocr_read = sorted(n for n, lines in read.items() if lines)
+    if ocr_read:
+        confidences = [ln.confidence for n in ocr_read for ln in read[n] if ln.confidence is not None]
+        meta["ocr_pages"] = ",".join(map(str, ocr_read))
+        meta["ocr_confidence"] = f"{statistics.fmean(confidences):.3f}" if confidences else ""
+    unread = [n for n in scans if n not in ocr_read]
+    if unread:
+        meta["pages_without_text"] = ",".join(map(str, unread))
     if damaged:
         meta["unreadable_pages"] = ",".join(map(str, damaged))
     if warnings_seen.count:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from ingest.discover import discover, not_regular
 from ingest.extract import SIZE_LIMITS, extract, is_our_export
 from ingest.metadata import detect_metadata, load_sidecar
+from ingest.ocr import OcrProgress
 from ingest.passages import cut_passages
 from ingest.structure import find_structure
 from kb.catalogue import Catalogue, DocumentRow, ThemeMentionRow
@@ -110,13 +111,14 @@ def doc_id_for(path: Path) -> str:
 
 
 def read_document(
-    path: Path, overrides: Mapping[str, str] | None = None
+    path: Path, overrides: Mapping[str, str] | None = None, ocr: bool = True, progress: OcrProgress | None = None
 ) -> tuple[DocumentMeta, list[Passage], int | None]:
     """Extract, structure, cut and describe one file. Pure: writes nothing. Raises DHRError subclasses.
 
-    `overrides` (a manifest's row) win over the file's sidecar and over what the text says.
+    `overrides` (a manifest's row) win over the file's sidecar and over what the text says. `ocr`
+    False refuses a PDF of scans; `progress(done, total)` follows OCR page by page.
     """
-    extracted = extract(path)
+    extracted = extract(path, ocr=ocr, progress=progress)
     passages = cut_passages(find_structure(extracted.blocks))
     if not passages:
         raise NoTextError(path, "no passages: the file holds only headings or page furniture")
@@ -151,12 +153,17 @@ class Ingestor:
     depends on how vectors are made or kept.
     """
 
-    def __init__(self, catalogue: Catalogue, vectors: VectorSink, embedder: TextEncoder, tagger: ThemeTagger) -> None:
+    def __init__(
+        self, catalogue: Catalogue, vectors: VectorSink, embedder: TextEncoder, tagger: ThemeTagger,
+        ocr: bool = True, ocr_progress: Callable[[int, int, Path], None] | None = None,
+    ) -> None:
         self.catalogue = catalogue
         self.vectors = vectors
         self.embedder = embedder
         self.tagger = tagger
         self.claimed: set[str] = set()  # vanished documents a moved and changed file has taken over
+        self.ocr = ocr  # False: a PDF of scans is refused ("no text layer: needs OCR"), as `--no-ocr` asks
+        self.ocr_progress = ocr_progress  # (page done, pages to read, file) while OCR reads a file's scans
 
     def run(
         self,
@@ -242,7 +249,9 @@ class Ingestor:
                               doc_id=twins[0].doc_id, title=twins[0].title)
         start = time.perf_counter()
         try:
-            meta, passages, pages = read_document(path, overrides)
+            follow = self.ocr_progress
+            meta, passages, pages = read_document(
+                path, overrides, self.ocr, (lambda done, total: follow(done, total, path)) if follow else None)
         except DHRError as exc:
             return FileResult(path, "failed", getattr(exc, "reason", str(exc)))
         tagged = self.tagger.tag_many([p.text for p in passages])

@@ -32,7 +32,20 @@ def document_fields(d: DocumentRow) -> dict[str, object]:
         **{k: d.extra.get(k) for k in CASE_KEYS},  # case characteristics a review states (or its sidecar)
         # where each field came from: detected, sidecar, manifest or missing
         "provenance": d.extra.get("provenance") or {},
+        "ocr": ocr_summary(d),
     }
+
+
+def ocr_summary(d: DocumentRow) -> dict[str, object] | None:
+    """The pages read by OCR (scans) and the mean word confidence (0 to 1), or None for a text layer only."""
+    pages = [int(p) for p in str(d.extra.get("ocr_pages") or "").split(",") if p.strip().isdigit()]
+    if not pages:
+        return None
+    try:
+        confidence: float | None = float(d.extra.get("ocr_confidence") or "")
+    except ValueError:
+        confidence = None
+    return {"pages": pages, "confidence": confidence}
 
 
 @dataclass(frozen=True)
@@ -79,11 +92,13 @@ def find_document(catalogue: Catalogue, ref: str, exact: bool = False) -> Docume
     return matches[0]
 
 
-def passage_fields(o: Occurrence) -> dict[str, object]:
+def passage_fields(o: Occurrence, ocr_pages: frozenset[int] = frozenset()) -> dict[str, object]:
+    """A passage's fields; `ocr` is True when its page was read by OCR (a scan), so a reader checks the original."""
     s = o.source
     return {
         "ordinal": o.ordinal,
         "page": s.page,
+        "ocr": s.page in ocr_pages,
         "paragraph": s.paragraph,
         "section": s.section,
         "section_kind": s.section_kind,
@@ -97,6 +112,11 @@ class DocumentView:
     document: DocumentRow
     passages: list[Occurrence]
 
+    @property
+    def ocr_pages(self) -> frozenset[int]:
+        ocr = ocr_summary(self.document)
+        return frozenset(ocr["pages"]) if ocr else frozenset()  # type: ignore[arg-type]
+
     def to_dict(self) -> dict[str, object]:
         d = self.document
         return {
@@ -104,22 +124,30 @@ class DocumentView:
             "url": d.url,
             "status": d.status,
             "extra": d.extra,
-            "passages": [passage_fields(o) for o in self.passages],
+            "passages": [passage_fields(o, self.ocr_pages) for o in self.passages],
         }
 
     def table(self) -> Table:
-        columns = ("ordinal", "page", "paragraph", "section", "section_kind", "themes", "text")
-        return Table(columns, [passage_fields(o) for o in self.passages])
+        columns = ("ordinal", "page", "paragraph", "section", "section_kind", "ocr", "themes", "text")
+        return Table(columns, [passage_fields(o, self.ocr_pages) for o in self.passages])
 
     def to_text(self) -> str:
         d = self.document
+        ocr = ocr_summary(d)
+        read = ""
+        if ocr:
+            shown = f", mean confidence {ocr['confidence']:.0%}" if ocr["confidence"] is not None else ""
+            read = f"  read by OCR (scanned): page{'s' if len(ocr['pages']) > 1 else ''} "  # type: ignore[arg-type]
+            read += ", ".join(map(str, ocr["pages"])) + shown + "\n"  # type: ignore[call-overload]
         lines = [
             f"{d.title}\n  id {d.doc_id}  type {d.doc_type}  date {d.date or '?'}\n  body {d.body or '?'}  "
-            f"area {d.area or '?'}\n  file {d.path}\n"
+            f"area {d.area or '?'}\n  file {d.path}\n{read}"
         ]
+        pages = self.ocr_pages
         for o in self.passages:
             s = o.source
-            lines.append(f"[{format_position(s.page, s.paragraph)}] {s.section or ''}  ({s.section_kind})")
+            mark = "  [OCR]" if s.page in pages else ""
+            lines.append(f"[{format_position(s.page, s.paragraph)}] {s.section or ''}  ({s.section_kind}){mark}")
             lines.append(f"    {o.text}")
             if o.themes:
                 lines.append(f"    Themes: {', '.join(o.themes)}")

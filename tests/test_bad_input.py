@@ -160,8 +160,21 @@ def build_truncated_pdf(folder: Path) -> Path:
 
 
 def build_scanned(folder: Path) -> Path:
+    """A page that is only a picture, of no words."""
     path = folder / "scanned.pdf"
     path.write_bytes(scanned_pdf(folder.parent))
+    return path
+
+
+def build_scanned_text(folder: Path) -> Path:
+    """One scanned page of a report (tests/fixtures/scans/, made by make_scans.py): OCR reads it."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    writer.add_page(PdfReader(Path(__file__).parent / "fixtures" / "scans" / "mixed_eastmoor_scan_p3.pdf").pages[2])
+    path = folder / "scanned report.pdf"
+    with path.open("wb") as fh:
+        writer.write(fh)
     return path
 
 
@@ -261,7 +274,8 @@ class Case:
     build: Callable[[Path], Path]
     status: str  # what the bad file's line says: failed | skipped | duplicate | added
     reason: str  # a regular expression the reason must match ("" for added)
-    limits: tuple[tuple[str, str, int], ...] = ()  # (module, constant, value) to monkeypatch
+    limits: tuple[tuple[str, str, object], ...] = ()  # (module, constant, value) to monkeypatch
+    args: tuple[str, ...] = ()  # more options for `dhr ingest`
 
     @property
     def exit_code(self) -> int:
@@ -274,7 +288,14 @@ CASES = [
     Case("encrypted PDF, empty user password", build_empty_pdf_password, "added", ""),
     Case("encrypted PDF, real password", build_real_password, "failed",
          r"^password-protected: cannot be read without the password$"),
-    Case("scanned PDF, no text layer", build_scanned, "failed", r"^no text layer: needs OCR$"),
+    Case("scanned PDF, no text layer, --no-ocr", build_scanned_text, "failed", r"^no text layer: needs OCR$",
+         args=("--no-ocr",)),
+    Case("scanned PDF, tesseract not installed", build_scanned_text, "failed",
+         r"^needs OCR: install tesseract-ocr \(apt-get install tesseract-ocr tesseract-ocr-eng\)$",
+         (("ingest.ocr", "tesseract_path", lambda: None),)),
+    *([Case("scanned PDF, read by OCR", build_scanned_text, "added", ""),
+       Case("scanned picture with no words", build_scanned, "failed",
+            r"^no text: OCR found no words on the scanned pages$")] if shutil.which("tesseract") else []),
     Case("zero-byte PDF", write("empty.pdf", b""), "failed", r"^empty file$"),
     Case("zero-byte text", write("empty.txt", b""), "failed", r"^empty file$"),
     Case("zero-byte docx", write("empty.docx", b""), "failed", r"^empty file$"),
@@ -359,7 +380,7 @@ def test_a_bad_file_fails_alone_and_the_knowledge_base_is_intact(case: Case, bas
     before_texts = passage_texts(baseline)
     before_count = passage_count(baseline)
 
-    result = runner.invoke(app, ["ingest", str(folder), "--db", str(baseline)], catch_exceptions=False)
+    result = runner.invoke(app, ["ingest", str(folder), "--db", str(baseline), *case.args], catch_exceptions=False)
     output = result.output  # stdout and stderr together, as a user sees them
     assert result.exit_code == case.exit_code, output
     assert "Traceback" not in output

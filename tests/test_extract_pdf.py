@@ -8,6 +8,7 @@ footer drawn before the body).
 
 from __future__ import annotations
 
+import shutil
 import time
 import zlib
 from collections.abc import Callable
@@ -816,8 +817,12 @@ def test_image_only_pdf_needs_ocr(tmp_path):
     path = tmp_path / "scan.pdf"
     pdf.output(str(path))
     with pytest.raises(NoTextError) as err:
-        extract(path)
+        extract(path, ocr=False)
     assert err.value.reason == "no text layer: needs OCR"
+    if shutil.which("tesseract"):  # OCR reads the pictures and finds no words on them
+        with pytest.raises(NoTextError) as err:
+            extract(path)
+        assert err.value.reason == "no text: OCR found no words on the scanned pages"
 
 
 def test_blank_pdf_is_no_text(tmp_path):
