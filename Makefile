@@ -7,7 +7,7 @@ DHR     := $(VENV)/bin/dhr
 STAMP   := $(VENV)/.installed
 DEMO_DB := demo-data
 
-.PHONY: install demo serve test test-fast lint bench lock clean
+.PHONY: install system-deps demo serve test test-fast lint bench lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	python3 -m venv $(VENV)
@@ -18,7 +18,13 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
-demo: install
+# Debian's Tesseract reads scanned PDFs (OCR); installed when running as root and missing.
+# Without it everything else works and a scan is reported "needs OCR: install tesseract-ocr".
+system-deps:
+	@if ! command -v tesseract >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		apt-get update && apt-get install -y tesseract-ocr tesseract-ocr-eng; fi
+
+demo: install system-deps
 	$(DHR) ingest corpus --db $(DEMO_DB)
 	$(DHR) ask "missed chances to share information between the GP and the police" --db $(DEMO_DB) --top 3
 	$(DHR) themes --db $(DEMO_DB)
