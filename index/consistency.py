@@ -94,6 +94,14 @@ class CheckReport:
         return out
 
 
+def _gone(path: Path) -> bool:
+    """Whether a source file is no longer there (one this user may not look at is not "gone")."""
+    try:
+        return not path.exists()
+    except OSError:
+        return False
+
+
 def check(catalogue: Catalogue, vectors: VectorStore) -> CheckReport:
     """Compare the stores; a catalogue file SQLite finds damaged raises StoreError saying what to do."""
     problem = catalogue.integrity_problem()
@@ -112,7 +120,7 @@ def check(catalogue: Catalogue, vectors: VectorStore) -> CheckReport:
         orphan_passages=counts.orphan_passages,
         fts_mismatch=len(counts.fts_ids ^ counts.passage_ids) + (counts.fts_rows - len(counts.fts_ids)),
         missing_sentence_vectors=counts.missing_sentence_vectors,
-        missing_sources=sorted(d.path for d in catalogue.documents(status=None) if not Path(d.path).exists()),
+        missing_sources=sorted(d.path for d in catalogue.documents(status=None) if _gone(Path(d.path))),
     )
 
 
