@@ -53,6 +53,7 @@ def test_tsv_words_become_lines_in_pdf_space_with_specks_dropped_and_skew_undone
 
 
 @needs_tesseract
+@pytest.mark.slow  # runs Tesseract on real page images
 def test_a_scanned_pdf_gives_passages_on_the_right_pages_with_known_sentences():
     extracted = extract(SCAN)
     assert extracted.page_count == 3
@@ -74,6 +75,7 @@ def test_a_scanned_pdf_gives_passages_on_the_right_pages_with_known_sentences():
 
 
 @needs_tesseract
+@pytest.mark.slow  # runs Tesseract on real page images
 def test_the_scanned_page_of_a_digital_pdf_is_read_and_the_others_keep_their_text_layer():
     extracted = extract(MIXED)
     assert extracted.meta["ocr_pages"] == "3"
@@ -104,6 +106,7 @@ def test_without_tesseract_a_scan_fails_saying_what_to_install(monkeypatch):
 
 
 @needs_tesseract
+@pytest.mark.slow  # runs Tesseract on real page images
 def test_a_query_that_finds_a_passage_in_the_original_finds_it_in_the_scan_on_the_same_page(tmp_path):
     from ingest.pipeline import Ingestor
     from kb.config import Settings
