@@ -16,6 +16,14 @@
 * Tables: a row whose cells hold text becomes one block with the cells joined by `` | ``
   (merged-cell repeats and empty cells are skipped); a single-cell row (a boxed paragraph or a
   layout table) gives its paragraphs as separate blocks.
+* Notes: each footnote follows the paragraph (or table row) that first cites it, as one block with
+  ``role="footnote"`` beginning with the number Word prints ("3 Home Office (2016) ..."); endnotes
+  follow the last paragraph.  Numbers are counted in order of first reference, in the format the
+  settings give (footnotes 1, 2, 3 and endnotes i, ii, iii unless changed).  The reference mark
+  itself adds nothing to the citing paragraph's text.
+* Cover: the blocks before the first hard page break (a page break, "page break before" or a section
+  break) get ``role="cover"`` when they are a short opening page of a longer document: metadata
+  reads them, passages do not.
 * title_hint: the core-properties title if meaningful, else the first "Title" paragraph, else the
   first level-1 heading.
 """
@@ -24,7 +32,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ingest.blocks import Block, Extracted
@@ -63,6 +71,11 @@ W_T, W_TAB, W_BR, W_CR, W_NBH, W_PTAB = (
     _w("ptab"),
 )
 W_VAL = _w("val")
+W_FOOTNOTE_REF, W_ENDNOTE_REF = _w("footnoteReference"), _w("endnoteReference")
+
+COVER_MAX_BLOCKS = 15  # a cover page holds a few short lines ...
+COVER_MAX_WORDS = 40  # ... none of them running text
+COVER_MIN_AFTER = 5  # and the document goes on after it
 _SKIP_ANCESTORS = {
     _w("txbxContent"),
     _w("del"),
@@ -274,11 +287,14 @@ _HEADING_RE = re.compile(r"^heading\s*([1-9])$", re.IGNORECASE)
 
 
 class _Reader:
-    def __init__(self, document) -> None:
+    def __init__(self, document, notes: _Notes | None = None) -> None:
         self.styles, self.default_style = _load_styles(document)
         self.numbering = _load_numbering(document)
+        self.notes = notes or _Notes()
         self.blocks: list[Block] = []
         self.title_paragraph: str | None = None
+        self.first_break: int | None = None  # how many blocks precede the first hard page break
+        self.pending: list[Block] = []  # notes cited in this section, given before its next heading
 
     # -- styles --------------------------------------------------------------------------
     def _chain(self, style_id: str | None) -> list[tuple[str, _Style]]:
@@ -352,7 +368,12 @@ class _Reader:
         for child in el:
             tag = child.tag
             if tag == W_P:
+                if _page_break_before(child):
+                    self.page_break()
                 self.emit(self.paragraph(child))
+                self.footnotes_cited(child)
+                if _page_break_in(child):
+                    self.page_break()
             elif tag == W_TBL:
                 self.table(child)
             elif tag in (W_SDT, _w("customXml"), _w("smartTag"), W_SDTCONTENT, _w("ins"), _w("moveTo")):
@@ -360,12 +381,51 @@ class _Reader:
                 if inner is not None:
                     self.container(inner)
 
+    def page_break(self) -> None:
+        if self.first_break is None:
+            self.first_break = len(self.blocks)
+
+    def footnotes_cited(self, el) -> None:
+        """The footnotes `el` cites for the first time, kept for the end of the section.
+
+        As at the foot of a printed page, a note does not interrupt the run of numbered paragraphs.
+        """
+        for ref in el.iter(W_FOOTNOTE_REF):
+            if not any(a.tag in _SKIP_ANCESTORS for a in ref.iterancestors()):
+                note = self.notes.footnote(ref.get(_w("id")))
+                if note:
+                    self.pending.append(Block(text=note, role="footnote"))
+
+    def end_section(self) -> None:
+        self.blocks.extend(self.pending)
+        self.pending = []
+
+    def endnotes(self, body) -> None:
+        self.end_section()
+        for ref in body.iter(W_ENDNOTE_REF):
+            if not any(a.tag in _SKIP_ANCESTORS for a in ref.iterancestors()):
+                note = self.notes.endnote(ref.get(_w("id")))
+                if note:
+                    self.blocks.append(Block(text=note, role="footnote"))
+
+    def mark_cover(self) -> None:
+        """Blocks before the first page break are the cover when they are few and short."""
+        n = self.first_break
+        if not n or n > COVER_MAX_BLOCKS or len(self.blocks) < n + COVER_MIN_AFTER:
+            return
+        opening = self.blocks[:n]
+        if any(len(b.text.split()) > COVER_MAX_WORDS or b.role != "body" for b in opening):
+            return
+        self.blocks[:n] = [replace(b, role="cover") for b in opening]
+
     def emit(self, para: tuple[str, int, bool] | None) -> None:
         if para is None:
             return
         text, level, is_title = para
         if not text:
             return
+        if level:
+            self.end_section()
         if is_title and self.title_paragraph is None:
             self.title_paragraph = text
         self.blocks.append(Block(text=text, page=None, heading_level=level))
@@ -401,6 +461,84 @@ class _Reader:
                         self.emit(para)
                     if paras:
                         break
+            self.footnotes_cited(tr)
+
+
+def _on(el) -> bool:
+    """A Word on/off property: present and not switched off (w:val="0"/"false")."""
+    return el is not None and el.get(W_VAL) not in ("0", "false", "off")
+
+
+def _page_break_before(p) -> bool:
+    ppr = p.find(_w("pPr"))
+    return ppr is not None and _on(ppr.find(_w("pageBreakBefore")))
+
+
+def _page_break_in(p) -> bool:
+    """A hard page break inside the paragraph, or a section break (which starts a new page) ending it."""
+    ppr = p.find(_w("pPr"))
+    if ppr is not None and ppr.find(_w("sectPr")) is not None:
+        kind = ppr.find(f"{_w('sectPr')}/{_w('type')}")
+        return kind is None or kind.get(W_VAL) != "continuous"
+    return any(br.get(_w("type")) == "page" for br in p.iter(W_BR))
+
+
+@dataclass
+class _Notes:
+    """The document's footnotes and endnotes by id, numbered in order of first reference."""
+
+    footnotes: dict[str, str] = field(default_factory=dict)
+    endnotes: dict[str, str] = field(default_factory=dict)
+    footnote_format: str = "decimal"
+    endnote_format: str = "lowerRoman"
+    given: set[str] = field(default_factory=set)
+    counts: dict[str, int] = field(default_factory=lambda: {"f": 0, "e": 0})
+
+    def footnote(self, note_id: str | None) -> str | None:
+        return self._number("f", note_id, self.footnotes, self.footnote_format)
+
+    def endnote(self, note_id: str | None) -> str | None:
+        return self._number("e", note_id, self.endnotes, self.endnote_format)
+
+    def _number(self, kind: str, note_id: str | None, notes: dict[str, str], fmt: str) -> str | None:
+        if note_id is None or f"{kind}{note_id}" in self.given or not notes.get(note_id):
+            return None
+        self.given.add(f"{kind}{note_id}")
+        self.counts[kind] += 1
+        return f"{_format_number(self.counts[kind], fmt) or self.counts[kind]} {notes[note_id]}"
+
+
+def _read_notes(zf: zipfile.ZipFile) -> _Notes:
+    """Footnote and endnote texts from their parts; a damaged notes part loses the notes, not the document."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    notes = _Notes()
+
+    def root(name: str):
+        try:
+            return etree.fromstring(zf.read(name), parser)
+        except (KeyError, etree.XMLSyntaxError, ValueError):
+            return None
+
+    for part, tag, store in (("word/footnotes.xml", "footnote", notes.footnotes),
+                             ("word/endnotes.xml", "endnote", notes.endnotes)):
+        tree = root(part)
+        if tree is None:
+            continue
+        for note in tree.iter(_w(tag)):
+            if note.get(_w("type")) in ("separator", "continuationSeparator", "continuationNotice"):
+                continue
+            text = normalise_space(" ".join(_paragraph_text(p) for p in note.iter(W_P)))
+            if text:
+                store[note.get(_w("id"))] = text
+    settings = root("word/settings.xml")
+    if settings is not None:
+        for tag, attr in (("footnotePr", "footnote_format"), ("endnotePr", "endnote_format")):
+            fmt = settings.find(f"{_w(tag)}/{_w('numFmt')}")
+            if fmt is not None and fmt.get(W_VAL):
+                setattr(notes, attr, fmt.get(W_VAL))
+    return notes
 
 
 def _nearest(el, tag: str):
@@ -487,6 +625,7 @@ def extract_docx(path: Path) -> Extracted:
             for info in zf.infolist():
                 if info.file_size > MAX_DOCX_XML_BYTES:
                     raise FileTooLargeError(path, "too large: a part of the Word file inflates beyond 512 MB")
+            notes = _read_notes(zf)
     except zipfile.BadZipFile:
         raise CorruptFileError(path, "not a valid Word file (damaged or truncated zip archive)") from None
     except (OSError, EOFError):
@@ -505,9 +644,11 @@ def extract_docx(path: Path) -> Extracted:
     except Exception as exc:  # python-docx / lxml / zipfile raise many types on damaged files
         raise CorruptFileError(path, f"not a valid Word file ({type(exc).__name__})") from None
 
-    reader = _Reader(document)
+    reader = _Reader(document, notes)
     try:
         reader.container(document.element.body)
+        reader.endnotes(document.element.body)
+        reader.mark_cover()
     except MemoryError:
         raise
     except Exception as exc:

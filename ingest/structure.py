@@ -202,7 +202,7 @@ def pipe_tables(blocks: list[Block]) -> dict[int, Block]:
     return found
 
 
-FOOTNOTE_NUMBER = re.compile(r"^(\d{1,3}|[*\u2020\u2021])\s*")
+FOOTNOTE_NUMBER = re.compile(r"^(\d{1,3}|[*\u2020\u2021]|[ivx]{1,5}(?=\s))\s*")  # Word endnotes count i, ii, iii
 
 
 def _aside(block: Block, text: str, heading: str | None, kind: str, item: str | None, section_id: int,

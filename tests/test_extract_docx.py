@@ -292,3 +292,99 @@ def test_paragraph_text_ignores_text_boxes(tmp_path):
     )
     p._p.append(parse_xml(box))
     assert texts(extract(save(d, tmp_path))) == ["Main text."]
+
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _with_notes_part(path: Path, part: str, kind: str, notes: dict[int, str]) -> None:
+    """Add a footnotes or endnotes part to a saved .docx (python-docx has no API for notes)."""
+    body = "".join(
+        f'<w:{kind} w:id="{i}"><w:p><w:r><w:{kind}Ref/></w:r><w:r><w:t xml:space="preserve"> {text}</w:t></w:r>'
+        f"</w:p></w:{kind}>" for i, text in notes.items())
+    separator = f'<w:{kind} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:{kind}>'
+    xml = f'<?xml version="1.0" encoding="UTF-8"?><w:{kind}s xmlns:w="{W_NS}">{separator}{body}</w:{kind}s>'
+    with zipfile.ZipFile(path, "a") as zf:
+        zf.writestr(part, xml)
+
+
+def _cite(paragraph, kind: str, note_id: int) -> None:
+    paragraph.add_run()._r.append(parse_xml(f'<w:{kind}Reference {nsdecls("w")} w:id="{note_id}"/>'))
+
+
+def test_footnotes_follow_their_section_numbered_as_printed_and_apart_from_the_text(tmp_path):
+    d = docx.Document()
+    d.add_heading("1. Introduction", 1)
+    _cite(d.add_paragraph("1.1 The review was commissioned under section 9 of the Act."), "footnote", 7)
+    d.add_paragraph("1.2 The panel met six times.")
+    _cite(d.add_paragraph("1.3 Agencies wrote management reviews."), "footnote", 3)
+    d.add_heading("2. Terms of Reference", 1)
+    _cite(d.add_paragraph("2.1 The period reviewed began in 2019."), "footnote", 7)  # cited again: no copy
+    path = save(d, tmp_path)
+    _with_notes_part(path, "word/footnotes.xml", "footnote", {3: "Reports by each agency.", 7: "In force 2011."})
+    doc = extract(path)
+    assert texts(doc) == [
+        "1. Introduction",
+        "1.1 The review was commissioned under section 9 of the Act.",
+        "1.2 The panel met six times.",
+        "1.3 Agencies wrote management reviews.",
+        "1 In force 2011.",  # numbered in order of first reference, not by Word's internal id
+        "2 Reports by each agency.",
+        "2. Terms of Reference",
+        "2.1 The period reviewed began in 2019.",
+    ]
+    assert [b.role for b in doc.blocks].count("footnote") == 2
+
+
+def test_endnotes_come_after_the_text_numbered_i_ii_iii_as_word_prints_them(tmp_path):
+    d = docx.Document()
+    d.add_heading("Findings", 1)
+    _cite(d.add_paragraph("Agencies did not share what they knew."), "endnote", 1)
+    _cite(d.add_paragraph("The GP did not ask about abuse."), "endnote", 2)
+    path = save(d, tmp_path)
+    _with_notes_part(path, "word/endnotes.xml", "endnote", {1: "See the chronology.", 2: "NICE PH50."})
+    doc = extract(path)
+    assert texts(doc)[-2:] == ["i See the chronology.", "ii NICE PH50."]
+    assert {b.role for b in doc.blocks[-2:]} == {"footnote"}
+
+
+def test_a_damaged_notes_part_loses_the_notes_not_the_document(tmp_path):
+    d = docx.Document()
+    _cite(d.add_paragraph("The panel met six times."), "footnote", 1)
+    path = save(d, tmp_path)
+    with zipfile.ZipFile(path, "a") as zf:
+        zf.writestr("word/footnotes.xml", "<w:footnotes><unclosed>")
+    assert texts(extract(path)) == ["The panel met six times."]
+
+
+def _report_with_cover(cover_lines: list[str], body_paragraphs: int = 8):
+    d = docx.Document()
+    for line in cover_lines:
+        d.add_paragraph(line)
+    d.add_page_break()
+    d.add_heading("1. Introduction", 1)
+    for i in range(1, body_paragraphs + 1):
+        d.add_paragraph(f"1.{i} The panel considered the contact agencies had with the family in year {i}.")
+    return d
+
+
+def test_a_short_opening_page_is_the_cover_kept_for_metadata_not_for_passages(tmp_path):
+    cover = ["Safer Eastmoor Partnership", "Domestic Homicide Review", "Overview Report into the death of Mr B",
+             "Date: 2 November 2023"]
+    doc = extract(save(_report_with_cover(cover), tmp_path))
+    assert [b.text for b in doc.blocks if b.role == "cover"] == cover
+    assert doc.blocks[len(cover)] == Block("1. Introduction", heading_level=1)
+
+
+def test_an_opening_page_of_running_text_is_not_a_cover(tmp_path):
+    summary = ("This summary sets out what the review found about the contact that agencies had with the "
+               "family over the three years before the death, and what each of them will change as a result "
+               "of the review's recommendations. It draws on the management reviews of seven agencies, on the "
+               "chronology they compiled and on what the family told the panel.")
+    doc = extract(save(_report_with_cover(["Executive summary", summary]), tmp_path))
+    assert not any(b.role == "cover" for b in doc.blocks)
+
+
+def test_a_short_document_has_no_cover(tmp_path):
+    doc = extract(save(_report_with_cover(["Briefing note", "March 2024"], body_paragraphs=2), tmp_path))
+    assert not any(b.role == "cover" for b in doc.blocks)

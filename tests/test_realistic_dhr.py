@@ -122,3 +122,15 @@ def test_the_word_original_gives_the_same_named_rows(name: str) -> None:
     assert len(rows) == LABELS[name]["table_rows"]
     assert all(re.match(r"(Date|Recommendation): ", p.text) for p in rows)
     assert not any(" | " in p.text for p in passages(docx))
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_the_word_original_has_its_footnotes_as_notes_and_its_cover_out_of_the_passages(name: str) -> None:
+    docx = name.removesuffix(".pdf") + ".docx"
+    notes = [p for p in passages(docx) if p.section_kind == "footnote"]
+    assert [squash(n.text) for n in notes] == [f"{i} {squash(t)}" for i, t in
+                                               enumerate(LABELS[name]["footnotes"], start=1)]
+    assert [n.paragraph for n in notes] == [f"note {i}" for i in range(1, len(notes) + 1)]
+    assert not any("FICTIONAL TEST DOCUMENT" in p.text or p.section_kind == "other" for p in passages(docx))
+    cover = [b.text for b in extract(HERE / docx).blocks if b.role == "cover"]
+    assert "Domestic Homicide Review" in cover
