@@ -32,12 +32,13 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ingest.blocks import Block, Extracted
 from ingest.numbering import roman, word_letters
-from ingest.text import check_size, describe_content, normalise_space
+from ingest.text import check_size, describe_content, heading_shaped, normalise_space
 from kb.errors import CorruptFileError, EncryptedFileError, ExtractionError, FileTooLargeError, NoTextError
 
 MAX_DOCX_BYTES = 100 * 1024 * 1024
@@ -98,6 +99,8 @@ class _Style:
     outline: int | None = None
     num_id: str | None = None
     ilvl: int | None = None
+    bold: bool | None = None  # None: inherited
+    size: float | None = None  # points; None: inherited
 
 
 @dataclass
@@ -244,15 +247,34 @@ def _load_numbering(document) -> _Numbering:
     return numbering
 
 
+def _bold(rpr) -> bool | None:
+    if rpr is None:
+        return None
+    b = rpr.find(_w("b"))
+    return None if b is None else _on(b)
+
+
+def _size(rpr) -> float | None:
+    """The font size a run property gives, in points (Word stores half-points)."""
+    half = _int(rpr.find(_w("sz"))) if rpr is not None else None
+    return half / 2 if half else None
+
+
 def _load_styles(document) -> tuple[dict[str, _Style], str | None]:
+    """Paragraph and character styles by id; the default paragraph style's id.
+
+    The document defaults' font size is kept under the id "" so a chain of styles ends there.
+    """
     styles: dict[str, _Style] = {}
     default_id = None
     try:
         root = document.styles.element
     except Exception:
         return styles, None
+    defaults = root.find(f"{_w('docDefaults')}/{_w('rPrDefault')}/{_w('rPr')}")
+    styles[""] = _Style(name="", bold=_bold(defaults), size=_size(defaults))
     for st in root.iter(_w("style")):
-        if st.get(_w("type")) not in (None, "paragraph"):
+        if st.get(_w("type")) not in (None, "paragraph", "character"):
             continue
         sid = st.get(_w("styleId"))
         if sid is None:
@@ -267,12 +289,15 @@ def _load_styles(document) -> tuple[dict[str, _Style], str | None]:
                 nid = numpr.find(_w("numId"))
                 num_id = nid.get(W_VAL) if nid is not None else None
                 ilvl = _int(numpr.find(_w("ilvl")))
+        rpr = st.find(_w("rPr"))
         styles[sid] = _Style(
             name=(name_el.get(W_VAL) if name_el is not None else sid) or sid,
             based_on=based_el.get(W_VAL) if based_el is not None else None,
             outline=outline,
             num_id=num_id,
             ilvl=ilvl,
+            bold=_bold(rpr),
+            size=_size(rpr),
         )
         if st.get(_w("default")) in ("1", "true", "on"):
             default_id = sid
@@ -286,6 +311,15 @@ def _load_styles(document) -> tuple[dict[str, _Style], str | None]:
 _HEADING_RE = re.compile(r"^heading\s*([1-9])$", re.IGNORECASE)
 
 
+@dataclass(frozen=True)
+class _Para:
+    text: str
+    level: int
+    is_title: bool
+    bold: bool = False
+    size: float | None = None
+
+
 class _Reader:
     def __init__(self, document, notes: _Notes | None = None) -> None:
         self.styles, self.default_style = _load_styles(document)
@@ -295,6 +329,9 @@ class _Reader:
         self.title_paragraph: str | None = None
         self.first_break: int | None = None  # how many blocks precede the first hard page break
         self.pending: list[Block] = []  # notes cited in this section, given before its next heading
+        self.bold: set[int] = set()  # blocks all in bold print, outside tables
+        self.sizes: dict[int, float | None] = {}  # block index -> the size most of its text is set in
+        self.in_tables: set[int] = set()  # blocks from a table's cells
 
     # -- styles --------------------------------------------------------------------------
     def _chain(self, style_id: str | None) -> list[tuple[str, _Style]]:
@@ -306,8 +343,33 @@ class _Reader:
             sid = self.styles[sid].based_on
         return chain
 
-    def paragraph(self, p) -> tuple[str, int, bool] | None:
-        """(text, heading_level, is_title) for a w:p element, or None for TOC entries."""
+    def _print(self, p, chain: list[tuple[str, _Style]]) -> tuple[bool, float | None]:
+        """Whether all the paragraph's text is bold, and the size most of it is set in."""
+        para_bold = next((st.bold for _, st in chain if st.bold is not None), None)
+        para_size = next((st.size for _, st in chain if st.size is not None), None)
+        defaults = self.styles.get("", _Style())
+        sizes: Counter[float] = Counter()
+        all_bold, any_text = True, False
+        for run in p.iter(_w("r")):
+            if any(a.tag in _SKIP_ANCESTORS for a in run.iterancestors()):
+                continue
+            chars = sum(len((t.text or "").strip()) for t in run.iter(W_T))
+            if not chars:
+                continue
+            any_text = True
+            rpr = run.find(_w("rPr"))
+            rstyle = rpr.find(_w("rStyle")) if rpr is not None else None
+            char_style = self.styles.get(rstyle.get(W_VAL)) if rstyle is not None else None
+            bold = next((b for b in (_bold(rpr), char_style and char_style.bold, para_bold, defaults.bold)
+                         if b is not None), False)
+            size = next((z for z in (_size(rpr), char_style and char_style.size, para_size, defaults.size)
+                         if z), 10.0)  # Word's own default when nothing says
+            all_bold = all_bold and bool(bold)
+            sizes[size] += chars
+        return any_text and all_bold, (sizes.most_common(1)[0][0] if sizes else None)
+
+    def paragraph(self, p) -> _Para | None:
+        """The text, heading level and print of a w:p element, or None for TOC entries."""
         ppr = p.find(_w("pPr"))
         style_id = None
         direct_outline = None
@@ -341,10 +403,11 @@ class _Reader:
         label = self._label(numpr, chain)
         text = normalise_space(_paragraph_text(p))
         if not text:
-            return ("", level, is_title)
+            return _Para("", level, is_title)
         if label and not text.startswith(label):
             text = f"{label} {text}"
-        return (text, level, is_title)
+        bold, size = self._print(p, chain)
+        return _Para(text, level, is_title, bold, size)
 
     def _label(self, numpr, chain) -> str:
         num_id = ilvl = None
@@ -418,26 +481,47 @@ class _Reader:
             return
         self.blocks[:n] = [replace(b, role="cover") for b in opening]
 
-    def emit(self, para: tuple[str, int, bool] | None) -> None:
-        if para is None:
+    def emit(self, para: _Para | None, in_table: bool = False) -> None:
+        if para is None or not para.text:
             return
-        text, level, is_title = para
-        if not text:
-            return
-        if level:
+        if para.level:
             self.end_section()
-        if is_title and self.title_paragraph is None:
-            self.title_paragraph = text
-        self.blocks.append(Block(text=text, page=None, heading_level=level))
+        if para.is_title and self.title_paragraph is None:
+            self.title_paragraph = para.text
+        self.blocks.append(Block(text=para.text, page=None, heading_level=para.level))
+        self.sizes[len(self.blocks) - 1] = para.size
+        if para.bold and not in_table and not para.level:
+            self.bold.add(len(self.blocks) - 1)
 
-    def _cell_paragraphs(self, tc) -> list[tuple[str, int, bool]]:
-        out: list[tuple[str, int, bool]] = []
+    def mark_typed_headings(self) -> None:
+        """Short lines set bold, or 3 pt larger than the body text, are headings, as in a PDF.
+
+        Many councils' Word files mark headings by direct formatting, not with a Heading style.
+        """
+        sizes: Counter[float] = Counter()
+        for i, b in enumerate(self.blocks):
+            if self.sizes.get(i) and b.role == "body":
+                sizes[self.sizes[i]] += len(b.text)
+        if not sizes:
+            return
+        body = sizes.most_common(1)[0][0]
+        for i, b in enumerate(self.blocks):
+            if b.heading_level or b.role != "body" or not heading_shaped(b.text):
+                continue
+            size = self.sizes.get(i)
+            larger = size is not None and size >= body + 3 and i not in self.in_tables
+            level = 1 if larger else 2 if i in self.bold else 0
+            if level:
+                self.blocks[i] = replace(b, type_level=level)
+
+    def _cell_paragraphs(self, tc) -> list[_Para]:
+        out: list[_Para] = []
         for el in tc.iter(W_P):
             # paragraphs of nested tables are included in document order
             if any(a.tag in _SKIP_ANCESTORS for a in el.iterancestors()):
                 continue
             para = self.paragraph(el)
-            if para is not None and para[0]:
+            if para is not None and para.text:
                 out.append(para)
         return out
 
@@ -449,7 +533,7 @@ class _Reader:
             cell_paras = [self._cell_paragraphs(tc) for tc in cells]
             texts, previous = [], None
             for paras in cell_paras:
-                t = normalise_space(" ".join(p[0] for p in paras))
+                t = normalise_space(" ".join(p.text for p in paras))
                 if t and t != previous:
                     texts.append(t)
                 previous = t or previous
@@ -458,7 +542,8 @@ class _Reader:
             elif len(texts) == 1:
                 for paras in cell_paras:
                     for para in paras:
-                        self.emit(para)
+                        self.emit(para, in_table=True)
+                        self.in_tables.add(len(self.blocks) - 1)
                     if paras:
                         break
             self.footnotes_cited(tr)
@@ -649,6 +734,7 @@ def extract_docx(path: Path) -> Extracted:
         reader.container(document.element.body)
         reader.endnotes(document.element.body)
         reader.mark_cover()
+        reader.mark_typed_headings()
     except MemoryError:
         raise
     except Exception as exc:

@@ -86,11 +86,13 @@ from ingest.blocks import Block, Extracted
 from ingest.ocr import INSTALL_HINT, OcrProgress, OcrUnavailable, check_available, ocr_page
 from ingest.tables import PageTables, has_rules, read_tables
 from ingest.text import (
+    BARE_NUMBER,
     BULLET_CHARS,
     build_vocabulary,
     check_size,
     describe_content,
     ends_sentence,
+    heading_shaped,
     is_numbered_start,
     join_broken_lines,
     normalise_space,
@@ -508,7 +510,6 @@ _BULLET_RE = re.compile(
     + r"\uf000-\uf0ff](?:\s+|$)"
 )
 _DASH_BULLET_RE = re.compile(r"^[-–—]\s+(?=\S)")
-_BARE_NUMBER_RE = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.?|[A-Za-z][.)]|\(?[ivxIVX]{1,6}\))$")
 
 
 def _is_bullet(text: str) -> bool:
@@ -678,7 +679,7 @@ def _page_paragraphs(lines: list[Line], page_no: int, st: _Stats, prev_finished:
                 )
                 paras.append(cur)
             cur = _Para(lines=[line], page=page_no)
-            if _BARE_NUMBER_RE.match(line.text):
+            if BARE_NUMBER.match(line.text):
                 cur.standalone = True
         else:
             cur.lines.append(line)  # type: ignore[union-attr]
@@ -743,9 +744,6 @@ def _continued_index(merged: list[tuple[str, _Para]], page_no: int, st: _Stats) 
     return None
 
 
-HEADING_MAX_WORDS = 12
-
-
 def _type_level(para: _Para, text: str, st: _Stats) -> int:
     """1 or 2 for a short line (or a heading wrapped onto two) set bold or larger than the body text, else 0.
 
@@ -758,17 +756,7 @@ def _type_level(para: _Para, text: str, st: _Stats) -> int:
     level = 1 if para.first.size >= st.body_size + 3 else 2
     if level == 2 and st.left is not None and para.first.x - st.left > 12:
         return 0  # a bold label indented from the margin: a table's column header, not a heading
-    if (
-        len(text.split()) > HEADING_MAX_WORDS
-        or len(re.findall(r"\d[\d,.%]*", text)) >= 2  # a bold totals row: "Total 586.1 621.6 +35.4"
-        or ends_sentence(text)
-        or text[-1] in ",;:-("
-        or starts_lowercase(text)
-        or _BARE_NUMBER_RE.match(text)
-        or not any(c.isalpha() for c in text)
-    ):
-        return 0
-    return level
+    return level if heading_shaped(text) else 0
 
 
 def blocks_from_page_lines(pages: list[list[Line]]) -> list[Block]:

@@ -89,6 +89,30 @@ def starts_lowercase(text: str) -> bool:
     return bool(text) and text[0].islower()
 
 
+BARE_NUMBER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.?|[A-Za-z][.)]|\(?[ivxIVX]{1,6}\))$")
+"""A paragraph or list number standing alone on its line: "4.2", "(b)", "iv)"."""
+
+HEADING_MAX_WORDS = 12
+
+
+def heading_shaped(text: str) -> bool:
+    """A line short and plain enough to be a heading when its print (bold or larger) marks it as one.
+
+    Sentences, lines that break off (",", ":", "-"), a bold totals row ("Total 586.1 621.6"), a bare
+    number and lower-case continuations are not; a question is ("What needs to improve?").
+    """
+    text = text.strip()
+    return bool(text) and not (
+        len(text.split()) > HEADING_MAX_WORDS
+        or len(re.findall(r"\d[\d,.%]*", text)) >= 2
+        or (ends_sentence(text) and not text.endswith("?"))
+        or text[-1] in ",;:-("
+        or starts_lowercase(text)
+        or BARE_NUMBER.match(text)
+        or not any(c.isalpha() for c in text)
+    )
+
+
 _WORD_RE = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:-[A-Za-z\u00c0-\u024f]+)*")
 
 

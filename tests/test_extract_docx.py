@@ -388,3 +388,39 @@ def test_an_opening_page_of_running_text_is_not_a_cover(tmp_path):
 def test_a_short_document_has_no_cover(tmp_path):
     doc = extract(save(_report_with_cover(["Briefing note", "March 2024"], body_paragraphs=2), tmp_path))
     assert not any(b.role == "cover" for b in doc.blocks)
+
+
+def _direct(document, text: str, bold: bool = False, size: float | None = None):
+    """A paragraph formatted by hand (no Heading style), as many council Word files are."""
+    run = document.add_paragraph().add_run(text)
+    run.bold = bold
+    if size:
+        run.font.size = docx.shared.Pt(size)
+    return run
+
+
+def test_short_lines_in_bold_or_larger_print_are_headings_as_in_a_pdf(tmp_path):
+    d = docx.Document()
+    _direct(d, "What is this advice for?", bold=True)
+    d.add_paragraph("The purpose of this advice is to help practitioners share information safely and early.")
+    _direct(d, "Working with families", size=16)
+    d.add_paragraph("Practitioners should speak to the family before sharing, unless that would put anyone at risk.")
+    _direct(d, "Total 586.1 621.6", bold=True)  # a bold totals line is no heading
+    _direct(d, "This sentence is bold for emphasis.", bold=True)  # nor is a bold sentence
+    levels = {b.text: b.type_level for b in extract(save(d, tmp_path)).blocks}
+    assert levels == {
+        "What is this advice for?": 2,
+        "The purpose of this advice is to help practitioners share information safely and early.": 0,
+        "Working with families": 1,
+        "Practitioners should speak to the family before sharing, unless that would put anyone at risk.": 0,
+        "Total 586.1 621.6": 0,
+        "This sentence is bold for emphasis.": 0,
+    }
+
+
+def test_a_bold_label_in_a_table_cell_is_not_a_heading(tmp_path):
+    d = docx.Document()
+    cell = d.add_table(rows=1, cols=1).cell(0, 0)
+    cell.paragraphs[0].add_run("Lead agency").bold = True
+    d.add_paragraph("The police will lead the work.")
+    assert all(b.type_level == 0 for b in extract(save(d, tmp_path)).blocks)

@@ -9,6 +9,7 @@ from ingest.extract import extract
 from ingest.text import (
     blocks_from_text,
     decode_text,
+    heading_shaped,
     join_broken_lines,
     join_hyphenated,
     normalise_space,
@@ -308,3 +309,18 @@ def test_join_broken_lines_keeps_dashes_between_words():
 
 def test_normalise_space_drops_controls_and_zero_width():
     assert normalise_space("a\x00b\u200bc\u00ad d\x0b\x0ce\u2028f") == "abc d e f"
+
+
+@pytest.mark.parametrize(("line", "heading"), [
+    ("What needs to improve?", True),  # a question heading (Ofsted, DfE)
+    ("The local authority", True),
+    ("Recommendations", True),
+    ("The panel met six times.", False),  # a sentence
+    ("Total 586.1 621.6 +35.4", False),  # a totals row
+    ("4.2", False),  # a bare paragraph number
+    ("and the police were told", False),  # a continuation
+    ("The agencies involved were:", False),  # a lead-in
+    ("A heading that goes on for far too many words to be anything but a sentence of body text", False),
+])
+def test_which_short_lines_are_shaped_like_headings(line: str, heading: bool) -> None:
+    assert heading_shaped(line) is heading
