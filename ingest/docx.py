@@ -38,7 +38,14 @@ from pathlib import Path
 
 from ingest.blocks import Block, Extracted
 from ingest.numbering import roman, word_letters
-from ingest.text import check_size, describe_content, heading_shaped, normalise_space
+from ingest.text import (
+    HEADING_MAX_WORDS,
+    LARGE_HEADING_MAX_WORDS,
+    check_size,
+    describe_content,
+    heading_shaped,
+    normalise_space,
+)
 from kb.errors import CorruptFileError, EncryptedFileError, ExtractionError, FileTooLargeError, NoTextError
 
 MAX_DOCX_BYTES = 100 * 1024 * 1024
@@ -506,10 +513,11 @@ class _Reader:
             return
         body = sizes.most_common(1)[0][0]
         for i, b in enumerate(self.blocks):
-            if b.heading_level or b.role != "body" or not heading_shaped(b.text):
-                continue
             size = self.sizes.get(i)
             larger = size is not None and size >= body + 3 and i not in self.in_tables
+            words = LARGE_HEADING_MAX_WORDS if larger else HEADING_MAX_WORDS
+            if b.heading_level or b.role != "body" or not heading_shaped(b.text, words):
+                continue
             level = 1 if larger else 2 if i in self.bold else 0
             if level:
                 self.blocks[i] = replace(b, type_level=level)

@@ -88,6 +88,8 @@ from ingest.tables import PageTables, has_rules, read_tables
 from ingest.text import (
     BARE_NUMBER,
     BULLET_CHARS,
+    HEADING_MAX_WORDS,
+    LARGE_HEADING_MAX_WORDS,
     build_vocabulary,
     check_size,
     describe_content,
@@ -756,7 +758,8 @@ def _type_level(para: _Para, text: str, st: _Stats) -> int:
     level = 1 if para.first.size >= st.body_size + 3 else 2
     if level == 2 and st.left is not None and para.first.x - st.left > 12:
         return 0  # a bold label indented from the margin: a table's column header, not a heading
-    return level if heading_shaped(text) else 0
+    larger = all(ln.size >= st.body_size + 1.5 for ln in para.lines)
+    return level if heading_shaped(text, LARGE_HEADING_MAX_WORDS if larger else HEADING_MAX_WORDS) else 0
 
 
 def blocks_from_page_lines(pages: list[list[Line]]) -> list[Block]:

@@ -93,9 +93,12 @@ BARE_NUMBER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.?|[A-Za-z][.)]|\(?[ivxIVX]
 """A paragraph or list number standing alone on its line: "4.2", "(b)", "iv)"."""
 
 HEADING_MAX_WORDS = 12
+"""A heading in bold at body size is at most this long; one set larger may run to LARGE_HEADING_MAX_WORDS
+("The experiences and progress of children who need help and protection: requires improvement to be good")."""
+LARGE_HEADING_MAX_WORDS = 20
 
 
-def heading_shaped(text: str) -> bool:
+def heading_shaped(text: str, max_words: int = HEADING_MAX_WORDS) -> bool:
     """A line short and plain enough to be a heading when its print (bold or larger) marks it as one.
 
     Sentences, lines that break off (",", ":", "-"), a bold totals row ("Total 586.1 621.6"), a bare
@@ -103,7 +106,7 @@ def heading_shaped(text: str) -> bool:
     """
     text = text.strip()
     return bool(text) and not (
-        len(text.split()) > HEADING_MAX_WORDS
+        len(text.split()) > max_words
         or len(re.findall(r"\d[\d,.%]*", text)) >= 2
         or (ends_sentence(text) and not text.endswith("?"))
         or text[-1] in ",;:-("

@@ -79,3 +79,20 @@ def test_a_contents_page_that_runs_over_two_pages_is_all_kept_out() -> None:
 def test_a_page_all_in_small_print_has_no_footnotes() -> None:
     # the pack's covering letter is set smaller than the answers; its "6 Questions (Pages 1 - 18)" is an agenda line
     assert not any(p.section_kind == "footnote" for p in passages(KENT_QA))
+
+
+def test_long_judgement_headings_in_larger_print_and_question_headings_open_sections() -> None:
+    sections = {p.section for p in passages("ofsted_blackpool_ilacs_inspection_2023.pdf")}
+    assert "What needs to improve?" in sections
+    assert ("The experiences and progress of children who need help and protection: requires improvement "
+            "to be good") in sections
+    assert "What is this advice for?" in {p.section for p in passages(INFO_SHARING)}
+
+
+def test_a_word_template_with_hand_formatted_headings_has_its_sections() -> None:
+    path = REAL / "la_d2i_data_service_diagnostic_template_2024.docx"
+    if not path.exists():
+        pytest.skip(f"the real documents are not at {REAL}")
+    found = list(cut_passages(find_structure(extract(path).blocks)))
+    assert {"What is Data to Insight?", "What is this document?"} <= {p.section for p in found}
+    assert not any(p.text.startswith("D2I Data Service Diagnostic: Template") for p in found)  # the cover
