@@ -93,6 +93,7 @@ from ingest.text import (
     build_vocabulary,
     check_size,
     describe_content,
+    ends_mid_clause,
     ends_sentence,
     heading_shaped,
     is_numbered_start,
@@ -762,6 +763,17 @@ def _type_level(para: _Para, text: str, st: _Stats) -> int:
     return level if heading_shaped(text, LARGE_HEADING_MAX_WORDS if larger else HEADING_MAX_WORDS) else 0
 
 
+def _capital_continuation(before: str, text: str, para: _Para, st: _Stats) -> bool:
+    """A page that opens with a capital continues the last page's paragraph when that stopped mid-clause
+    ("... routinely given to" / "Fostering to Adopt arrangements ...") and the new text reads as prose: a
+    sentence or a long run, not a heading, a table's caption or its repeated header row."""
+    return (
+        ends_mid_clause(before)
+        and not _type_level(para, text, st)
+        and (ends_sentence(text) or len(text.split()) >= 12)
+    )
+
+
 def blocks_from_page_lines(pages: list[list[Line]]) -> list[Block]:
     """Turn per-page lines (header/footer already removed) into paragraph blocks with page numbers.
 
@@ -781,7 +793,7 @@ def blocks_from_page_lines(pages: list[list[Line]]) -> list[Block]:
                 and target is not None
                 and not merged[target][1].standalone
                 and not ends_sentence(merged[target][0])
-                and starts_lowercase(text)
+                and (starts_lowercase(text) or _capital_continuation(merged[target][0], text, para, st))
                 and not is_numbered_start(text)
                 and not _is_bullet(text)
             ):

@@ -89,6 +89,28 @@ def starts_lowercase(text: str) -> bool:
     return bool(text) and text[0].islower()
 
 
+_CLAUSE_WORDS = frozenset(
+    "a an the and or but nor of to in into on onto at by for from with within without about as than that "
+    "which who whom whose where when while whether if because although so such their its his her our your "
+    "is are was were be been being has have had will would should could may might must can not".split()
+)
+
+
+def ends_mid_clause(text: str) -> bool:
+    """True when text stops where no sentence can end: on a comma or a word such as "to", "the", "and".
+
+    A paragraph cut by a page break that goes on with a capital ("... routinely given to" / "Fostering to
+    Adopt arrangements ...") is found by this, not by the case of the next line.
+    """
+    text = text.rstrip()
+    if not text or ends_sentence(text):
+        return False
+    if text[-1] == ",":
+        return True
+    last = re.findall(r"[A-Za-z]+$", text)
+    return bool(last) and last[0] in _CLAUSE_WORDS  # lower case only: "... the Act To" is no clause
+
+
 BARE_NUMBER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.?|[A-Za-z][.)]|\(?[ivxIVX]{1,6}\))$")
 """A paragraph or list number standing alone on its line: "4.2", "(b)", "iv)"."""
 

@@ -9,6 +9,7 @@ from ingest.extract import extract
 from ingest.text import (
     blocks_from_text,
     decode_text,
+    ends_mid_clause,
     heading_shaped,
     join_broken_lines,
     join_hyphenated,
@@ -324,3 +325,16 @@ def test_normalise_space_drops_controls_and_zero_width():
 ])
 def test_which_short_lines_are_shaped_like_headings(line: str, heading: bool) -> None:
     assert heading_shaped(line) is heading
+
+
+@pytest.mark.parametrize(("text", "mid_clause"), [
+    ("consideration is routinely given to", True),
+    ("the panel heard from the family,", True),
+    ("Northdown Road Family Hub has been valued at", True),
+    ("The panel met six times.", False),
+    ("Section 9 of the Act To", False),  # a capital is not a function word
+    ("Revenue Budget Forecast", False),
+    ("Who is this advice for?", False),
+])
+def test_which_lines_stop_where_no_sentence_can_end(text: str, mid_clause: bool) -> None:
+    assert ends_mid_clause(text) is mid_clause

@@ -96,3 +96,9 @@ def test_a_word_template_with_hand_formatted_headings_has_its_sections() -> None
     found = list(cut_passages(find_structure(extract(path).blocks)))
     assert {"What is Data to Insight?", "What is this document?"} <= {p.section for p in found}
     assert not any(p.text.startswith("D2I Data Service Diagnostic: Template") for p in found)  # the cover
+
+
+def test_a_recommendation_cut_by_a_page_break_mid_clause_is_one_passage() -> None:
+    twelve = next(p for p in passages(TORBAY) if "routinely given to" in p.text)
+    assert "routinely given to Fostering to Adopt arrangements and concurrent planning" in twelve.text
+    assert twelve.page == 7 and twelve.section_kind == "recommendations"
