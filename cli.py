@@ -20,7 +20,7 @@ from typing import Annotated
 import typer
 
 from kb.config import Settings
-from kb.errors import DHRError
+from kb.errors import DHRError, FilterError
 from kb.query import DEFAULT_PER_DOC, Filters, Query
 
 app = typer.Typer(
@@ -133,9 +133,19 @@ def errors_as_messages() -> Iterator[None]:
     """Turn the library's domain errors into one clear line and exit code 2, never a traceback."""
     try:
         yield
+    except FilterError as exc:  # named as typed: --death-year -5, not the field year_of_death
+        typer.echo(f"Error: {exc.naming(lambda field, value: f'{OPTION_NAMES.get(field, field)} {value}')}", err=True)
+        raise typer.Exit(2) from None
     except DHRError as exc:
         typer.echo(f"Error: {exc}", err=True)
         raise typer.Exit(2) from None
+
+
+# the option each filter field of kb.query.Filters is given by on the command line
+OPTION_NAMES = {"doc_type": "--type", "year_of_death": "--death-year", "since": "--since", "until": "--until",
+                "area": "--area", "review_kind": "--review-kind", "relationship": "--relationship",
+                "victim_sex": "--victim-sex", "victim_age_band": "--victim-age-band", "theme": "--theme",
+                "section": "--section"}
 
 
 @contextlib.contextmanager

@@ -496,14 +496,11 @@ class Catalogue:
         ).fetchall()
         return sorted(r[0] for r in rows if r[0] is not None)
 
-    def check_case_values(self, filters: Filters) -> None:
-        """Refuse a case-characteristic value no document has, naming the values that exist."""
-        for key, value in filters.case:
-            values = self.case_values(key)
-            if value.lower() not in {v.lower() for v in values}:
-                known = ", ".join(values) if values else "none yet (no document states it)"
-                name = key.replace("_", " ")
-                raise QueryError(f"no document has {name} {value!r}; values in the knowledge base: {known}")
+    def check_filters(self, filters: Filters) -> None:
+        """Refuse document filters no published document matches, saying what the documents hold instead
+        (kb.query.Filters.check_matches): a filter that matches nothing is not an empty knowledge base."""
+        if filters.by_document:
+            filters.check_matches(self.documents_matching(Filters()))
 
     def document_mentions(self) -> list[DocumentMention]:
         """Every theme mention in a passage of a published document (distinct per document and passage)."""
