@@ -192,6 +192,36 @@ def prepared_date(value: str | None) -> str | None:
         raise QueryError(f"the prepared date {value!r} is not a date (use YYYY-MM-DD, or none)") from None
 
 
+def say_waiting(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+@contextlib.contextmanager
+def ingest_feedback(as_json: bool) -> Iterator[tuple]:
+    """(progress, ocr_progress, on_result) for an ingest. On a terminal, a progress bar; when output goes
+    to a file or a pipe, one line per file as each is done (echo flushes, so a killed run keeps its log).
+    --json prints one document at the end and nothing as it goes."""
+    from reports.ingesting import FileLines
+
+    if as_json or not sys.stdout.isatty():
+        lines = FileLines(lambda line, is_error: typer.echo(line, err=is_error))
+        yield (None, None, None) if as_json else (lines.progress, None, lines)
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, transient=True) as bar:
+        task = bar.add_task("Ingesting", total=None)
+
+        def step(done: int, total: int, path: Path) -> None:
+            bar.update(task, completed=done, total=total, description=f"Ingesting {path.name[:40]}")
+
+        def ocr_step(page: int, pages: int, path: Path) -> None:
+            bar.update(task, description=f"Ingesting {path.name[:40]}: OCR page {min(page + 1, pages)} of {pages}")
+
+        yield step, ocr_step, None
+
+
 # --- commands -----------------------------------------------------------------------------------
 
 
@@ -216,9 +246,19 @@ def ingest(
     no_ocr: Annotated[
         bool, typer.Option("--no-ocr", help="Refuse PDFs of scans instead of reading them with OCR (Tesseract).")
     ] = False,
+    prune: Annotated[
+        bool,
+        typer.Option("--prune", help="Also withdraw the documents whose file was in these folders and is gone."),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Add PDF, Word, HTML, text and Markdown files; unchanged files are skipped, changed ones replaced."""
+    """Add PDF, Word, HTML, text and Markdown files; unchanged files are skipped, changed ones replaced.
+
+    Output to a file or a pipe gets one line per file as it is done;
+    --json prints one JSON document at the end instead.
+
+    Exit codes: 0 done (unchanged files count as done), 1 some files failed,
+    2 a usage error or another ingest running, 3 nothing to ingest."""
     from ingest.manifest import load_manifest
     from kb.lock import ingest_lock
 
@@ -227,35 +267,22 @@ def ingest(
         listed = load_manifest(manifest) if manifest is not None else None
         if not paths and listed is None:
             raise typer.BadParameter("give files or folders to ingest, or --manifest FILE.csv")
-    with errors_as_messages(), private_files(), ingest_lock(settings, wait=wait):
+    with errors_as_messages(), private_files(), ingest_lock(settings, wait, say_waiting):
         # the heavy imports after the lock: a second ingest is refused at once
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
         from index.stores import Stores
-        from ingest.pipeline import Ingestor
-        from kb.tagger import ThemeTagger
-        from reports.status import IngestSummary
+        from reports.ingesting import ingest as run_ingest
 
         kb = Stores.open(settings, must_exist=False, vectors_first=True)
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-        with Progress(*columns, transient=True, disable=as_json) as bar:
-            task = bar.add_task("Ingesting", total=None)
-
-            def step(done: int, total: int, path: Path) -> None:
-                bar.update(task, completed=done, total=total, description=f"Ingesting {path.name[:40]}")
-
-            def ocr_step(page: int, pages: int, path: Path) -> None:
-                bar.update(task, description=f"Ingesting {path.name[:40]}: OCR page {min(page + 1, pages)} of {pages}")
-
-            ingestor = Ingestor(kb.catalogue, kb.vectors, kb.embedder, ThemeTagger(), not no_ocr, ocr_step)
-            summary = IngestSummary(ingestor.run(paths or [], progress=step, manifest=listed), kb.catalogue.stats())
+        with ingest_feedback(as_json) as (step, ocr_step, on_result):
+            summary = run_ingest(kb, paths or [], listed, ocr=not no_ocr, prune=prune, progress=step,
+                                 ocr_progress=ocr_step, on_result=on_result)
     if as_json:
         emit(summary, as_json=True)
     else:
-        for line, is_error in summary.lines():
+        for line, is_error in summary.lines(per_file=on_result is None):
             typer.echo(line, err=is_error)
-    if summary.report.failed:
-        raise typer.Exit(1)
+    if summary.exit_code:
+        raise typer.Exit(summary.exit_code)
 
 
 @app.command()
@@ -472,9 +499,10 @@ def forget(
     """Remove a withdrawn document and every trace of it: passages, catalogue rows, lexical index, vectors."""
     from kb.lock import ingest_lock
     from reports.documents import documents_to_forget
+    from reports.ingesting import withdraw
 
     settings = Settings.resolve(db, chroma_url)
-    with errors_as_messages(), private_files(), ingest_lock(settings, wait=True):
+    with errors_as_messages(), private_files(), ingest_lock(settings, True, say_waiting):
         kb = stores(db, chroma_url, write=True)
         gone = documents_to_forget(kb.catalogue, doc, missing)
         if not gone:
@@ -484,8 +512,7 @@ def forget(
         if not yes and not typer.confirm(f"Forget {len(gone)} document(s)?\n{listed}\n"):
             raise typer.Exit(1)
         for d in gone:
-            kb.catalogue.delete_document(d.doc_id)  # the source of truth first: a crash leaves only orphan vectors
-            kb.vectors.delete_document(d.doc_id)
+            withdraw(kb, d)
             typer.echo(f"Forgot {d.title!r} ({d.path}).")
 
 

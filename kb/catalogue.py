@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kb.citation import Source
-from kb.errors import QueryError, StoreError
+from kb.errors import StoreError
 from kb.models import DocumentMeta, Passage
 from kb.query import Filters
 from kb.records import record_id
