@@ -171,11 +171,13 @@ def emit(result: object, as_json: bool = False, as_csv: bool = False, out: Path 
         typer.echo(result.written(out), err=fmt != "text")  # type: ignore[attr-defined]
 
 
-def stores(db: Path | None, chroma_url: str | None = None, model: str | None = None, write: bool = False):  # noqa: ANN201
-    """The knowledge base at `db`, which must exist; opened read-only unless the command `write`s."""
+def stores(  # noqa: ANN201
+    db: Path | None, chroma_url: str | None = None, model: str | None = None, write: bool = False, repair: bool = False
+):
+    """The knowledge base at `db`, which must exist; opened read-only unless the command `write`s (or repairs)."""
     from index.stores import Stores
 
-    return Stores.open(Settings.resolve(db, chroma_url, model), read_only=not write)
+    return Stores.open(Settings.resolve(db, chroma_url, model), read_only=not write, repair=repair)
 
 
 def prepared_date(value: str | None) -> str | None:
@@ -517,6 +519,24 @@ def forget(
 
 
 @app.command()
+def backup(
+    target: Annotated[Path, typer.Argument(help="A new or empty folder to copy the knowledge base into.")],
+    db: DbOption = None,
+    chroma_url: ChromaUrlOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Copy the knowledge base to a new or empty folder, consistently, while people may be searching it.
+
+    The catalogue is copied with SQLite's online backup and the vector store under the ingest lock, so
+    no ingest writes meanwhile. The copy is a knowledge base (--db TARGET); to restore, move the damaged
+    folder aside and copy the backup to its place."""
+    from reports.backup import backup as back_up
+
+    with errors_as_messages(), private_files():
+        emit(back_up(Settings.resolve(db, chroma_url), target, say_waiting), as_json)
+
+
+@app.command()
 def check(
     db: DbOption = None,
     chroma_url: ChromaUrlOption = None,
@@ -539,7 +559,7 @@ def check(
     settings = Settings.resolve(db, chroma_url, model)
     lock = ingest_lock(settings, wait=True) if fix else reading_lock(settings)
     with errors_as_messages(), private_files(), lock:
-        kb = stores(db, chroma_url, model, write=fix)
+        kb = stores(db, chroma_url, model, write=fix, repair=fix)
         before = run_check(kb.catalogue, kb.vectors)
         if fix and not before.consistent and not (before.looks_lost and not force):
             for line in before.deletions():  # said before it is done

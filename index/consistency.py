@@ -76,8 +76,7 @@ class CheckReport:
         shown = ", ".join(self.missing_sources[:3]) + (" and more" if len(self.missing_sources) > 3 else "")
         return [f"{len(self.missing_sources)} missing source(s): document(s) whose file is no longer there "
                 f"({shown}); `dhr forget --missing` (or `dhr ingest FOLDER --prune`) withdraws them, and an ingest "
-                f"of a moved file's new place "
-                "records the move"]
+                "of a moved file's new place records the move"]
 
     def problems(self) -> list[str]:
         out = []
