@@ -63,6 +63,7 @@ def documents_in(db: Path) -> list[str]:
         catalogue.close()
 
 
+@pytest.mark.slow  # separate processes that start the whole stack (not the model)
 def test_a_log_written_to_a_file_gets_one_numbered_line_per_file_then_the_totals(tmp_path: Path):
     (tmp_path / "docs").mkdir()
     folder = build_folder(tmp_path / "docs")
@@ -80,6 +81,7 @@ def test_a_log_written_to_a_file_gets_one_numbered_line_per_file_then_the_totals
                         f"{stats['passages']} passages."
 
 
+@pytest.mark.slow  # separate processes that start the whole stack (not the model)
 def test_with_json_the_output_is_one_json_document_and_nothing_else(tmp_path: Path):
     folder = many_files(tmp_path / "docs", 3)
     proc = start(["ingest", str(folder), "--db", str(tmp_path / "kb"), "--json"], tmp_path / "ingest.json")
@@ -89,6 +91,7 @@ def test_with_json_the_output_is_one_json_document_and_nothing_else(tmp_path: Pa
     assert report["exit_code"] == 0
 
 
+@pytest.mark.slow  # separate processes that start the whole stack (not the model)
 def test_a_log_keeps_every_file_written_before_a_kill_9(tmp_path: Path):
     folder = many_files(tmp_path / "docs", 12)
     db, log = tmp_path / "kb", tmp_path / "ingest.log"
@@ -146,7 +149,10 @@ def test_a_folder_of_files_passed_over_is_nothing_to_ingest_and_says_why(tmp_pat
 def test_unchanged_files_are_success_and_a_failed_file_is_exit_1(tmp_path: Path, fake_model):  # noqa: ANN001
     folder = many_files(tmp_path / "docs", 3)
     db = str(tmp_path / "kb")
-    assert dhr("ingest", str(folder), "--db", db).exit_code == 0
+    first = dhr("ingest", str(folder), "--db", db)
+    assert first.exit_code == 0
+    assert [ln.split()[:2] for ln in first.output.splitlines()[:3]] == [["[1/3]", "added"], ["[2/3]", "added"],
+                                                                          ["[3/3]", "added"]]  # not a terminal
     again = dhr("ingest", str(folder), "--db", db)
     assert again.exit_code == 0, again.output
     assert "0 added, 3 unchanged, 0 failed." in again.output
@@ -189,6 +195,7 @@ def test_prune_only_withdraws_sources_from_the_folders_given(tmp_path: Path, fak
     assert "pruned" not in result.output and str(there / "other.txt") in documents_in(tmp_path / "kb")
 
 
+@pytest.mark.slow  # separate processes that start the whole stack (not the model)
 def test_a_forget_during_an_ingest_waits_and_the_ingests_closing_count_is_true(tmp_path: Path):
     db, log = tmp_path / "kb", tmp_path / "ingest.log"
     first = tmp_path / "first"
