@@ -4,7 +4,7 @@ The catalogue is copied with SQLite's online backup. The embedded vector store (
 copied file by file, its SQLite file by the same online backup. Both are copied under the ingest
 lock, so no ingest, `forget` or repair writes meanwhile; readers go on reading. The copy is itself a
 knowledge base: `--db DIR` queries it, and restoring is moving the damaged folder aside and copying
-the backup to its place (README, "Backing up and restoring").
+the backup to its place (README, `dhr backup`).
 """
 
 from __future__ import annotations

@@ -22,7 +22,6 @@ from cli import app
 from kb.config import Settings
 from kb.lock import ingest_lock
 from tests.conftest import CORPUS, ROOT
-from tests.smallkb import build_kb
 
 runner = CliRunner()
 
@@ -31,18 +30,9 @@ def dhr(*args: str):  # noqa: ANN201
     return runner.invoke(app, list(args), catch_exceptions=False)
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    top = tmp_path_factory.mktemp("backup")
-    (top / "docs").mkdir()
-    build_kb(top / "docs", top / "kb")
-    return top / "kb"
-
-
 @pytest.fixture
-def kb(built: Path, tmp_path: Path) -> Path:
-    shutil.copytree(built, tmp_path / "kb")
-    return tmp_path / "kb"
+def kb(small_kb_copy: Path) -> Path:
+    return small_kb_copy
 
 
 def damage(kb: Path) -> None:

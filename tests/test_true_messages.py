@@ -19,17 +19,13 @@ from index.stores import Stores
 from kb.catalogue import Catalogue
 from kb.errors import FilterError
 from kb.query import Filters
-from tests.smallkb import build_kb
 
 runner = CliRunner()
 
 
-@pytest.fixture(scope="module")
-def kb(tmp_path_factory) -> Path:
-    top = tmp_path_factory.mktemp("messages")
-    (top / "docs").mkdir()
-    build_kb(top / "docs", top / "kb")
-    return top / "kb"
+@pytest.fixture
+def kb(small_kb: Path) -> Path:
+    return small_kb
 
 
 @pytest.fixture(autouse=True)
