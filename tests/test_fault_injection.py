@@ -165,7 +165,7 @@ def test_the_same_table_holds_for_the_real_pipeline(tmp_path: Path, damage: str)
     for d, command, exit_code, message in TABLE:
         if d != damage:
             continue
-        kb = tmp_path / command.replace(" ", "_")
+        kb = tmp_path / ("kb-" + command.replace(" ", "_"))
         shutil.copytree(pristine, kb)
         DAMAGES[damage](kb)
         args = [a.format(docs=docs) for a in COMMANDS[command]]
