@@ -20,7 +20,7 @@ from typing import Annotated
 import typer
 
 from kb.config import Settings
-from kb.errors import DHRError, FilterError
+from kb.errors import DHRError, FilterError, UnknownThemeError
 from kb.query import DEFAULT_PER_DOC, Filters, Query
 
 app = typer.Typer(
@@ -137,7 +137,9 @@ def errors_as_messages() -> Iterator[None]:
         typer.echo(f"Error: {exc.naming(lambda field, value: f'{OPTION_NAMES.get(field, field)} {value}')}", err=True)
         raise typer.Exit(2) from None
     except DHRError as exc:
-        typer.echo(f"Error: {exc}", err=True)
+        lost = isinstance(exc, UnknownThemeError) and not exc.suggestions
+        hint = "; `dhr themes --all` lists them" if lost else ""  # the library names no command (web shares it)
+        typer.echo(f"Error: {exc}{hint}", err=True)
         raise typer.Exit(2) from None
 
 

@@ -59,6 +59,14 @@ class RepairRefusedError(StoreError):
     """A repair would delete what the catalogue cannot account for (it looks lost): it needs --force."""
 
 
+class UnknownThemeError(QueryError):
+    """A theme name that is no theme's id or label; the message suggests the nearest, when one is near."""
+
+    def __init__(self, message: str, suggestions: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.suggestions = suggestions
+
+
 class FilterError(QueryError):
     """A filter value no document can match (or that cannot be a value at all).
 

@@ -15,7 +15,7 @@ from functools import cache
 from typing import Protocol
 
 from kb.dates import parse_date
-from kb.errors import FilterError, QueryError
+from kb.errors import FilterError, QueryError, UnknownThemeError
 from kb.models import DOC_TYPES
 from kb.sections import check_section_kind
 
@@ -36,8 +36,9 @@ def resolve_theme(name: str) -> str:
         return taxonomy.resolve(name).id
     except KeyError:
         near = taxonomy.suggest(name)
-        hint = f"did you mean: {', '.join(near)}?" if near else "`dhr themes --all` lists them"
-        raise QueryError(f"unknown theme {name!r}; {hint}") from None
+        if near:
+            raise UnknownThemeError(f"unknown theme {name!r}; did you mean: {', '.join(near)}?", tuple(near)) from None
+        raise UnknownThemeError(f"unknown theme {name!r}: no theme has this id or label") from None
 
 
 class HeldDocument(Protocol):

@@ -110,7 +110,7 @@ def test_an_empty_knowledge_base_is_not_a_filter_that_matches_nothing(tmp_path: 
 @pytest.mark.parametrize(
     ("name", "message"),
     [
-        ("zzqx", "unknown theme 'zzqx'; `dhr themes --all` lists them"),
+        ("zzqx", "unknown theme 'zzqx': no theme has this id or label; `dhr themes --all` lists them"),
         ("alcohole", "unknown theme 'alcohole'; did you mean: alcohol?"),
     ],
 )
