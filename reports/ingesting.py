@@ -2,7 +2,8 @@
 whose file has gone from the folders given, and count what the knowledge base holds at the end.
 
 Per-file lines for a log come from `FileLines`, told each outcome as the run knows it, so a log written
-to a file shows progress while the run goes and keeps what was done if the run is killed.
+to a file shows progress while the run goes; after a kill, every file it lists as added is in the
+knowledge base (the last few written may not be listed yet: files are written in batches).
 """
 
 from __future__ import annotations
