@@ -20,7 +20,7 @@ from typing import Annotated
 import typer
 
 from kb.config import Settings
-from kb.errors import DHRError
+from kb.errors import DHRError, FilterError, UnknownThemeError
 from kb.query import DEFAULT_PER_DOC, Filters, Query
 
 app = typer.Typer(
@@ -133,9 +133,21 @@ def errors_as_messages() -> Iterator[None]:
     """Turn the library's domain errors into one clear line and exit code 2, never a traceback."""
     try:
         yield
-    except DHRError as exc:
-        typer.echo(f"Error: {exc}", err=True)
+    except FilterError as exc:  # named as typed: --death-year -5, not the field year_of_death
+        typer.echo(f"Error: {exc.naming(lambda field, value: f'{OPTION_NAMES.get(field, field)} {value}')}", err=True)
         raise typer.Exit(2) from None
+    except DHRError as exc:
+        lost = isinstance(exc, UnknownThemeError) and not exc.suggestions
+        hint = "; `dhr themes --all` lists them" if lost else ""  # the library names no command (web shares it)
+        typer.echo(f"Error: {exc}{hint}", err=True)
+        raise typer.Exit(2) from None
+
+
+# the option each filter field of kb.query.Filters is given by on the command line
+OPTION_NAMES = {"doc_type": "--type", "year_of_death": "--death-year", "since": "--since", "until": "--until",
+                "area": "--area", "review_kind": "--review-kind", "relationship": "--relationship",
+                "victim_sex": "--victim-sex", "victim_age_band": "--victim-age-band", "theme": "--theme",
+                "section": "--section"}
 
 
 @contextlib.contextmanager
@@ -161,11 +173,13 @@ def emit(result: object, as_json: bool = False, as_csv: bool = False, out: Path 
         typer.echo(result.written(out), err=fmt != "text")  # type: ignore[attr-defined]
 
 
-def stores(db: Path | None, chroma_url: str | None = None, model: str | None = None, write: bool = False):  # noqa: ANN201
-    """The knowledge base at `db`, which must exist; opened read-only unless the command `write`s."""
+def stores(  # noqa: ANN201
+    db: Path | None, chroma_url: str | None = None, model: str | None = None, write: bool = False, repair: bool = False
+):
+    """The knowledge base at `db`, which must exist; opened read-only unless the command `write`s (or repairs)."""
     from index.stores import Stores
 
-    return Stores.open(Settings.resolve(db, chroma_url, model), read_only=not write)
+    return Stores.open(Settings.resolve(db, chroma_url, model), read_only=not write, repair=repair)
 
 
 def prepared_date(value: str | None) -> str | None:
@@ -180,6 +194,36 @@ def prepared_date(value: str | None) -> str | None:
         return dt.date.fromisoformat(value).isoformat()
     except ValueError:
         raise QueryError(f"the prepared date {value!r} is not a date (use YYYY-MM-DD, or none)") from None
+
+
+def say_waiting(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+@contextlib.contextmanager
+def ingest_feedback(as_json: bool) -> Iterator[tuple]:
+    """(progress, ocr_progress, on_result) for an ingest. On a terminal, a progress bar; when output goes
+    to a file or a pipe, one line per file as each is done (echo flushes, so a killed run keeps its log).
+    --json prints one document at the end and nothing as it goes."""
+    from reports.ingesting import FileLines
+
+    if as_json or not sys.stdout.isatty():
+        lines = FileLines(lambda line, is_error: typer.echo(line, err=is_error))
+        yield (None, None, None) if as_json else (lines.progress, None, lines)
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, transient=True) as bar:
+        task = bar.add_task("Ingesting", total=None)
+
+        def step(done: int, total: int, path: Path) -> None:
+            bar.update(task, completed=done, total=total, description=f"Ingesting {path.name[:40]}")
+
+        def ocr_step(page: int, pages: int, path: Path) -> None:
+            bar.update(task, description=f"Ingesting {path.name[:40]}: OCR page {min(page + 1, pages)} of {pages}")
+
+        yield step, ocr_step, None
 
 
 # --- commands -----------------------------------------------------------------------------------
@@ -206,9 +250,19 @@ def ingest(
     no_ocr: Annotated[
         bool, typer.Option("--no-ocr", help="Refuse PDFs of scans instead of reading them with OCR (Tesseract).")
     ] = False,
+    prune: Annotated[
+        bool,
+        typer.Option("--prune", help="Also withdraw the documents whose file was in these folders and is gone."),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Add PDF, Word, HTML, text and Markdown files; unchanged files are skipped, changed ones replaced."""
+    """Add PDF, Word, HTML, text and Markdown files; unchanged files are skipped, changed ones replaced.
+
+    Output to a file or a pipe gets one line per file as it is done;
+    --json prints one JSON document at the end instead.
+
+    Exit codes: 0 done (unchanged files count as done), 1 some files failed,
+    2 a usage error or another ingest running, 3 nothing to ingest."""
     from ingest.manifest import load_manifest
     from kb.lock import ingest_lock
 
@@ -217,35 +271,22 @@ def ingest(
         listed = load_manifest(manifest) if manifest is not None else None
         if not paths and listed is None:
             raise typer.BadParameter("give files or folders to ingest, or --manifest FILE.csv")
-    with errors_as_messages(), private_files(), ingest_lock(settings, wait=wait):
+    with errors_as_messages(), private_files(), ingest_lock(settings, wait, say_waiting):
         # the heavy imports after the lock: a second ingest is refused at once
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
         from index.stores import Stores
-        from ingest.pipeline import Ingestor
-        from kb.tagger import ThemeTagger
-        from reports.status import IngestSummary
+        from reports.ingesting import ingest as run_ingest
 
         kb = Stores.open(settings, must_exist=False, vectors_first=True)
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-        with Progress(*columns, transient=True, disable=as_json) as bar:
-            task = bar.add_task("Ingesting", total=None)
-
-            def step(done: int, total: int, path: Path) -> None:
-                bar.update(task, completed=done, total=total, description=f"Ingesting {path.name[:40]}")
-
-            def ocr_step(page: int, pages: int, path: Path) -> None:
-                bar.update(task, description=f"Ingesting {path.name[:40]}: OCR page {min(page + 1, pages)} of {pages}")
-
-            ingestor = Ingestor(kb.catalogue, kb.vectors, kb.embedder, ThemeTagger(), not no_ocr, ocr_step)
-            summary = IngestSummary(ingestor.run(paths or [], progress=step, manifest=listed), kb.catalogue.stats())
+        with ingest_feedback(as_json) as (step, ocr_step, on_result):
+            summary = run_ingest(kb, paths or [], listed, ocr=not no_ocr, prune=prune, progress=step,
+                                 ocr_progress=ocr_step, on_result=on_result)
     if as_json:
         emit(summary, as_json=True)
     else:
-        for line, is_error in summary.lines():
+        for line, is_error in summary.lines(per_file=on_result is None):
             typer.echo(line, err=is_error)
-    if summary.report.failed:
-        raise typer.Exit(1)
+    if summary.exit_code:
+        raise typer.Exit(summary.exit_code)
 
 
 @app.command()
@@ -462,9 +503,10 @@ def forget(
     """Remove a withdrawn document and every trace of it: passages, catalogue rows, lexical index, vectors."""
     from kb.lock import ingest_lock
     from reports.documents import documents_to_forget
+    from reports.ingesting import withdraw
 
     settings = Settings.resolve(db, chroma_url)
-    with errors_as_messages(), private_files(), ingest_lock(settings, wait=True):
+    with errors_as_messages(), private_files(), ingest_lock(settings, True, say_waiting):
         kb = stores(db, chroma_url, write=True)
         gone = documents_to_forget(kb.catalogue, doc, missing)
         if not gone:
@@ -474,9 +516,26 @@ def forget(
         if not yes and not typer.confirm(f"Forget {len(gone)} document(s)?\n{listed}\n"):
             raise typer.Exit(1)
         for d in gone:
-            kb.catalogue.delete_document(d.doc_id)  # the source of truth first: a crash leaves only orphan vectors
-            kb.vectors.delete_document(d.doc_id)
+            withdraw(kb, d)
             typer.echo(f"Forgot {d.title!r} ({d.path}).")
+
+
+@app.command()
+def backup(
+    target: Annotated[Path, typer.Argument(help="A new or empty folder to copy the knowledge base into.")],
+    db: DbOption = None,
+    chroma_url: ChromaUrlOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Copy the knowledge base to a new or empty folder, consistently, while people may be searching it.
+
+    The catalogue is copied with SQLite's online backup and the vector store under the ingest lock, so
+    no ingest writes meanwhile. The copy is a knowledge base (--db TARGET); to restore, move the damaged
+    folder aside and copy the backup to its place."""
+    from reports.backup import backup as back_up
+
+    with errors_as_messages(), private_files():
+        emit(back_up(Settings.resolve(db, chroma_url), target, say_waiting), as_json)
 
 
 @app.command()
@@ -502,7 +561,7 @@ def check(
     settings = Settings.resolve(db, chroma_url, model)
     lock = ingest_lock(settings, wait=True) if fix else reading_lock(settings)
     with errors_as_messages(), private_files(), lock:
-        kb = stores(db, chroma_url, model, write=fix)
+        kb = stores(db, chroma_url, model, write=fix, repair=fix)
         before = run_check(kb.catalogue, kb.vectors)
         if fix and not before.consistent and not (before.looks_lost and not force):
             for line in before.deletions():  # said before it is done

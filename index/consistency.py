@@ -10,11 +10,13 @@ FTS rebuilt, and 'indexing' documents completed.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kb.catalogue import Catalogue, damaged
+from kb.catalogue import Catalogue, DocumentRow, damaged
 from kb.errors import RepairRefusedError
 from kb.models import DocumentMeta, Passage
 from kb.records import VectorRecord, parse_record_id, record_id, vector_metadata
@@ -73,8 +75,8 @@ class CheckReport:
             return []
         shown = ", ".join(self.missing_sources[:3]) + (" and more" if len(self.missing_sources) > 3 else "")
         return [f"{len(self.missing_sources)} missing source(s): document(s) whose file is no longer there "
-                f"({shown}); `dhr forget --missing` withdraws them, and an ingest of a moved file's new place "
-                "records the move"]
+                f"({shown}); `dhr forget --missing` (or `dhr ingest FOLDER --prune`) withdraws them, and an ingest "
+                "of a moved file's new place records the move"]
 
     def problems(self) -> list[str]:
         out = []
@@ -102,6 +104,18 @@ def _gone(path: Path) -> bool:
         return False
 
 
+def missing_sources(catalogue: Catalogue, under: Sequence[Path] = ()) -> list[DocumentRow]:
+    """Documents whose source file is gone; with `under`, only those whose file was in one of these
+    folders (what an ingest of the folders can report and `--prune` withdraws)."""
+    folders = [Path(os.path.abspath(p)) for p in under]
+    folders += [r for p in folders if (r := p.resolve()) != p]
+
+    def wanted(path: Path) -> bool:
+        return not under or any(f in path.parents for f in folders)
+
+    return [d for d in catalogue.documents(status=None) if wanted(Path(d.path)) and _gone(Path(d.path))]
+
+
 def check(catalogue: Catalogue, vectors: VectorStore) -> CheckReport:
     """Compare the stores; a catalogue file SQLite finds damaged raises StoreError saying what to do."""
     problem = catalogue.integrity_problem()
@@ -120,7 +134,7 @@ def check(catalogue: Catalogue, vectors: VectorStore) -> CheckReport:
         orphan_passages=counts.orphan_passages,
         fts_mismatch=len(counts.fts_ids ^ counts.passage_ids) + (counts.fts_rows - len(counts.fts_ids)),
         missing_sentence_vectors=counts.missing_sentence_vectors,
-        missing_sources=sorted(d.path for d in catalogue.documents(status=None) if _gone(Path(d.path))),
+        missing_sources=sorted(d.path for d in missing_sources(catalogue)),
     )
 
 

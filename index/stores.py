@@ -42,12 +42,22 @@ class Stores:
 
     @classmethod
     def open(
-        cls, settings: Settings, must_exist: bool = True, vectors_first: bool = False, read_only: bool = False
+        cls, settings: Settings, must_exist: bool = True, vectors_first: bool = False, read_only: bool = False,
+        repair: bool = False,
     ) -> Stores:
         """Open the catalogue; `vectors_first` connects the vector store before anything is created on
         disk, so an unreachable Chroma server stops an ingest before it writes. `read_only` stores are
-        for queries: nothing is created, chmod-ed or written."""
+        for queries: nothing is created, chmod-ed or written.
+
+        A writer that is not a `repair` first opens an existing catalogue read-only, so a lost table (the
+        lexical index) is reported rather than created again empty, and an ingest refuses a vector store
+        that was deleted rather than start a new, empty one beside a catalogue that expects vectors."""
         settings.refuse_file()
+        if not read_only and not repair and settings.catalogue_path.exists():
+            Catalogue(settings.catalogue_path, read_only=True).close()
+            if vectors_first and not settings.chroma_url and not settings.chroma_path.is_dir():
+                raise StoreError(f"the vector store {settings.chroma_path} is missing: restore it from a copy or a "
+                                 "backup, or run `dhr check --repair` to embed every passage again, then ingest")
         vectors = VectorStore(settings, read_only) if vectors_first else None
         return cls(settings, open_catalogue(settings, must_exist, read_only), vectors, read_only=read_only)
 

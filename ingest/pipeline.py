@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -56,6 +56,24 @@ class Timings:
     passages: int = 0
     embedded: int = 0
     sentences_embedded: int = 0  # answer sentences embedded for highlights (index.highlights)
+
+
+class ResultLog(list):
+    """A run's results in order; `heard(result)` is told each one as it is known (a log's per-file lines)."""
+
+    def __init__(self, heard: Callable[[FileResult], None] | None = None) -> None:
+        super().__init__()
+        self.heard = heard
+
+    def append(self, result: FileResult) -> None:
+        super().append(result)
+        if self.heard:
+            self.heard(result)
+
+    def __iadd__(self, results: Iterable[FileResult]) -> ResultLog:  # type: ignore[override]
+        for result in results:
+            self.append(result)
+        return self
 
 
 @dataclass
@@ -170,16 +188,18 @@ class Ingestor:
         paths: list[Path],
         progress: Callable[[int, int, Path], None] | None = None,
         manifest: Manifest | None = None,
+        on_result: Callable[[FileResult], None] | None = None,
     ) -> IngestReport:
         """Ingest every file under `paths`; `progress(done, total, path)` is called before each file.
 
         A `manifest` (ingest/manifest.py) gives metadata for the files it lists, over sidecars and detection.
+        `on_result(result)` hears each file's outcome once it is known (written, for a file added).
 
         Files are read and tagged one by one, and embedded in batches (one encode call for many
         files is much faster than one per file); each file is then written on its own, so a
         failure or a kill costs at most the files of the current batch, which a re-run redoes.
         """
-        report = IngestReport()
+        report = IngestReport(results=ResultLog(on_result))
         refused: set[Path] = set()  # files whose manifest row is wrong: fixed and re-run, not guessed at
         if manifest is not None:
             paths = list(paths) or manifest.paths  # no paths given: the files the manifest lists

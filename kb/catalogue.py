@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kb.citation import Source
-from kb.errors import QueryError, StoreError
+from kb.errors import StoreError
 from kb.models import DocumentMeta, Passage
 from kb.query import Filters
 from kb.records import record_id
@@ -207,6 +207,28 @@ def _doc_row(row: sqlite3.Row, passages: int = 0) -> DocumentRow:
     )
 
 
+def copy_sqlite(source: sqlite3.Connection | Path, path: Path) -> None:
+    """Copy a SQLite database (an open connection, or a file opened read-only) to a new file at `path`
+    with SQLite's online backup API, as one self-contained file (no -wal beside it) readable by the user only."""
+    opened = None
+    if isinstance(source, Path):
+        source = opened = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+    old_umask = os.umask(0o077)
+    try:
+        copy = sqlite3.connect(path)
+    finally:
+        os.umask(old_umask)
+    try:
+        with copy:
+            source.backup(copy)
+        copy.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        copy.close()
+        if opened is not None:
+            opened.close()
+    os.chmod(path, 0o600)
+
+
 class Catalogue:
     """Read and write the catalogue. One instance per process; not shared between threads."""
 
@@ -248,6 +270,11 @@ class Catalogue:
         if new:
             os.chmod(path, 0o600)
         return conn
+
+    def backup_to(self, path: Path) -> None:
+        """A consistent copy of the catalogue at `path` (a new file, readable by the user only), made by
+        SQLite's online backup: readers may go on reading, and what a WAL holds is included."""
+        copy_sqlite(self.conn, path)
 
     def integrity_problem(self) -> str | None:
         """What SQLite's quick check finds wrong with the file (None when it is sound). Reads every page."""
@@ -496,14 +523,11 @@ class Catalogue:
         ).fetchall()
         return sorted(r[0] for r in rows if r[0] is not None)
 
-    def check_case_values(self, filters: Filters) -> None:
-        """Refuse a case-characteristic value no document has, naming the values that exist."""
-        for key, value in filters.case:
-            values = self.case_values(key)
-            if value.lower() not in {v.lower() for v in values}:
-                known = ", ".join(values) if values else "none yet (no document states it)"
-                name = key.replace("_", " ")
-                raise QueryError(f"no document has {name} {value!r}; values in the knowledge base: {known}")
+    def check_filters(self, filters: Filters) -> None:
+        """Refuse document filters no published document matches, saying what the documents hold instead
+        (kb.query.Filters.check_matches): a filter that matches nothing is not an empty knowledge base."""
+        if filters.by_document:
+            filters.check_matches(self.documents_matching(Filters()))
 
     def document_mentions(self) -> list[DocumentMention]:
         """Every theme mention in a passage of a published document (distinct per document and passage)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -56,3 +57,31 @@ class EmptyKnowledgeBaseError(StoreError):
 
 class RepairRefusedError(StoreError):
     """A repair would delete what the catalogue cannot account for (it looks lost): it needs --force."""
+
+
+class UnknownThemeError(QueryError):
+    """A theme name that is no theme's id or label; the message suggests the nearest, when one is near."""
+
+    def __init__(self, message: str, suggestions: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.suggestions = suggestions
+
+
+class FilterError(QueryError):
+    """A filter value no document can match (or that cannot be a value at all).
+
+    The message holds `{filter}` where the filter is named, so each front end names it the way its
+    user gave it: `--area Northbrige` on the command line, area 'Northbrige' on a form."""
+
+    def __init__(self, template: str, filters: tuple[tuple[str, str], ...]) -> None:
+        self.template = template
+        self.filters = filters  # (field of kb.query.Filters, value as given)
+        super().__init__(self.naming(lambda field, value: f"{FIELD_LABELS.get(field, field)} {value!r}"))
+
+    def naming(self, name: Callable[[str, str], str]) -> str:
+        """The message with each filter named by `name(field, value)`."""
+        return self.template.replace("{filter}", " and ".join(name(f, v) for f, v in self.filters))
+
+
+FIELD_LABELS = {"doc_type": "type", "since": "since", "until": "until", "review_kind": "review kind",
+                "victim_sex": "victim's sex", "victim_age_band": "victim's age band", "year_of_death": "year of death"}

@@ -5,25 +5,32 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from kb.config import Settings
 from kb.errors import LockedError
 
 
 @contextlib.contextmanager
-def ingest_lock(settings: Settings, wait: bool = False) -> Iterator[None]:
-    """Hold the ingest lock; raise LockedError at once if another process holds it (unless `wait`)."""
+def ingest_lock(
+    settings: Settings, wait: bool = False, on_wait: Callable[[str], None] | None = None
+) -> Iterator[None]:
+    """Hold the ingest lock; raise LockedError at once if another process holds it, unless `wait`: then
+    `on_wait(message)` is told who holds it, and the lock is taken when they are done."""
     settings.ensure_dirs()
     fd = os.open(settings.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
-            raise LockedError(
-                f"another ingest is running on {settings.db} (pid {holder}); wait for it or use --wait"
-            ) from None
+            if not wait:
+                raise LockedError(
+                    f"another ingest is running on {settings.db} (pid {holder}); wait for it or use --wait"
+                ) from None
+            if on_wait:
+                on_wait(f"Waiting for the ingest running on {settings.db} (pid {holder}) to finish...")
+            fcntl.flock(fd, fcntl.LOCK_EX)
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
         yield

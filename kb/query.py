@@ -7,12 +7,15 @@ once, with messages that name the field ("the start date"), never a command-line
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import difflib
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import cache
+from typing import Protocol
 
 from kb.dates import parse_date
-from kb.errors import QueryError
+from kb.errors import FilterError, QueryError, UnknownThemeError
 from kb.models import DOC_TYPES
 from kb.sections import check_section_kind
 
@@ -32,8 +35,19 @@ def resolve_theme(name: str) -> str:
     try:
         return taxonomy.resolve(name).id
     except KeyError:
-        hint = ", ".join(taxonomy.suggest(name)) or "see the list of themes"
-        raise QueryError(f"unknown theme {name!r}; did you mean: {hint}?") from None
+        near = taxonomy.suggest(name)
+        if near:
+            raise UnknownThemeError(f"unknown theme {name!r}; did you mean: {', '.join(near)}?", tuple(near)) from None
+        raise UnknownThemeError(f"unknown theme {name!r}: no theme has this id or label") from None
+
+
+class HeldDocument(Protocol):
+    """What a document filter looks at (a catalogue's DocumentRow, a DocumentMeta)."""
+
+    doc_type: str
+    area: str | None
+    date: str | None
+    extra: Mapping[str, object]
 
 
 @cache  # filters test thousands of candidates per query: parse each bound once
@@ -79,6 +93,8 @@ class Filters:
                 raise QueryError(f"the {label} {value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
         if self.since and self.until and self.since_bound() > self.until_bound():
             raise QueryError(f"the start date {self.since} is after the end date {self.until}: no document can match")
+        if self.year_of_death and not re.fullmatch(r"\d{4}", self.year_of_death):
+            raise FilterError("{filter} is not a year (use YYYY, e.g. 2019)", (("year_of_death", self.year_of_death),))
 
     @classmethod
     def build(cls, theme: str | None = None, **values: str | int | None) -> Filters:
@@ -130,6 +146,39 @@ class Filters:
         extra = extra or {}
         return all(str(extra.get(k, "")).lower() == v.lower() for k, v in self.case)
 
+    def check_matches(self, held: Sequence[HeldDocument]) -> None:
+        """Raise FilterError when no document the knowledge base `held` passes the document filters, naming
+        the filter at fault and what the documents hold instead: a filter that matches nothing is not an
+        empty knowledge base, and a misspelt area gets the nearest name."""
+        if not self.by_document or any(self.accepts_document(d.doc_type, d.area, d.date, d.extra) for d in held):
+            return
+        asked = tuple((k, v) for k, v in self.document_part().fields_given())
+        if not held:
+            raise FilterError("no documents match {filter}: the knowledge base holds no documents yet", asked)
+        for key in ("doc_type", "area", *CASE_KEYS):
+            value = getattr(self, key)
+            values = sorted({str(v) for d in held if (v := _value_of(d, key)) not in (None, "")})
+            if value and value.lower() not in {v.lower() for v in values}:
+                plural = {"doc_type": "types", "area": "areas", "victim_sex": "victims' sexes",
+                          "victim_age_band": "victims' age bands", "year_of_death": "years of death",
+                          "relationship": "relationships", "review_kind": "kinds of review"}[key]
+                near = difflib.get_close_matches(value.lower(), [v.lower() for v in values], n=1, cutoff=0.6)
+                hint = next((f" (did you mean {v}?)" for v in values if near and v.lower() == near[0]), "")
+                known = ", ".join(values) if values else "none (no document states it)"
+                raise FilterError(f"no documents match {{filter}}; {plural} in the knowledge base: {known}{hint}",
+                                  ((key, value),))
+        dates = sorted(d.date for d in held if d.date)
+        dated = Filters(since=self.since, until=self.until)
+        if (self.since or self.until) and not any(dated.accepts_document("", None, d) for d in dates):
+            span = f"the documents are dated {dates[0]} to {dates[-1]}" if dates else "no document has a date"
+            raise FilterError(f"no documents match {{filter}}; {span}",
+                              tuple((k, v) for k, v in asked if k in ("since", "until")))
+        raise FilterError("no documents match {filter} together", asked)
+
+    def fields_given(self) -> tuple[tuple[str, str], ...]:
+        """The fields that restrict, as (field, value) pairs."""
+        return tuple((f.name, str(getattr(self, f.name))) for f in fields(self) if getattr(self, f.name))
+
     def described(self) -> tuple[tuple[str, str], ...]:
         """The filters a reader should know were applied, as (name, value) pairs, theme as its id."""
         return tuple(
@@ -141,6 +190,10 @@ class Filters:
     def describe(self) -> str:
         """One line for people: 'type committee_minutes, since 2021, relationship son'."""
         return ", ".join(f"{k.replace('_', ' ')} {v.replace('_', ' ')}" for k, v in self.described())
+
+
+def _value_of(doc: HeldDocument, key: str) -> object:
+    return getattr(doc, key) if key in ("doc_type", "area") else doc.extra.get(key)
 
 
 def clean_text(text: str) -> str:

@@ -43,6 +43,6 @@ class Answer:
 
 def ask(query: Query, stores: Stores) -> Answer:
     """Answer a thematic query with cited excerpts, one per piece of evidence, key points first."""
-    stores.catalogue.check_case_values(query.filters)
+    stores.catalogue.check_filters(query.filters)
     excerpts = search(query, stores.catalogue, stores.vectors, stores.embedder)
     return Answer(query, excerpts, summarise(excerpts))

@@ -7,6 +7,7 @@ switch), so the rest of the CLI never pays for it.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,6 +16,7 @@ from kb.catalogue import Catalogue
 from kb.query import Filters
 from kb.taxonomy import load_taxonomy
 from reports.themes import REVIEW_TYPES, UNKNOWN, Breakdown, ThemeCount, breakdown, document_themes, prevalence
+from reports.writers import write_bytes
 
 # One blue (Okabe-Ito), readable with the common colour-vision deficiencies and in greyscale print.
 BAR = "#0072B2"
@@ -205,7 +207,9 @@ def draw_themes_chart(
     )
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, format="png", facecolor="white")
+    png = io.BytesIO()
+    fig.savefig(png, format="png", facecolor="white")
+    write_bytes(path, png.getvalue())  # private (0600) and whole, like every other export
     return path
 
 

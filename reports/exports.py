@@ -122,7 +122,7 @@ class Register:
 
 def evidence_pack(query: Query, stores: Stores, group_by: str = "theme", prepared: str | None = None) -> PackExport:
     """An evidence pack for strategy writers: overview, excerpts by theme or source, numbered references."""
-    stores.catalogue.check_case_values(query.filters)
+    stores.catalogue.check_filters(query.filters)
     return PackExport(build_evidence_pack(query, stores, group_by, prepared))
 
 
@@ -135,7 +135,7 @@ def trainer_extracts(
 ) -> HandoutExport:
     """Case-learning extracts on one theme, grouped by review, each review with a line of case context."""
     filters = filters or Filters()
-    catalogue.check_case_values(filters)
+    catalogue.check_filters(filters)
     return HandoutExport(build_handout(catalogue, theme, sections, filters, prepared))
 
 
@@ -144,7 +144,7 @@ def recommendations_register(
 ) -> Register:
     """Every numbered recommendation with its review, number, agency, themes and position."""
     filters = filters or Filters()
-    catalogue.check_case_values(filters)
+    catalogue.check_filters(filters)
     return Register(build_register(catalogue, filters, agency), not filters.empty or bool(agency))
 
 

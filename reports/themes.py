@@ -498,7 +498,7 @@ def theme_report(
     taxonomy = load_taxonomy()
     docs: list[DocThemes] = []
     if catalogue is not None:
-        catalogue.check_case_values(filters)
+        catalogue.check_filters(filters)
         docs = document_themes(catalogue, filters, taxonomy)
     if filters.doc_type and filters.doc_type not in REVIEW_TYPES:
         unit = "documents"
@@ -571,7 +571,7 @@ def theme_evidence(
     """One theme's evidence passages; at most `per_doc` from one document and `top` in all (0 or None: all)."""
     filters = filters or Filters()
     taxonomy = load_taxonomy()
-    catalogue.check_case_values(filters)
+    catalogue.check_filters(filters)
     docs = document_themes(catalogue, filters, taxonomy)
     found = evidence(catalogue, theme, filters, taxonomy, docs)
     shown, per = [], Counter()

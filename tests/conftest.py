@@ -92,3 +92,22 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
     monkeypatch.setattr(socket, "getaddrinfo", no_dns)
     monkeypatch.setattr(socket, "create_connection", lambda *a, **k: no_dns(*a))
     return attempts
+
+
+@pytest.fixture(scope="session")
+def small_kb(tmp_path_factory) -> Path:
+    """tests/smallkb.py's knowledge base (its files in the sibling folder `docs`), built once per run with the
+    fake embedder. Tests only read it; `small_kb_copy` is one to damage or change."""
+    from tests.smallkb import build_kb
+
+    top = tmp_path_factory.mktemp("smallkb")
+    (top / "docs").mkdir()
+    build_kb(top / "docs", top / "kb")
+    return top / "kb"
+
+
+@pytest.fixture
+def small_kb_copy(small_kb: Path, tmp_path: Path) -> Path:
+    import shutil
+
+    return Path(shutil.copytree(small_kb, tmp_path / "kb"))

@@ -226,8 +226,8 @@ def test_bad_filters_are_refused(kwargs):
 
 def test_an_unknown_characteristic_value_names_the_values_that_exist(catalogue):
     with pytest.raises(QueryError, match="ex-partner, partner, son"):
-        catalogue.check_case_values(Filters.build(relationship="husbnd"))
-    catalogue.check_case_values(Filters.build(relationship="EX-PARTNER"))  # no error
+        catalogue.check_filters(Filters.build(relationship="husbnd"))
+    catalogue.check_filters(Filters.build(relationship="EX-PARTNER"))  # no error
 
 
 def test_cooccurrence(catalogue):

@@ -105,7 +105,7 @@ def test_case_characteristic_filters(db):
     rows = json.loads(dhr("themes", "--relationship", "son", "--json", "--db", str(db)).output)
     assert "parricide" in {r["theme"] for r in rows}
     bad = runner.invoke(app, ["themes", "--relationship", "lodger", "--db", str(db)])
-    assert bad.exit_code == 2 and "values in the knowledge base: ex-partner, partner, son" in bad.output
+    assert bad.exit_code == 2 and "relationships in the knowledge base: ex-partner, partner, son" in bad.output
 
 
 def test_with_shows_co_occurrence(db):

@@ -324,7 +324,7 @@ def test_any_file_name_makes_a_valid_header():
         ("/?q=GP&since=2023&until=2020", "after the end date"),
         ("/?q=+++", "the query is empty"),
         ("/?q=GP&top=lots", "whole number"),
-        ("/?q=GP&relationship=husband", "values in the knowledge base"),
+        ("/?q=GP&relationship=husband", "relationships in the knowledge base"),
         ("/themes/zzzz", "unknown theme"),
         ("/themes?by=colour", "cannot break counts down"),
         ("/extracts?theme=alcohol&section=nonsense", "section"),
