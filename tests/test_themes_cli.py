@@ -18,6 +18,7 @@ from cli import app
 from kb.catalogue import Catalogue, ThemeMentionRow
 from kb.characteristics import CHARACTERISTICS
 from kb.models import DocumentMeta, Passage
+from kb.taxonomy import load_taxonomy
 from tests.conftest import CORPUS, ROOT
 from tests.test_analytics import build_catalogue
 
@@ -59,7 +60,7 @@ def test_themes_json_keeps_its_shape(db):
 def test_themes_all_works_before_anything_is_ingested(tmp_path):
     result = dhr("themes", "--all", "--json", "--db", str(tmp_path / "none"))
     assert result.exit_code == 0, result.output
-    assert len(json.loads(result.output)) == 43
+    assert len(json.loads(result.output)) == len(load_taxonomy())
 
 
 def test_themes_on_a_missing_knowledge_base_says_what_to_do(tmp_path):
@@ -237,7 +238,7 @@ def corpus_catalogue(db: Path, labelled_metadata: bool = False) -> Path:
             meta = dataclasses.replace(meta, doc_type=doc["type"], date=doc["date"], extra=extra)
         rows = [
             [ThemeMentionRow(m.theme_id, m.status, m.text) for m in ms]
-            for ms in tagger.tag_many([p.text for p in passages])
+            for ms in tagger.tag_many([p.text for p in passages], section_kinds=[p.section_kind for p in passages])
         ]
         cat.write_document(doc_id_for(path), str(path), file_hash(path), meta, pages, passages, rows)
         cat.set_status(doc_id_for(path), "ok")
