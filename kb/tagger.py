@@ -195,6 +195,8 @@ CLAUSE_STARTERS = frozenset(
     """.split()
 )
 HYP_CLAUSE = frozenset("if unless whether".split())
+# words that, after a comma, start a main clause ("Had she been asked, she might have ...")
+_MAIN_CLAUSE = CLAUSE_STARTERS | frozenset("but and so yet although though however i you".split())
 # a question someone put ("Members asked whether ..."), not a right or a duty to ask
 # ("the right to ask whether")
 ASKED = frozenset("asked enquired inquired queried questioned".split())
@@ -235,7 +237,7 @@ class ThemeTagger:
         self._orth = PhraseMatcher(vocab, attr="ORTH")
         self._tokens = Matcher(vocab)
         self._cues = PhraseMatcher(vocab, attr="LOWER")
-        self._rules: dict[str, tuple[frozenset[str], int, frozenset[str]]] = {}
+        self._rules: dict[str, tuple[frozenset[str], int, frozenset[str], str]] = {}
         self._negatable = {t.id: t.negatable for t in self.taxonomy}
         for theme in self.taxonomy:
             self._add_theme(theme)
@@ -286,7 +288,7 @@ class ThemeTagger:
         for i, rule in enumerate(theme.requires):
             key = f"{theme.id}|r{i}"
             self._lemma.add(key, self._lemma_docs(rule.patterns))
-            self._rules[key] = (frozenset(rule.context), rule.window, frozenset(rule.unless))
+            self._rules[key] = (frozenset(rule.context), rule.window, frozenset(rule.unless), rule.scope)
 
     # -- public API
 
@@ -391,15 +393,23 @@ class ThemeTagger:
             return False
         # "Had she been asked, she might have ..." opens with an auxiliary but is a conditional, and in
         # "Whether he was in crisis could not be established, but he had been prescribed ..." the
-        # clause after the comma is a finding: a one-word opener counts only in a sentence without one
-        return len(opener) > 1 or not any(doc[i].text == "," for i in words[k:])
+        # clause after the comma is a finding: a one-word opener counts only when no comma opens a
+        # main clause ("Whether there is presence of alcohol, drugs or mental illness" is a question)
+        return len(opener) > 1 or not any(
+            doc[i].text == "," and j + 1 < len(words) and doc[words[j + 1]].lower_ in _MAIN_CLAUSE
+            for j, i in enumerate(words) if j >= k
+        )
 
     @staticmethod
     def _context_ok(
-        doc: Doc, start: int, end: int, context: frozenset[str], window: int, unless: frozenset[str]
+        doc: Doc, start: int, end: int, context: frozenset[str], window: int, unless: frozenset[str],
+        scope: str = "sentence",
     ) -> bool:
-        sent = doc[start].sent
-        lo, hi = max(sent.start, start - window), min(sent.end, end + window)
+        if scope == "passage":
+            lo, hi = 0, len(doc)
+        else:
+            sent = doc[start].sent
+            lo, hi = max(sent.start, start - window), min(sent.end, end + window)
         near = {w for i in range(lo, hi) if not start <= i < end for w in (doc[i].lemma_, doc[i].lower_)}
         if unless and near & unless:
             return False

@@ -39,12 +39,14 @@ class UnknownThemeError(TaxonomyError, KeyError):
 @dataclass(frozen=True)
 class ContextRule:
     """Ambiguous phrases that only count in the right company within ``window`` tokens of the
-    same sentence: at least one lemma of ``context`` (if given) and none of ``unless``."""
+    same sentence (or anywhere in the passage when ``scope`` is "passage"): at least one lemma of
+    ``context`` (if given) and none of ``unless``."""
 
     patterns: tuple[str, ...]
     context: tuple[str, ...]
     window: int = 6
     unless: tuple[str, ...] = ()
+    scope: str = "sentence"
 
 
 @dataclass(frozen=True)
@@ -183,7 +185,10 @@ def _theme(raw: dict, index: int) -> Theme:
             context=tuple(c.lower() for c in _strs(r, "context", where + " requires")),
             window=int(r.get("window", 6)),
             unless=tuple(c.lower() for c in _strs(r, "unless", where + " requires")),
+            scope=r.get("scope", "sentence"),
         )
+        if rule.scope not in {"sentence", "passage"}:
+            raise TaxonomyError(f"{where}: a requires rule's scope is 'sentence' or 'passage'")
         if not rule.context and not rule.unless:
             raise TaxonomyError(f"{where}: a requires rule needs 'context' or 'unless'")
         rules.append(rule)
