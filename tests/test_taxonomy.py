@@ -14,7 +14,7 @@ intimate_partner_homicide adult_family_homicide parricide homicide_suicide suspe
 children_present coercive_control economic_abuse physical_abuse emotional_abuse sexual_abuse separation
 stalking honour_based_abuse forced_marriage faith_based_marriage risk_assessment marac
 idva_specialist_services information_sharing multi_agency_working professional_curiosity gp_primary_care
-mental_health alcohol drugs toxic_trio suicide_self_harm non_fatal_strangulation older_people
+mental_health alcohol drugs toxic_trio suicide_self_harm firearms_weapons non_fatal_strangulation older_people
 disability_care_needs pregnancy immigration_nrpf language_interpreters male_victims lgbt_victims housing
 criminal_justice perpetrator_history family_friends_knowledge training_awareness covid19
 record_keeping_supervision
@@ -48,7 +48,7 @@ def tax():
 
 
 def test_the_packaged_taxonomy_loads_with_a_version(tax):
-    assert tax.version == "2"
+    assert tax.version == "3"
     assert len(tax) == len(EXPECTED_IDS)
 
 

@@ -270,10 +270,13 @@ def test_themes_by_year_on_the_sample_corpus_matches_its_labels(labelled_catalog
     extra = sum(max(0, got[c] - expected.get(c, 0)) for c in got)
     detail = sorted((c, expected.get(c, 0), got.get(c, 0)) for c in cells if c not in agree)
     # Every labelled theme of a review is counted in its year (recall); a few themes the labels leave
-    # out are counted from passages that do state them (see the report of this change).
+    # out are counted from passages that do state them (see the report of this change). Agency names
+    # ("Children's Services" on a panel) no longer count, so the tolerance is tighter than it was
+    # (extra 0.12, agreement 0.85).
+    print("mismatched (theme, year), labelled, counted:", detail)
     assert missed <= 0.03 * sum(expected.values()), detail
-    assert extra <= 0.12 * sum(expected.values()), detail
-    assert len(agree) >= 0.85 * len(cells), detail
+    assert extra <= 0.08 * sum(expected.values()), detail
+    assert len(agree) >= 0.90 * len(cells), detail
 
 
 def test_negated_themes_of_the_sample_corpus_are_not_counted(labelled_catalogue):
