@@ -412,7 +412,9 @@ TOR = (
     "- What did agencies know about the relationship, and were there signs of coercive control or economic abuse?\n"
     "- What did the children tell professionals, and how was it acted upon?"
 )
-ANALYSIS = "4.4.2 The panel found no evidence of economic abuse; Kayleigh managed her own benefits with help from her mother."
+ANALYSIS = (
+    "4.4.2 The panel found no evidence of economic abuse; Kayleigh managed her own benefits with help from her mother."
+)
 
 
 def test_a_terms_of_reference_question_is_not_a_finding(tagger):
@@ -455,7 +457,10 @@ def test_questions_and_scope_items_are_not_findings(tagger, text, theme):
         # a conditional is not a question: it stays hypothetical
         ("Had she been asked about abuse, she might have disclosed the strangulation.", "non_fatal_strangulation"),
         # the clause after "but" is a finding
-        ("Whether Mr B was in crisis could not be established, but he had been prescribed antidepressants.", "mental_health"),
+        (
+            "Whether Mr B was in crisis could not be established, but he had been prescribed antidepressants.",
+            "mental_health",
+        ),
         # "I" is not a roman numeral opening a list item
         ("I was told that he controlled her finances.", "economic_abuse"),
     ],
