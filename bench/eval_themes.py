@@ -1,16 +1,25 @@
-"""Evaluate the theme tagger against the labelled passages in tests/data/theme_labels.jsonl.
+"""Evaluate the theme tagger against two labelled sets of passages.
 
-    .venv/bin/python bench/eval_themes.py [--split dev|test|all] [--errors] [--theme ID]
+    .venv/bin/python bench/eval_themes.py [--set current|real|both] [--split dev|test|all] [--errors] [--theme ID]
+
+* current: tests/data/theme_labels.jsonl, mostly passages written in the style of our fictional corpus,
+  and seed paragraphs;
+* real: tests/data/theme_labels_real.jsonl, real wording only: passages of the published documents in
+  ../shared/real (as `dhr ingest` cuts them), unused seed paragraphs, the realistic DHRs of
+  tests/fixtures/realistic, and short quotes of public DHR pages and national analyses, each with its
+  URL. Many are hard negatives: agency lists, terms-of-reference questions, committee business.
 
 Prints, per theme, the gold count and precision / recall / F1 of the tagger and of a keyword-only
 baseline (case-insensitive substring match of every phrase of the theme in the taxonomy, no
 negation or context handling), then micro and macro F1 of both for the chosen split, and a summary
 line for each split.
 
-Seed passages are stored as references ({"source": "seed:<file>", "paragraph_index": N,
+Seed, real and fixture passages are stored as references ({"source": "seed:<file>", "paragraph_index": N,
 "starts_with": "..."}); their text is read at run time from ../shared/seeds (paragraphs are
-separated by blank lines). If that folder is absent the seed passages are skipped, and the script
-says so.
+separated by blank lines); real and fixture passages as {"source": "real:<file>" or
+"fixture:realistic/<file>", "page": P, "ordinal": N, "starts_with": "..."}, found again among the
+passages the project's readers cut from the file, and tagged with their section kind, as at ingest.
+If a folder is absent its passages are skipped, and the script says so.
 """
 
 from __future__ import annotations
@@ -30,7 +39,10 @@ from kb.tagger import ThemeTagger  # noqa: E402
 from kb.taxonomy import Taxonomy  # noqa: E402
 
 LABELS = REPO / "tests" / "data" / "theme_labels.jsonl"
+REAL_LABELS = REPO / "tests" / "data" / "theme_labels_real.jsonl"
 SEEDS = REPO.parent / "shared" / "seeds"
+REAL = REPO.parent / "shared" / "real"
+FIXTURES = REPO / "tests" / "fixtures"
 
 
 def paragraphs(text: str) -> list[str]:
@@ -63,20 +75,56 @@ def _seed_text(rec: dict, seeds_dir: Path, cache: dict[str, list[str]]) -> str:
     raise ValueError(f"{rec['id']}: paragraph not found in {name}")
 
 
-def load_labels(path: Path = LABELS, seeds_dir: Path = SEEDS) -> tuple[list[dict], int]:
-    """Labelled passages with their text; also the number of seed passages skipped."""
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _document_passage(rec: dict, path: Path, cache: dict[str, list]) -> tuple[str, str]:
+    """The text and section kind of the passage ``rec`` points at, cut from ``path`` as at ingest."""
+    from ingest.extract import extract
+    from ingest.passages import cut_passages
+    from ingest.structure import find_structure
+
+    key = str(path)
+    if key not in cache:
+        cache[key] = cut_passages(find_structure(extract(path, ocr=False).blocks))
+    passages = cache[key]
+    start = _words(rec["starts_with"])
+    by_ordinal = [p for p in passages if p.ordinal == rec.get("ordinal") and _words(p.text).startswith(start)]
+    found = by_ordinal or [p for p in passages if p.page == rec.get("page") and _words(p.text).startswith(start)]
+    if not found:  # the reader changed how it cuts: find the passage by its opening words alone
+        found = [p for p in passages if _words(p.text).startswith(start)]
+    if not found:
+        raise ValueError(f"{rec['id']}: passage not found in {path.name}")
+    return found[0].text, found[0].section_kind
+
+
+def load_labels(
+    path: Path = LABELS, seeds_dir: Path = SEEDS, real_dir: Path = REAL, fixtures_dir: Path = FIXTURES
+) -> tuple[list[dict], int]:
+    """Labelled passages with their text (and section kind, where known); also the number skipped
+    because the folder they come from is absent."""
     records: list[dict] = []
     skipped = 0
     cache: dict[str, list[str]] = {}
+    docs: dict[str, list] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
         rec = json.loads(line)
-        if rec["source"].startswith("seed:"):
-            if not (seeds_dir / rec["source"].split(":", 1)[1]).is_file():
+        kind, _, name = rec["source"].partition(":")
+        if kind == "seed":
+            if not (seeds_dir / name).is_file():
                 skipped += 1
                 continue
             rec = {**rec, "text": _seed_text(rec, seeds_dir, cache)}
+        elif kind in {"real", "fixture"}:
+            file = (real_dir if kind == "real" else fixtures_dir) / name
+            if not file.is_file():
+                skipped += 1
+                continue
+            text, section_kind = _document_passage(rec, file, docs)
+            rec = {**rec, "text": text, "section_kind": section_kind}
         records.append(rec)
     return records, skipped
 
@@ -147,7 +195,8 @@ def evaluate(
     chosen = [r for r in records if split == "all" or r.get("split", "dev") == split]
     ts, bs = Scores(), Scores()
     errors = []
-    for rec, mentions in zip(chosen, tagger.tag_many([r["text"] for r in chosen]), strict=True):
+    tagged = tagger.tag_many([r["text"] for r in chosen], section_kinds=[r.get("section_kind") for r in chosen])
+    for rec, mentions in zip(chosen, tagged, strict=True):
         gold = set(rec["themes"])
         pred = set(tagger.present_ids(mentions))
         ts.add(gold, pred)
@@ -172,7 +221,8 @@ def _table(res: Result, taxonomy: Taxonomy) -> str:
             continue
         tp, tr, tf = res.tagger.prf(t)
         bp, br, bf = res.baseline.prf(t)
-        flag = "  <" if g >= 10 and tf < 0.70 else ""
+        flag = "  <F1" if g >= 10 and tf < 0.70 else ""
+        flag += "  <P" if g >= 10 and tp < 0.80 else ""
         lines.append(f"{t:30} {g:>4} | {tp:8.2f} {tr:5.2f} {tf:5.2f} | {bp:9.2f} {br:5.2f} {bf:5.2f}{flag}")
     lines.append("-" * 84)
     for name, s in (("tagger", res.tagger), ("keyword", res.baseline)):
@@ -188,43 +238,57 @@ def _table(res: Result, taxonomy: Taxonomy) -> str:
     return "\n".join(lines)
 
 
+def weak_precision(res: Result, floor: float = 0.80, min_gold: int = 10) -> dict[str, float]:
+    """Themes with at least ``min_gold`` gold examples whose precision is below ``floor``."""
+    return {
+        t: round(res.tagger.prf(t)[0], 3)
+        for t, n in res.tagger.gold.items()
+        if n >= min_gold and res.tagger.prf(t)[0] < floor
+    }
+
+
+SETS = {"current": LABELS, "real": REAL_LABELS}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--set", choices=("current", "real", "both"), default="both")
     ap.add_argument("--split", choices=("dev", "test", "all"), default="all")
     ap.add_argument("--errors", action="store_true", help="list false positives and negatives")
     ap.add_argument("--theme", help="only list errors for this theme id")
     args = ap.parse_args(argv)
 
-    records, skipped = load_labels()
-    if skipped:
-        print(f"note: {skipped} seed passages skipped: {SEEDS} not found")
     t0 = time.perf_counter()
     tagger = ThemeTagger()
     build = time.perf_counter() - t0
     taxonomy = tagger.taxonomy
-    print(
-        f"taxonomy v{taxonomy.version}: {len(taxonomy)} themes; {len(records)} labelled passages; "
-        f"tagger built in {build:.2f}s"
-    )
-    t0 = time.perf_counter()
-    res = evaluate(args.split, tagger, records)
-    elapsed = time.perf_counter() - t0
-    print(_table(res, taxonomy))
-    print(f"(evaluated in {elapsed:.2f}s)")
-    print()
-    for split in ("dev", "test", "all"):
-        r = res if split == args.split else evaluate(split, tagger, records)
-        print(
-            f"summary {split:4} n={r.n:3}  tagger micro F1={r.tagger.micro_f1():.3f} "
-            f"macro F1={r.tagger.macro_f1():.3f}"
-            f" | keyword micro F1={r.baseline.micro_f1():.3f} macro F1={r.baseline.macro_f1():.3f}"
-        )
-    if args.errors:
+    print(f"taxonomy v{taxonomy.version}: {len(taxonomy)} themes; tagger built in {build:.2f}s")
+    for name in ("current", "real") if args.set == "both" else (args.set,):
+        records, skipped = load_labels(SETS[name])
         print()
-        for pid, theme, kind, text in res.errors:
-            if args.theme and theme != args.theme:
-                continue
-            print(f"{kind} {theme:28} {pid}: {' '.join(text.split())[:220]}")
+        print(f"=== {name} set: {SETS[name].relative_to(REPO)}, {len(records)} labelled passages")
+        if skipped:
+            print(f"note: {skipped} passages skipped: their folder ({SEEDS} or {REAL}) was not found")
+        t0 = time.perf_counter()
+        res = evaluate(args.split, tagger, records)
+        elapsed = time.perf_counter() - t0
+        print(_table(res, taxonomy))
+        print(f"(evaluated in {elapsed:.2f}s)")
+        for split in ("dev", "test", "all"):
+            r = res if split == args.split else evaluate(split, tagger, records)
+            print(
+                f"summary {name:7} {split:4} n={r.n:3}  tagger micro F1={r.tagger.micro_f1():.3f} "
+                f"macro F1={r.tagger.macro_f1():.3f}"
+                f" | keyword micro F1={r.baseline.micro_f1():.3f} macro F1={r.baseline.macro_f1():.3f}"
+            )
+        weak = weak_precision(res)
+        print(f"themes with >= 10 gold below 0.80 precision ({args.split}): {weak or 'none'}")
+        if args.errors:
+            print()
+            for pid, theme, kind, text in res.errors:
+                if args.theme and theme != args.theme:
+                    continue
+                print(f"{kind} {theme:28} {pid}: {' '.join(text.split())[:220]}")
     return 0
 
 

@@ -274,7 +274,7 @@ class Ingestor:
                 path, overrides, self.ocr, (lambda done, total: follow(done, total, path)) if follow else None)
         except DHRError as exc:
             return FileResult(path, "failed", getattr(exc, "reason", str(exc)))
-        tagged = self.tagger.tag_many([p.text for p in passages])
+        tagged = self.tagger.tag_many([p.text for p in passages], section_kinds=[p.section_kind for p in passages])
         mentions = [[ThemeMentionRow(m.theme_id, m.status, m.text) for m in ms] for ms in tagged]
         present = [self.tagger.present_ids(ms) for ms in tagged]
         timings.extract_tag += time.perf_counter() - start

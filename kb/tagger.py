@@ -34,9 +34,19 @@ Every match becomes a ThemeMention with a status:
   "would have"/"could have"/"should have" on their own are not hypothetical: in DHR prose they
   are counterfactuals about practice ("a referral to MARAC should have been made"), not doubt
   about whether the abuse happened.
+* "question": the mention sits in a question ("Were there signs of coercive control or economic
+  abuse?", a sentence or list item ending in "?" or opening with "Did", "Was", "To consider",
+  "Whether", ...: the openers are data in themes.toml), or anywhere in a passage of a section that
+  states the scope of a review (terms of reference, key lines of enquiry) when the caller passes the
+  section kind. A question names what the review asked, not what it found.
 * "present": otherwise.
 
-Only themes with ``negatable = true`` lose their count when negated or hypothetical; for the
+Before any of this, the words of agency and service names listed in themes.toml ("Children's
+Services", "Adult Social Care", "Drug and Alcohol Team", "Mental Health Trust", ...) are masked for
+the negatable themes: a match inside one is dropped, because a panel member's employer is no
+evidence of children, care needs or substance use (practice themes, which are about agencies, keep it).
+
+Only themes with ``negatable = true`` lose their count when negated, hypothetical or asked; for the
 others (practice themes such as marac, information_sharing, risk_assessment) the mention itself
 is the learning, so ``tag()`` counts it whatever its status. ``tag()`` also adds the themes a
 present theme implies in the taxonomy (parricide -> adult_family_homicide, non-fatal
@@ -58,13 +68,15 @@ from spacy.util import filter_spans
 
 from kb.taxonomy import Taxonomy, Theme, load_taxonomy, thaw
 
-PRESENT, NEGATED, HYPOTHETICAL = "present", "negated", "hypothetical"
+PRESENT, NEGATED, HYPOTHETICAL, QUESTION = "present", "negated", "hypothetical", "question"
+# tokens that open a list item or number it, skipped before looking for a question opener
+_ITEM_MARK = re.compile(r"^(?:[-–—•·▪*o]|\(?[0-9]{1,3}[.)]?|\(?(?:[ivx]{1,4}|[a-z])[.)]|[0-9]+(?:\.[0-9]+)*\.?)$")
 
 
 @dataclass(frozen=True)
 class ThemeMention:
     theme_id: str
-    status: str  # "present" | "negated" | "hypothetical"
+    status: str  # "present" | "negated" | "hypothetical" | "question"
     start: int  # char offset in the passage text
     end: int
     text: str  # the matched words
@@ -183,6 +195,8 @@ CLAUSE_STARTERS = frozenset(
     """.split()
 )
 HYP_CLAUSE = frozenset("if unless whether".split())
+# words that, after a comma, start a main clause ("Had she been asked, she might have ...")
+_MAIN_CLAUSE = CLAUSE_STARTERS | frozenset("but and so yet although though however i you".split())
 # a question someone put ("Members asked whether ..."), not a right or a duty to ask
 # ("the right to ask whether")
 ASKED = frozenset("asked enquired inquired queried questioned".split())
@@ -223,10 +237,23 @@ class ThemeTagger:
         self._orth = PhraseMatcher(vocab, attr="ORTH")
         self._tokens = Matcher(vocab)
         self._cues = PhraseMatcher(vocab, attr="LOWER")
-        self._rules: dict[str, tuple[frozenset[str], int, frozenset[str]]] = {}
+        self._rules: dict[str, tuple[frozenset[str], int, frozenset[str], str]] = {}
         self._negatable = {t.id: t.negatable for t in self.taxonomy}
         for theme in self.taxonomy:
             self._add_theme(theme)
+        ctx = self.taxonomy.context
+        self._orgs = PhraseMatcher(vocab, attr="ORTH")
+        self._org_tokens = Matcher(vocab)
+        if ctx.organisations:
+            names = self._variants(ctx.organisations)
+            names += [n.replace("'s ", " ").replace("'s,", ",") for n in names if "'s" in n]
+            names += [n.replace("'s ", "s ") for n in names if "'s" in n]
+            names += [n.upper() for n in names]
+            self._orgs.add("ORG", [self.nlp.make_doc(n) for n in dict.fromkeys(names)])
+        if ctx.organisation_patterns:
+            self._org_tokens.add("ORG", [thaw(p) for p in ctx.organisation_patterns])
+        self._question_sections = frozenset(ctx.question_sections)
+        self._openers = tuple(tuple(o.split()) for o in ctx.question_openers)
         self._cues.add("NEG", [self.nlp.make_doc(c) for c in STRONG_NEGATION])
 
     # -- building
@@ -261,21 +288,26 @@ class ThemeTagger:
         for i, rule in enumerate(theme.requires):
             key = f"{theme.id}|r{i}"
             self._lemma.add(key, self._lemma_docs(rule.patterns))
-            self._rules[key] = (frozenset(rule.context), rule.window, frozenset(rule.unless))
+            self._rules[key] = (frozenset(rule.context), rule.window, frozenset(rule.unless), rule.scope)
 
     # -- public API
 
-    def mentions(self, text: str) -> list[ThemeMention]:
-        return self._mentions(self.nlp(_normalise(text)), text)
+    def mentions(self, text: str, section_kind: str | None = None) -> list[ThemeMention]:
+        """Every theme mention in ``text`` with its status. ``section_kind`` is the kind of the section
+        the passage sits in (kb/sections.py), when known: a scope section's mentions are questions."""
+        return self._mentions(self.nlp(_normalise(text)), text, section_kind)
 
-    def tag(self, text: str) -> list[str]:
+    def tag(self, text: str, section_kind: str | None = None) -> list[str]:
         """Sorted ids of the themes counted as present in ``text``."""
-        return self.present_ids(self.mentions(text))
+        return self.present_ids(self.mentions(text, section_kind))
 
-    def tag_many(self, texts: Iterable[str], batch_size: int = 64) -> list[list[ThemeMention]]:
+    def tag_many(
+        self, texts: Iterable[str], batch_size: int = 64, section_kinds: Iterable[str | None] | None = None
+    ) -> list[list[ThemeMention]]:
         originals = list(texts)
+        kinds = list(section_kinds) if section_kinds is not None else [None] * len(originals)
         docs = self.nlp.pipe((_normalise(t) for t in originals), batch_size=batch_size)
-        return [self._mentions(doc, text) for doc, text in zip(docs, originals, strict=True)]
+        return [self._mentions(doc, text, kind) for doc, text, kind in zip(docs, originals, kinds, strict=True)]
 
     def counts(self, mention: ThemeMention) -> bool:
         """Whether a mention counts towards its theme being present."""
@@ -287,9 +319,10 @@ class ThemeTagger:
 
     # -- matching
 
-    def _mentions(self, doc: Doc, text: str) -> list[ThemeMention]:
+    def _mentions(self, doc: Doc, text: str, section_kind: str | None = None) -> list[ThemeMention]:
         found: dict[str, list[Span]] = {}
         excluded: dict[str, list[tuple[int, int]]] = {}
+        masked = [(s, e) for _, s, e in [*self._orgs(doc), *self._org_tokens(doc)]]
         strings = self.nlp.vocab.strings
         matches = [*self._lemma(doc), *self._lower(doc), *self._orth(doc), *self._tokens(doc)]
         for key_id, start, end in matches:
@@ -304,12 +337,19 @@ class ThemeTagger:
         if not found:
             return []
         cue_ends = self._strong_cue_ends(doc)
+        asked = section_kind in self._question_sections
+        questions = self._question_tokens(doc) if not asked else None
         out: list[ThemeMention] = []
         for tid, spans in found.items():
-            ex = excluded.get(tid, ())
+            # agency names are no evidence of what happened to people (negatable themes); practice themes
+            # are about agencies, so a board or a team still counts for multi-agency working
+            ex = [*excluded.get(tid, ()), *(masked if self._negatable.get(tid, True) else ())]
             spans = [s for s in spans if not any(s.start < e and s.end > b for b, e in ex)]
             for span in filter_spans(spans):
-                status = self._status(doc, span.start, span.end, cue_ends)
+                if asked or (questions is not None and span.start in questions):
+                    status = QUESTION
+                else:
+                    status = self._status(doc, span.start, span.end, cue_ends)
                 out.append(
                     ThemeMention(
                         tid, status, span.start_char, span.end_char, text[span.start_char : span.end_char]
@@ -318,12 +358,58 @@ class ThemeTagger:
         out.sort(key=lambda m: (m.start, m.end, m.theme_id))
         return out
 
+    def _question_tokens(self, doc: Doc) -> set[int]:
+        """Indices of the tokens inside a question: a sentence or list item that ends in "?" or opens
+        with one of the taxonomy's question openers ("Were there ...", "Did ...", "To consider ...")."""
+        out: set[int] = set()
+        for sent in doc.sents:
+            seg: list[int] = []
+            for tok in sent:
+                newline = _is_space(tok) and "\n" in tok.text
+                if newline or tok.text in {"•", "·", "▪"}:
+                    if self._is_question(doc, seg):
+                        out.update(seg)
+                    seg = []
+                    if newline:
+                        continue
+                seg.append(tok.i)
+            if self._is_question(doc, seg):
+                out.update(seg)
+        return out
+
+    def _is_question(self, doc: Doc, seg: list[int]) -> bool:
+        words = [i for i in seg if not _is_space(doc[i])]
+        if not words:
+            return False
+        k = 0
+        while k < len(words) and (_ITEM_MARK.match(doc[words[k]].lower_) or doc[words[k]].is_punct):
+            k += 1
+        tail = [i for i in words if doc[i].text not in {'"', "'", ")", "]", "”", "’"}]
+        if tail and doc[tail[-1]].text == "?":
+            return True
+        first = [doc[i].lower_ for i in words[k : k + 4]]
+        opener = next((o for o in self._openers if tuple(first[: len(o)]) == o), None)
+        if opener is None:
+            return False
+        # "Had she been asked, she might have ..." opens with an auxiliary but is a conditional, and in
+        # "Whether he was in crisis could not be established, but he had been prescribed ..." the
+        # clause after the comma is a finding: a one-word opener counts only when no comma opens a
+        # main clause ("Whether there is presence of alcohol, drugs or mental illness" is a question)
+        return len(opener) > 1 or not any(
+            doc[i].text == "," and j + 1 < len(words) and doc[words[j + 1]].lower_ in _MAIN_CLAUSE
+            for j, i in enumerate(words) if j >= k
+        )
+
     @staticmethod
     def _context_ok(
-        doc: Doc, start: int, end: int, context: frozenset[str], window: int, unless: frozenset[str]
+        doc: Doc, start: int, end: int, context: frozenset[str], window: int, unless: frozenset[str],
+        scope: str = "sentence",
     ) -> bool:
-        sent = doc[start].sent
-        lo, hi = max(sent.start, start - window), min(sent.end, end + window)
+        if scope == "passage":
+            lo, hi = 0, len(doc)
+        else:
+            sent = doc[start].sent
+            lo, hi = max(sent.start, start - window), min(sent.end, end + window)
         near = {w for i in range(lo, hi) if not start <= i < end for w in (doc[i].lemma_, doc[i].lower_)}
         if unless and near & unless:
             return False

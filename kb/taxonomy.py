@@ -39,12 +39,14 @@ class UnknownThemeError(TaxonomyError, KeyError):
 @dataclass(frozen=True)
 class ContextRule:
     """Ambiguous phrases that only count in the right company within ``window`` tokens of the
-    same sentence: at least one lemma of ``context`` (if given) and none of ``unless``."""
+    same sentence (or anywhere in the passage when ``scope`` is "passage"): at least one lemma of
+    ``context`` (if given) and none of ``unless``."""
 
     patterns: tuple[str, ...]
     context: tuple[str, ...]
     window: int = 6
     unless: tuple[str, ...] = ()
+    scope: str = "sentence"
 
 
 @dataclass(frozen=True)
@@ -74,9 +76,21 @@ class Theme:
 
 
 @dataclass(frozen=True)
+class Context:
+    """Rules that hold for every theme (the ``[context]`` table of themes.toml): organisation names whose
+    words are masked before theme matching, and what marks a question rather than a finding."""
+
+    organisations: tuple[str, ...] = ()
+    organisation_patterns: tuple[Any, ...] = ()
+    question_sections: tuple[str, ...] = ()
+    question_openers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Taxonomy:
     version: str
     themes: tuple[Theme, ...]
+    context: Context = Context()
     _by_id: dict[str, Theme] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -171,7 +185,10 @@ def _theme(raw: dict, index: int) -> Theme:
             context=tuple(c.lower() for c in _strs(r, "context", where + " requires")),
             window=int(r.get("window", 6)),
             unless=tuple(c.lower() for c in _strs(r, "unless", where + " requires")),
+            scope=r.get("scope", "sentence"),
         )
+        if rule.scope not in {"sentence", "passage"}:
+            raise TaxonomyError(f"{where}: a requires rule's scope is 'sentence' or 'passage'")
         if not rule.context and not rule.unless:
             raise TaxonomyError(f"{where}: a requires rule needs 'context' or 'unless'")
         rules.append(rule)
@@ -218,6 +235,22 @@ def thaw(obj: Any) -> Any:
     return obj
 
 
+def _context(raw: object) -> Context:
+    if raw is None:
+        return Context()
+    if not isinstance(raw, dict):
+        raise TaxonomyError("[context] must be a table")
+    patterns = raw.get("organisation_patterns", [])
+    if not isinstance(patterns, list) or not all(isinstance(p, list) and p for p in patterns):
+        raise TaxonomyError("[context]: 'organisation_patterns' must be a list of non-empty token lists")
+    return Context(
+        organisations=_strs(raw, "organisations", "[context]"),
+        organisation_patterns=tuple(_freeze(p) for p in patterns),
+        question_sections=_strs(raw, "question_sections", "[context]"),
+        question_openers=tuple(o.lower() for o in _strs(raw, "question_openers", "[context]")),
+    )
+
+
 def parse_taxonomy(data: dict) -> Taxonomy:
     version = data.get("version")
     if not isinstance(version, str) or not version:
@@ -235,7 +268,7 @@ def parse_taxonomy(data: dict) -> Taxonomy:
         for other in t.implies:
             if other not in seen or other == t.id:
                 raise TaxonomyError(f"theme {t.id!r} implies unknown theme {other!r}")
-    return Taxonomy(version=version, themes=themes)
+    return Taxonomy(version=version, themes=themes, context=_context(data.get("context")))
 
 
 @functools.lru_cache(maxsize=8)

@@ -115,7 +115,7 @@ class FakeSink:
 
 
 class NoThemes:
-    def tag_many(self, texts: Iterable[str]) -> list[list]:
+    def tag_many(self, texts: Iterable[str], section_kinds: Iterable[str] | None = None) -> list[list]:
         return [[] for _ in texts]
 
     def present_ids(self, mentions: Iterable) -> list[str]:

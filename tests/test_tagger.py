@@ -365,3 +365,131 @@ def test_a_relative_who_never_saw_it_is_a_witness_not_a_practice_failure(tagger)
     assert "physical_abuse" not in tagger.tag("Her sons said they never saw their father hit her.")
     # a professional not seeing it is still practice learning about something that was there
     assert "physical_abuse" in tagger.tag("The nurse did not see the bruising on her arms.")
+
+
+# ----------------------------------------------------------------------------- agency names and questions (issue 18)
+
+PANEL = (
+    "The review panel comprised representatives of Fellside Constabulary, Fellside County Council "
+    "Children's Services, Adult Social Care, the Drug and Alcohol Team, the Mental Health Trust and "
+    "Hollinsby Health Centre."
+)
+
+
+@pytest.mark.parametrize(
+    "theme", ["children_present", "disability_care_needs", "drugs", "alcohol", "mental_health"]
+)
+def test_an_agency_on_the_review_panel_is_not_evidence_of_its_theme(tagger, theme):
+    assert theme not in tagger.tag(PANEL)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A referral was made to Children's Social Care after the children witnessed the assault.",
+        "Police notified Children's Services because Ms A's children lived with her and were at home.",
+    ],
+)
+def test_what_a_passage_says_about_the_children_still_counts_beside_an_agency_name(tagger, text):
+    assert "children_present" in tagger.tag(text)
+
+
+def test_an_agency_name_still_counts_for_the_practice_theme_it_names(tagger):
+    # the board's name is masked for the people's themes (care needs), not for the practice it names
+    text = "The Safeguarding Adults Partnership Board met in March."
+    assert tagger.tag(text) == ["multi_agency_working"]
+    text = "The Mental Health Trust did not share information with the police."
+    assert tagger.tag(text) == ["information_sharing"]
+
+
+def test_a_job_title_is_not_evidence_of_the_subject_of_the_job(tagger):
+    text = "The panel included the Commissioning Manager for Substance Misuse and a Public Health lead."
+    assert "drugs" not in tagger.tag(text)
+
+
+TOR = (
+    "2.2 The panel agreed the following key lines of enquiry:\n"
+    "- What did agencies know about the relationship, and were there signs of coercive control or economic abuse?\n"
+    "- What did the children tell professionals, and how was it acted upon?"
+)
+ANALYSIS = (
+    "4.4.2 The panel found no evidence of economic abuse; Kayleigh managed her own benefits with help from her mother."
+)
+
+
+def test_a_terms_of_reference_question_is_not_a_finding(tagger):
+    assert statuses(tagger, TOR, "economic_abuse") == ["question"]
+    assert {"economic_abuse", "coercive_control", "children_present"}.isdisjoint(tagger.tag(TOR))
+
+
+def test_a_review_that_asked_about_economic_abuse_and_found_none_does_not_count_it(tagger):
+    passages = [TOR, ANALYSIS]
+    tagged = tagger.tag_many(passages, section_kinds=["terms_of_reference", "analysis"])
+    assert not any("economic_abuse" in tagger.present_ids(ms) for ms in tagged)
+    # the question stays searchable: the mention is kept, with its status
+    assert [m.status for m in tagged[0] if m.theme_id == "economic_abuse"] == ["question"]
+
+
+def test_a_scope_section_states_no_finding_even_without_a_question_mark(tagger):
+    text = "The review considered coercive control, economic abuse and the children's experience."
+    assert "economic_abuse" in tagger.tag(text)
+    assert "economic_abuse" not in tagger.tag(text, section_kind="terms_of_reference")
+
+
+@pytest.mark.parametrize(
+    "text, theme",
+    [
+        ("Were there signs of coercive control?", "coercive_control"),
+        ("Did agencies recognise the economic abuse", "economic_abuse"),
+        ("To consider whether Mr B's alcohol use was known to agencies.", "alcohol"),
+        ("Whether there is presence of alcohol, drugs or mental illness;", "drugs"),
+        ("c) Was information about Mr H's shotgun certificate shared with his GP?", "firearms_weapons"),
+    ],
+)
+def test_questions_and_scope_items_are_not_findings(tagger, text, theme):
+    assert statuses(tagger, text, theme) == ["question"]
+    assert theme not in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "text, theme",
+    [
+        # a conditional is not a question: it stays hypothetical
+        ("Had she been asked about abuse, she might have disclosed the strangulation.", "non_fatal_strangulation"),
+        # the clause after "but" is a finding
+        (
+            "Whether Mr B was in crisis could not be established, but he had been prescribed antidepressants.",
+            "mental_health",
+        ),
+        # "I" is not a roman numeral opening a list item
+        ("I was told that he controlled her finances.", "economic_abuse"),
+    ],
+)
+def test_statements_that_look_like_questions_are_not_questions(tagger, text, theme):
+    assert "question" not in statuses(tagger, text, theme)
+
+
+def test_children_in_general_are_not_children_present_without_domestic_abuse(tagger):
+    text = "Social workers know the child well and children and young people are seen regularly."
+    assert "children_present" not in tagger.tag(text)
+    text += " The child witnessed domestic abuse at home."
+    assert "children_present" in tagger.tag(text)
+
+
+def test_the_firearms_theme_tags_the_sample_shooting_and_the_shotgun_certificate_recommendation(tagger):
+    """The sample corpus review of Lucy's death, read as `dhr ingest` reads it."""
+    path = Path(__file__).resolve().parents[1] / "corpus" / "dhr" / "hollinsby-dhr-lucy-overview-report.pdf"
+    if not path.is_file():
+        pytest.skip(f"the sample corpus is not at {path}")
+    from ingest.pipeline import read_document
+
+    _meta, passages, _pages = read_document(path)
+    tagged = tagger.tag_many([p.text for p in passages], section_kinds=[p.section_kind for p in passages])
+    themes = {p.text: tagger.present_ids(ms) for p, ms in zip(passages, tagged, strict=True)}
+    shooting = [t for text, t in themes.items() if "shot Lucy" in text]
+    certificate = [t for text, t in themes.items() if "firearms code is added" in text]
+    assert shooting and all("firearms_weapons" in t for t in shooting)
+    assert certificate and all("firearms_weapons" in t for t in certificate)
+    # the key line of enquiry about the certificate is a question, not a finding
+    asked = [p for p in passages if "Was information about Mr H's shotgun certificate" in p.text]
+    assert asked and asked[0].section_kind == "terms_of_reference"

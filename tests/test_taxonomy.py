@@ -14,7 +14,7 @@ intimate_partner_homicide adult_family_homicide parricide homicide_suicide suspe
 children_present coercive_control economic_abuse physical_abuse emotional_abuse sexual_abuse separation
 stalking honour_based_abuse forced_marriage faith_based_marriage risk_assessment marac
 idva_specialist_services information_sharing multi_agency_working professional_curiosity gp_primary_care
-mental_health alcohol drugs toxic_trio suicide_self_harm non_fatal_strangulation older_people
+mental_health alcohol drugs toxic_trio suicide_self_harm firearms_weapons non_fatal_strangulation older_people
 disability_care_needs pregnancy immigration_nrpf language_interpreters male_victims lgbt_victims housing
 criminal_justice perpetrator_history family_friends_knowledge training_awareness covid19
 record_keeping_supervision
@@ -48,7 +48,7 @@ def tax():
 
 
 def test_the_packaged_taxonomy_loads_with_a_version(tax):
-    assert tax.version == "2"
+    assert tax.version == "3"
     assert len(tax) == len(EXPECTED_IDS)
 
 
@@ -191,6 +191,13 @@ _MINI_THEME = (
             "implies unknown",
         ),
         ('version = "1"\n[[themes]\n', "bad.toml"),
+        ('version="1"\ncontext = "x"\n' + _MINI_THEME, "context"),
+        ('version="1"\n[context]\norganisations = [""]\n' + _MINI_THEME, "organisations"),
+        ('version="1"\n[context]\norganisation_patterns = [[]]\n' + _MINI_THEME, "organisation_patterns"),
+        (
+            'version="1"\n' + _MINI_THEME + '[[themes.requires]]\npatterns=["b"]\ncontext=["c"]\nscope="document"\n',
+            "scope",
+        ),
     ],
 )
 def test_malformed_taxonomies_are_rejected_with_a_reason(tmp_path: Path, body, message):
@@ -198,3 +205,26 @@ def test_malformed_taxonomies_are_rejected_with_a_reason(tmp_path: Path, body, m
     path.write_text(body, encoding="utf-8")
     with pytest.raises(TaxonomyError, match=message):
         load_taxonomy(path)
+
+
+def test_the_context_rules_are_data_in_the_taxonomy(tax):
+    ctx = tax.context
+    assert {"Children's Services", "Adult Social Care", "Drug and Alcohol Team", "Mental Health Trust"} <= set(
+        ctx.organisations
+    )
+    assert "terms_of_reference" in ctx.question_sections
+    assert {"were", "did", "to consider", "whether"} <= set(ctx.question_openers)
+
+
+def test_a_taxonomy_without_a_context_table_has_no_context_rules(tmp_path: Path):
+    path = tmp_path / "mini.toml"
+    path.write_text('version = "1"\n' + _MINI_THEME, encoding="utf-8")
+    ctx = load_taxonomy(path).context
+    assert ctx.organisations == () and ctx.question_sections == () and ctx.question_openers == ()
+
+
+def test_the_firearms_theme_is_defined_with_tested_examples(tax):
+    theme = tax.get("firearms_weapons")
+    assert theme.negatable and theme.group == "risk_factor"
+    assert "shotgun" in theme.definition and "licensing" in theme.definition
+    assert len(theme.examples_pos) >= 3 and len(theme.examples_neg) >= 3

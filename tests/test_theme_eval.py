@@ -1,7 +1,10 @@
-"""Quality gate: the tagger against the labelled passages in tests/data/theme_labels.jsonl.
+"""Quality gates: the tagger against the labelled passages in tests/data/theme_labels.jsonl (the current
+set) and tests/data/theme_labels_real.jsonl (real wording only, issue 18).
 
-Target (from the issue): micro-F1 >= 0.85 on the labelled set, and no theme with 10 or more
-gold examples below 0.70 F1. bench/eval_themes.py prints the full per-theme table.
+Targets: micro-F1 >= 0.85 on each set; on the current set no theme with 10 or more gold examples below
+0.70 F1; on the real set no such theme below 0.80 precision on the dev split (on the whole set, test
+included, the floor reached is 0.70: see the report of issue 18). bench/eval_themes.py prints the full
+per-theme tables.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from kb.taxonomy import load_taxonomy
 
 REPO = Path(__file__).resolve().parents[1]
 LABELS = REPO / "tests" / "data" / "theme_labels.jsonl"
+REAL_LABELS = REPO / "tests" / "data" / "theme_labels_real.jsonl"
 
 
 def _bench():
@@ -94,3 +98,73 @@ def test_scores_can_fail(bench):
     scores = bench.Scores()
     scores.add({"alcohol"}, set())
     assert scores.micro_f1() == 0.0
+
+
+# ----------------------------------------------------------------------------- the real-wording set
+
+
+@pytest.fixture(scope="module")
+def real_rows() -> list[dict]:
+    return [json.loads(line) for line in REAL_LABELS.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _origin(rec: dict) -> str:
+    return rec["source"].split(":", 1)[0] if not rec["source"].startswith("http") else "url"
+
+
+def test_the_real_set_is_well_formed(real_rows):
+    ids = load_taxonomy().ids()
+    assert len(real_rows) >= 250
+    assert len({r["id"] for r in real_rows}) == len(real_rows)
+    for rec in real_rows:
+        assert set(rec["themes"]) <= set(ids), rec["id"]
+        assert rec["split"] in {"dev", "test"}, rec["id"]
+        origin = _origin(rec)
+        if origin == "url":
+            # a short quote of a public page, with its address
+            assert rec["source"].startswith(("http://", "https://")) and 0 < len(rec["text"].split()) <= 150, rec["id"]
+        else:
+            # real documents and seeds are read in place, never copied: only a reference
+            assert origin in {"seed", "real", "fixture"} and "text" not in rec, rec["id"]
+            assert rec["starts_with"].strip() and len(rec["starts_with"].split()) <= 14, rec["id"]
+
+
+def test_the_real_set_mixes_its_four_origins_and_holds_out_a_third(real_rows):
+    by_origin = {o: sum(_origin(r) == o for r in real_rows) for o in ("real", "seed", "fixture", "url")}
+    assert by_origin["real"] >= 100 and by_origin["fixture"] >= 30 and by_origin["url"] >= 30, by_origin
+    assert by_origin["seed"] >= 20, by_origin
+    share = sum(r["split"] == "test" for r in real_rows) / len(real_rows)
+    assert 0.28 <= share <= 0.40
+
+
+def test_the_real_set_has_many_hard_negatives(real_rows):
+    assert sum(not r["themes"] for r in real_rows) >= 80
+    # the false positives of the issue: agency names on panels and terms-of-reference questions
+    ids = {r["id"] for r in real_rows}
+    assert {"rw15", "rw41", "rw42", "rw43"} <= ids
+
+
+@pytest.fixture(scope="module")
+def real_result(bench):
+    records, skipped = bench.load_labels(REAL_LABELS)
+    if skipped:
+        pytest.skip(f"{skipped} real passages skipped: ../shared/real or ../shared/seeds is absent")
+    return {split: bench.evaluate(split, records=records) for split in ("dev", "all")}
+
+
+@pytest.mark.slow  # reads the published PDFs in ../shared/real (about 20 s)
+def test_real_set_micro_f1_meets_the_target(real_result):
+    assert real_result["all"].tagger.micro_f1() >= 0.85, real_result["all"].tagger.micro_f1()
+    assert real_result["dev"].tagger.micro_f1() >= 0.86, real_result["dev"].tagger.micro_f1()
+
+
+@pytest.mark.slow
+def test_real_set_no_frequent_theme_below_the_precision_floor(bench, real_result):
+    assert not bench.weak_precision(real_result["dev"], floor=0.80)
+    assert not bench.weak_precision(real_result["all"], floor=0.70)
+
+
+@pytest.mark.slow
+def test_real_set_tagger_beats_the_keyword_baseline(real_result):
+    res = real_result["all"]
+    assert res.tagger.micro_f1() > res.baseline.micro_f1() + 0.2

@@ -18,6 +18,7 @@ from cli import app
 from kb.catalogue import Catalogue, ThemeMentionRow
 from kb.characteristics import CHARACTERISTICS
 from kb.models import DocumentMeta, Passage
+from kb.taxonomy import load_taxonomy
 from tests.conftest import CORPUS, ROOT
 from tests.test_analytics import build_catalogue
 
@@ -59,7 +60,7 @@ def test_themes_json_keeps_its_shape(db):
 def test_themes_all_works_before_anything_is_ingested(tmp_path):
     result = dhr("themes", "--all", "--json", "--db", str(tmp_path / "none"))
     assert result.exit_code == 0, result.output
-    assert len(json.loads(result.output)) == 43
+    assert len(json.loads(result.output)) == len(load_taxonomy())
 
 
 def test_themes_on_a_missing_knowledge_base_says_what_to_do(tmp_path):
@@ -237,7 +238,7 @@ def corpus_catalogue(db: Path, labelled_metadata: bool = False) -> Path:
             meta = dataclasses.replace(meta, doc_type=doc["type"], date=doc["date"], extra=extra)
         rows = [
             [ThemeMentionRow(m.theme_id, m.status, m.text) for m in ms]
-            for ms in tagger.tag_many([p.text for p in passages])
+            for ms in tagger.tag_many([p.text for p in passages], section_kinds=[p.section_kind for p in passages])
         ]
         cat.write_document(doc_id_for(path), str(path), file_hash(path), meta, pages, passages, rows)
         cat.set_status(doc_id_for(path), "ok")
@@ -269,10 +270,13 @@ def test_themes_by_year_on_the_sample_corpus_matches_its_labels(labelled_catalog
     extra = sum(max(0, got[c] - expected.get(c, 0)) for c in got)
     detail = sorted((c, expected.get(c, 0), got.get(c, 0)) for c in cells if c not in agree)
     # Every labelled theme of a review is counted in its year (recall); a few themes the labels leave
-    # out are counted from passages that do state them (see the report of this change).
+    # out are counted from passages that do state them (see the report of this change). Agency names
+    # ("Children's Services" on a panel) no longer count, so the tolerance is tighter than it was
+    # (extra 0.12, agreement 0.85).
+    print("mismatched (theme, year), labelled, counted:", detail)
     assert missed <= 0.03 * sum(expected.values()), detail
-    assert extra <= 0.12 * sum(expected.values()), detail
-    assert len(agree) >= 0.85 * len(cells), detail
+    assert extra <= 0.08 * sum(expected.values()), detail
+    assert len(agree) >= 0.90 * len(cells), detail
 
 
 def test_negated_themes_of_the_sample_corpus_are_not_counted(labelled_catalogue):
