@@ -28,6 +28,7 @@ from kb.errors import QueryError
 from kb.models import DOC_TYPES, Excerpt
 from kb.query import Filters, Query
 from kb.taxonomy import load_taxonomy
+from reports.output import plural
 
 if TYPE_CHECKING:
     from index.stores import Stores
@@ -110,8 +111,7 @@ class Overview:
             return ["No excerpts match."]
         kinds = ", ".join(f"{n} {_kind(t, n)}" for t, n in self.types)
         lines = [
-            f"{self.excerpts} excerpt{'s' * (self.excerpts != 1)} from {self.documents} "
-            f"document{'s' * (self.documents != 1)} ({kinds})."
+            f"{plural(self.excerpts, 'excerpt')} from {plural(self.documents, 'document')} ({kinds})."
         ]
         if self.areas:
             lines.append(f"Areas: {', '.join(self.areas)}.")

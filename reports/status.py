@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 
 from index.consistency import CheckReport
 from ingest.pipeline import IngestReport
-from reports.output import Table
+from reports.output import Table, plural
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class IngestSummary:
         for r in self.report.results:
             if r.status in ("added", "updated"):
                 why = f"; {r.reason}" if r.reason else ""
-                out.append((f"{r.status:>9}  {r.path}  ({r.passages} passages{why})", False))
+                out.append((f"{r.status:>9}  {r.path}  ({plural(r.passages, 'passage')}{why})", False))
             elif r.status in ("failed", "duplicate", "skipped", "moved"):
                 out.append((f"{r.status:>9}  {r.path}: {r.reason}", r.status == "failed"))
         out += [(note, False) for note in self.report.notes]
@@ -47,8 +47,8 @@ class IngestSummary:
         out.append(
             (
                 ", ".join(f"{n} {k}" for k, n in counts.items() if n or k in ("added", "failed"))
-                + f". The knowledge base holds {self.stats['documents']} documents, "
-                f"{self.stats['passages']} passages.",
+                + f". The knowledge base holds {plural(self.stats['documents'], 'document')}, "
+                f"{plural(self.stats['passages'], 'passage')}.",
                 False,
             )
         )
@@ -78,7 +78,7 @@ class CheckSummary:
 
     def to_text(self) -> str:
         b = self.before
-        lines = [f"{b.documents} documents, {b.passages} passages, {b.vectors} vectors."]
+        lines = [f"{plural(b.documents, 'document')}, {plural(b.passages, 'passage')}, {plural(b.vectors, 'vector')}."]
         lines += [f"  - {p}" for p in b.problems()]
         lines += [f"  Note: {n}" for n in b.notes()]
         if b.consistent:

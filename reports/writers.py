@@ -116,7 +116,7 @@ def pack_blocks(pack: EvidencePack) -> list[Block]:
                 others = (
                     len({s.doc_id for s in ex.sources[1:]} - {ex.sources[0].doc_id}) or len(ex.sources) - 1
                 )
-                cite += f"; also published in {others} other document{'s' * (others != 1)}"
+                cite += f"; also published in {plural(others, 'other document')}"
             if ex.themes:
                 cite += ". Themes: " + ", ".join(theme_label(t) for t in ex.themes)
             blocks += [Quotation(ex.text), Paragraph(cite + ".", note=True)]

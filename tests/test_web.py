@@ -356,3 +356,19 @@ def test_an_empty_knowledge_base_says_what_to_do(tmp_path):
         r = c.get("/?q=anything")
         assert r.status_code == 404 and "dhr ingest" in r.text and "Traceback" not in r.text
         assert "dhr ingest" in c.get("/api/search?q=x").json()["error"]
+
+
+def test_a_search_nothing_matches_well_says_so_first_and_quotes_no_key_points(client):
+    weak = client.get("/", params={"q": "!!!???"}).text
+    assert "No passage matches these words well; nearest passages:" in weak
+    assert "Key points" not in weak and "Result 1:" in weak
+    good = client.get("/", params={"q": "refuge budget outreach"}).text
+    assert "No passage matches these words well" not in good and "Key points" in good
+
+
+def test_documents_and_the_register_use_review_names_and_agency_kinds(client):
+    listing = client.get("/documents").text
+    assert "DHR \u2018Anna\u2019 (Northbridge, 2019)" in listing
+    register = client.get("/recommendations", params={"agency": "community_safety_partnership"}).text
+    assert "Kind of agency" in register and "<td>Community safety partnership</td>" in register
+    assert "Northbridge CSP" in register or "Northbridge Community Safety Partnership" in register
