@@ -36,25 +36,13 @@ NONSENSE = [
 ]
 
 
-class Remember:
-    def __init__(self, embedder) -> None:  # noqa: ANN001
-        self.embedder, self.query_vec = embedder, None
-
-    def encode(self, texts, show_progress=False):  # noqa: ANN001, ANN201
-        return self.embedder.encode(texts, show_progress=show_progress)
-
-    def encode_query(self, q):  # noqa: ANN001, ANN201
-        self.query_vec = self.embedder.encode_query(q)
-        return self.query_vec
-
-
 def signals(stores, text: str, filters) -> object:  # noqa: ANN001
     from index.search import search
     from kb.query import Query
-    from reports.answers import judge_match
+    from reports.answers import RememberingEmbedder, judge_match
 
     query = Query(text, filters, top=5)
-    embedder = Remember(stores.embedder)
+    embedder = RememberingEmbedder(stores.embedder)
     excerpts = search(query, stores.catalogue, stores.vectors, embedder)
     return judge_match(query, stores, excerpts, embedder.query_vec)
 

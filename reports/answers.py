@@ -76,7 +76,7 @@ def judge(top_score: float, cosine: float, words_found: int, words: int, calibra
     return MatchQuality(top_score, cosine, words_found, words, reason is not None, reason)
 
 
-class _Remembering:
+class RememberingEmbedder:
     """The embedder, remembering the query vector search computed (so judging costs no second encoding)."""
 
     def __init__(self, embedder: Embedder) -> None:
@@ -150,7 +150,7 @@ def ask(query: Query, stores: Stores) -> Answer:
     """Answer a thematic query with cited excerpts, one per piece of evidence, key points first; when
     no passage matches well, say so and give no key points."""
     stores.catalogue.check_case_values(query.filters)
-    embedder = _Remembering(stores.embedder)
+    embedder = RememberingEmbedder(stores.embedder)
     excerpts = search(query, stores.catalogue, stores.vectors, embedder)  # type: ignore[arg-type]
     if not excerpts or embedder.query_vec is None:
         return Answer(query, excerpts, [])
