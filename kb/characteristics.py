@@ -503,7 +503,7 @@ _PSEUDONYM = (
 _NOT_NAMES = frozenset(
     "the a an her his their this that its one two three both mother father son daughter husband wife partner "
     "victim perpetrator domestic homicide review adult child children woman man lady person deceased "
-    "subject case report panel family".split()
+    "subject case report panel family final draft version redacted summary overview update appendix".split()
 )
 _DEATH_OF = re.compile(
     rf"\b(?:deaths?|killing|murder|homicide|suicide)\s+of\s+(?:the\s+late\s+)?{_Q_OPEN}(?P<name>{_PSEUDONYM}){_Q_CLOSE}"
@@ -518,6 +518,10 @@ _STATED = (
 # "'Margaret', who was 78", "'Anna', a 34 year old woman": a quoted name introduced
 _INTRODUCED = re.compile(
     rf"[\u2018'\u201c\"](?P<name>{_PSEUDONYM})[\u2019'\u201d\"],?\s+(?:who\s+(?:was|is|had|died|lived)|an?\s+\d|aged\s+\d)"
+)
+# "Overview Report (Margaret)", "the Domestic Homicide Review (DHR) report ‘(Louise)’"
+_TITLED = re.compile(
+    rf"\b(?:Review|Report|Summary|DHR)\s+(?:\(DHR\)\s+)?(?:report\s+)?{_Q_OPEN}\(\s*(?P<name>{_PSEUDONYM})\s*\){_Q_CLOSE}"
 )
 # "known as 'Jo' in this report", "referred to (in this report) as Mr B": whoever it is
 _KNOWN_AS = re.compile(
@@ -555,6 +559,8 @@ def detect_names(text: str) -> dict[str, str]:
     pseudonym = pseudonym or (stated[0] if stated else None)
     introduced = [m.group("name") for m in _INTRODUCED.finditer(head) if _is_name(m.group("name"))]
     pseudonym = pseudonym or (introduced[0] if introduced else None)
+    titled = [m.group("name") for m in _TITLED.finditer(head) if _is_name(m.group("name"))]
+    pseudonym = pseudonym or (titled[0] if titled else None)
     if pseudonym:
         found["pseudonym"] = " ".join(pseudonym.split())
     others = [m.group("name") for m in _KNOWN_AS.finditer(head) if _is_name(m.group("name"))]

@@ -37,6 +37,8 @@ runner = CliRunner()
         ("Overview report into the death of \u2018Jo\u2019 in March 2022", "Jo"),
         ("examines the involvement of agencies with 'Margaret', who was 78 years old when she was killed", "Margaret"),
         ("into the death of Priya\nNovember 2018", "Priya"),  # a month on the next line is not a surname
+        ("Thank you for submitting the Domestic Homicide Review (DHR) report \u2018(Louise)\u2019 for the", "Louise"),
+        ("Domestic Homicide Review\nOverview Report (Margaret)\n1.1 This report", "Margaret"),
     ],
 )
 def test_the_victims_pseudonym_is_read_as_reviews_print_it(text, pseudonym):
@@ -55,7 +57,7 @@ def test_other_people_named_and_the_review_reference_are_kept_too():
 @pytest.mark.parametrize(
     "text",
     ["the death of her mother in 2019", "the death of The Domestic Abuse Commissioner", "the death of Mr.",
-     "Members noted the deaths of two residents."],
+     "Members noted the deaths of two residents.", "Domestic Homicide Review: Overview Report (Final Draft)"],
 )
 def test_words_that_are_not_names_are_not_taken_for_a_pseudonym(text):
     assert "pseudonym" not in detect_names(text)
