@@ -98,7 +98,7 @@ def judge_match(query: Query, stores: Stores, excerpts: list[Excerpt], query_vec
     cosine = dense[0][1] if dense else -1.0
     terms = fts_terms(query.clean_text)
     found = sum(catalogue.fts_matches(t, 1) > 0 for t in terms)
-    if found and not lexical_search(catalogue, query.clean_text, query.filters, n=1):
+    if found and not query.filters.empty and not lexical_search(catalogue, query.clean_text, query.filters, n=1):
         found = 0  # the words occur, but not in the documents these filters allow
     calibrated = getattr(stores.embedder, "model_name", None) in CALIBRATED_MODELS
     return judge(excerpts[0].score if excerpts else 0.0, cosine, found, len(terms), calibrated)
