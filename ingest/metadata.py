@@ -23,7 +23,7 @@ from pathlib import Path
 from ingest.blocks import Block, Extracted
 from ingest.structure import NOISE
 from kb.areas import Mention, body_of_domain, find_mentions, find_national, resolve
-from kb.characteristics import detect_characteristics
+from kb.characteristics import detect_characteristics, detect_names
 from kb.citation import format_date
 from kb.dates import document_date, find_dates, parse_date
 from kb.errors import ExtractionError
@@ -655,8 +655,8 @@ def detect_metadata(
     extra.update({k: v for k, v in extracted.meta.items() if k not in extra})
     if doc_type.startswith("dhr_"):  # case characteristics the review states; a sidecar value wins
         full = "\n".join(b.text for b in extracted.blocks)
-        for key, value in detect_characteristics(full).items():
-            extra.setdefault(key, value)
+        for key, value in {**detect_characteristics(full), **detect_names(full)}.items():
+            extra.setdefault(key, value)  # the pseudonym "Anna", "Adult C"; see kb.characteristics
     extra["provenance"] = provenance  # type: ignore[assignment]  # a dict inside extra, stored as JSON
     return DocumentMeta(
         title=values["title"] or path.stem.replace("_", " "),

@@ -484,3 +484,96 @@ def detect_characteristics(text: str) -> dict[str, str]:
     f.sex_from_title()
     f.year()
     return {k: f.found[k] for k in CHARACTERISTICS if k in f.found}
+
+
+# --- how a review names the people in it ---------------------------------------------------------
+#
+# Reviews do not print the victim's real name: the review is known by a pseudonym the family chose
+# ("into the death of 'Anna'"), a letter ("Adult C", "Subject A"), a title and initial ("Mr B", "Ms D")
+# or, where the partnership numbers its reviews, a reference ("DHR Hollinsby 2021/1", "DHR Case 17").
+
+_Q_OPEN = "['\u2018\"\u201c]?"
+_Q_CLOSE = "['\u2019\"\u201d]?"
+_PSEUDONYM = (
+    r"(?:(?:Adult|Subject|Victim|Person|Child|Case)\s+[A-Z]\d?(?![\w'])"
+    r"|(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z](?:[a-z]+)?(?![\w'])"
+    rf"|(?!(?:{_MONTHS})\b)[A-Z][a-z]+(?:[ -](?!(?:{_MONTHS})\b)[A-Z][a-z]+)?)"
+)
+# "Anna" is a name; "The", "Her", "Domestic" are not.
+_NOT_NAMES = frozenset(
+    "the a an her his their this that its one two three both mother father son daughter husband wife partner "
+    "victim perpetrator domestic homicide review adult child children woman man lady person deceased "
+    "subject case report panel family final draft version redacted summary overview update appendix".split()
+)
+_DEATH_OF = re.compile(
+    rf"\b(?:deaths?|killing|murder|homicide|suicide)\s+of\s+(?:the\s+late\s+)?{_Q_OPEN}(?P<name>{_PSEUDONYM}){_Q_CLOSE}"
+    r"(?=[\s,.;:)'\u2019\"\u201d]|$)"
+)
+_STATED = (
+    # "The pseudonym 'Anna' was chosen", "The name Priya is a pseudonym", "'Anna' (pseudonym)"
+    re.compile(rf"\bpseudonym,?\s+{_Q_OPEN}(?P<name>{_PSEUDONYM}){_Q_CLOSE}(?=[\s,.;:)]|$)"),
+    re.compile(rf"\b[Tt]he\s+name\s+{_Q_OPEN}(?P<name>{_PSEUDONYM}){_Q_CLOSE}\s+(?:is|was)\s+a\s+pseudonym\b"),
+    re.compile(rf"{_Q_OPEN}(?P<name>{_PSEUDONYM}){_Q_CLOSE}\s+\(?(?:is\s+)?a?\s*pseudonym\)?"),
+)
+# "'Margaret', who was 78", "'Anna', a 34 year old woman": a quoted name introduced
+_INTRODUCED = re.compile(
+    rf"[\u2018'\u201c\"](?P<name>{_PSEUDONYM})[\u2019'\u201d\"],?\s+(?:who\s+(?:was|is|had|died|lived)|an?\s+\d|aged\s+\d)"
+)
+# "Overview Report (Margaret)", "the Domestic Homicide Review (DHR) report ‘(Louise)’"
+_TITLED = re.compile(
+    rf"\b(?:Review|Report|Summary|DHR)\s+(?:\(DHR\)\s+)?(?:report\s+)?{_Q_OPEN}\(\s*(?P<name>{_PSEUDONYM})\s*\){_Q_CLOSE}"
+)
+# "known as 'Jo' in this report", "referred to (in this report) as Mr B": whoever it is
+_KNOWN_AS = re.compile(
+    rf"\b(?:known|referred\s+to|called|named)\s+(?:in\s+this\s+(?:report|review|summary)\s+)?as\s+"
+    rf"{_Q_OPEN}(?P<name>{_PSEUDONYM}){_Q_CLOSE}(?=[\s,.;:)]|$)"
+)
+_REVIEW_REF = re.compile(
+    r"\b(?:DHR|Domestic\s+Homicide\s+Review)\s+(?:(?:Case|No\.?|Number|Ref\.?)\s+)?"
+    r"(?P<ref>(?:[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\s+)?(?:19|20)\d{2}\s*/\s*\d{1,3}|(?<=Case\s)\d{1,3}(?!\d))"
+)
+
+
+def _is_name(name: str) -> bool:
+    words = name.replace(".", " ").split()
+    if len(words) == 1 and words[0] in ("Mr", "Mrs", "Ms", "Miss", "Dr"):
+        return False
+    if len(words) == 2 and len(words[1]) <= 2:  # "Adult C", "Mr B", "Subject A1"
+        return True
+    return bool(words) and not any(w.lower() in _NOT_NAMES for w in words)
+
+
+def detect_names(text: str) -> dict[str, str]:
+    """How a DHR names its review and its people, from the opening text; keys absent when not stated.
+
+    * pseudonym: the victim, as the review names them ("Anna", "Adult C", "Mrs D")
+    * other_names: others it names by pseudonym ("Mr B"), joined with "; "
+    * review_ref: the partnership's reference for the review ("Hollinsby 2021/1", "Case 17")
+    """
+    head = text[:SCAN_CHARS]
+    found: dict[str, str] = {}
+    victims = [m.group("name") for m in _DEATH_OF.finditer(head) if _is_name(m.group("name"))]
+    stated = [m.group("name") for rx in _STATED for m in rx.finditer(head) if _is_name(m.group("name"))]
+    # The victim is the person whose death the review is into; a stated pseudonym confirms which.
+    pseudonym = next((n for n in victims if n in stated), None) or (victims[0] if victims else None)
+    pseudonym = pseudonym or (stated[0] if stated else None)
+    introduced = [m.group("name") for m in _INTRODUCED.finditer(head) if _is_name(m.group("name"))]
+    pseudonym = pseudonym or (introduced[0] if introduced else None)
+    titled = [m.group("name") for m in _TITLED.finditer(head) if _is_name(m.group("name"))]
+    pseudonym = pseudonym or (titled[0] if titled else None)
+    if pseudonym:
+        found["pseudonym"] = " ".join(pseudonym.split())
+    others = [m.group("name") for m in _KNOWN_AS.finditer(head) if _is_name(m.group("name"))]
+    others += [name for name in _Finder(head).aliases()]
+    others_clean = []
+    for name in others:
+        shown = " ".join(w.capitalize() if len(w) > 1 else w.upper() for w in name.replace(".", "").split())
+        if shown.lower() != (pseudonym or "").lower() and shown not in others_clean:
+            others_clean.append(shown)
+    if others_clean:
+        found["other_names"] = "; ".join(others_clean)
+    m = _REVIEW_REF.search(head)
+    if m:
+        ref = " ".join(m.group("ref").split()).replace(" / ", "/")
+        found["review_ref"] = f"Case {ref}" if ref.isdigit() else ref
+    return found

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -94,3 +95,37 @@ def cite_sources(sources: Sequence[Source]) -> str:
     if others:
         text += "; also published in: " + "; ".join(cite(s) for s in others)
     return text
+
+
+REVIEW_PREFIXES = {"dhr_overview_report": "DHR", "dhr_executive_summary": "DHR", "safeguarding_adult_review": "SAR"}
+
+
+class Named(Protocol):
+    """A document as catalogued (`DocumentRow`) or detected (`DocumentMeta`)."""
+
+    title: str
+    area: str | None
+    date: str | None
+    doc_type: str
+    extra: Mapping[str, object]
+
+
+def review_label(doc: Named) -> str | None:
+    """A review by its pseudonym or reference alone: "DHR ‘Anna’", "DHR Hollinsby 2021/1"; None
+    for a document that is not a review or a review that names no one."""
+    prefix = REVIEW_PREFIXES.get(doc.doc_type)
+    pseudonym = str(doc.extra.get("pseudonym") or "").strip()
+    ref = str(doc.extra.get("review_ref") or "").strip()
+    if not prefix or not (pseudonym or ref):
+        return None
+    return f"{prefix} \u2018{pseudonym}\u2019" if pseudonym else f"{prefix} {ref}"
+
+
+def review_name(doc: Named) -> str:
+    """What people call a document: a review by its pseudonym (or reference), area and year, as in
+    "DHR ‘Anna’ (Northbridge, 2021)"; any other document, and a review that names no one, by its title."""
+    label = review_label(doc)
+    if label is None:
+        return doc.title
+    where = ", ".join(b for b in (doc.area, (doc.date or "")[:4]) if b)
+    return f"{label} ({where})" if where else label

@@ -15,6 +15,7 @@ from pathlib import Path
 from kb.catalogue import Catalogue
 from kb.query import Filters
 from kb.taxonomy import load_taxonomy
+from reports.output import plural
 from reports.themes import REVIEW_TYPES, UNKNOWN, Breakdown, ThemeCount, breakdown, document_themes, prevalence
 from reports.writers import write_bytes
 
@@ -244,6 +245,6 @@ def themes_chart(
     n_reviews = sum(d.is_review for d in docs)
     scope = filters.describe()
     note = (f"Filters: {scope}. " if scope else "") + (
-        f"Counted over {n_reviews} reviews and {len(docs)} documents in the knowledge base.")
+        f"Counted over {plural(n_reviews, 'review')} and {plural(len(docs), 'document')} in the knowledge base.")
     return draw_themes_chart(path, counts, breakdown(docs, "year", unit),
                              n_reviews if unit == "reviews" else len(docs), unit, note, top=top or 12)

@@ -5,16 +5,19 @@ JSON field names are the same as everywhere else: `doc_id`, `type`, `title`, `bo
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from kb.catalogue import Catalogue, DocumentRow, Occurrence
-from kb.citation import format_position
+from kb.citation import format_position, review_name
 from kb.errors import QueryError
 from kb.query import CASE_KEYS
-from reports.output import Table, to_table
+from reports.output import POSITION_KEY, Table, plural, to_table, uses_counted_positions
 
-DOC_COLUMNS = ("doc_id", "date", "type", "body", "area", "title", "pages", "passages", "path", *CASE_KEYS)
+NAME_KEYS = ("pseudonym", "other_names", "review_ref")  # how a review names itself and its people
+DOC_COLUMNS = ("doc_id", "date", "type", "body", "area", "name", "title", "pages", "passages", "path", *CASE_KEYS,
+               *NAME_KEYS)
 
 
 def document_fields(d: DocumentRow) -> dict[str, object]:
@@ -25,11 +28,13 @@ def document_fields(d: DocumentRow) -> dict[str, object]:
         "type": d.doc_type,
         "body": d.body,
         "area": d.area,
+        "name": review_name(d),  # "DHR 'Anna' (Northbridge, 2021)", or the title
         "title": d.title,
         "pages": d.page_count,
         "passages": d.passages,
         "path": d.path,
         **{k: d.extra.get(k) for k in CASE_KEYS},  # case characteristics a review states (or its sidecar)
+        **{k: d.extra.get(k) for k in NAME_KEYS},
         # where each field came from: detected, sidecar, manifest or missing
         "provenance": d.extra.get("provenance") or {},
         "ocr": ocr_summary(d),
@@ -62,7 +67,7 @@ class DocumentList:
         if not self.documents:
             return "The knowledge base is empty: run `dhr ingest PATH` first."
         rows = [{**r, "id": str(r["doc_id"])[:8]} for r in self.to_dict()]
-        return to_table(rows, ["id", "date", "type", "area", "title", "passages"])
+        return to_table(rows, ["id", "date", "type", "area", "name", "passages"])
 
 
 def list_documents(catalogue: Catalogue) -> DocumentList:
@@ -75,20 +80,59 @@ def documents_to_forget(catalogue: Catalogue, ref: str | None, missing: bool) ->
     if (ref is None) == (not missing):
         raise QueryError("name one document to forget, or give --missing (not both)")
     if ref is not None:
-        return [find_document(catalogue, ref, exact=True)]
+        return [find_document(catalogue, ref)]
     return [d for d in catalogue.documents(status=None) if not Path(d.path).exists()]
 
 
-def find_document(catalogue: Catalogue, ref: str, exact: bool = False) -> DocumentRow:
-    """The one document `ref` names (id prefix, path, file name, or words of the title when not `exact`)."""
-    matches = catalogue.find_documents(ref)
+def _words(text: str | None) -> list[str]:
+    return re.findall(r"[\w/]+", (text or "").lower())
+
+
+def _contains(haystack: str | None, ref: str) -> bool:
+    """Whether the words of `ref` occur, in order, as whole words of `haystack`."""
+    words, wanted = _words(haystack), _words(ref)
+    n = len(wanted)
+    return bool(wanted) and any(words[i : i + n] == wanted for i in range(len(words) - n + 1))
+
+
+def _named(d: DocumentRow) -> list[str]:
+    """A review's names: its pseudonym, the other people it names, its reference, and its full name."""
+    names = [str(d.extra.get("pseudonym") or ""), str(d.extra.get("review_ref") or ""), review_name(d)]
+    names += str(d.extra.get("other_names") or "").split(";")
+    return [n.strip() for n in names if n.strip()]
+
+
+def candidates(catalogue: Catalogue, ref: str) -> list[DocumentRow]:
+    """The documents `ref` names, by the first of these that names any: an id prefix, a path or a file
+    name; a review's pseudonym, reference or name ("Anna", "Adult C", "DHR 'Anna' (Northbridge, 2021)");
+    the area ("Hollinsby"); words of the title (or body)."""
+    found = catalogue.find_documents(ref)
+    exact = [d for d in found if d.doc_id.startswith(ref) or d.path.endswith(ref) or f"/{ref}" in d.path]
     if exact:
-        matches = [d for d in matches if d.doc_id.startswith(ref) or d.path.endswith(ref)]
+        return exact
+    docs = catalogue.documents(status=None)
+    key = " ".join(_words(ref))
+    for test in (
+        lambda d: any(" ".join(_words(n)) == key for n in _named(d)),
+        lambda d: " ".join(_words(d.area)) == key,
+        lambda d: any(_contains(n, ref) for n in _named(d)),
+        lambda d: _contains(d.title, ref) or _contains(d.body, ref),
+    ):
+        hits = [d for d in docs if test(d)]
+        if hits:
+            return hits
+    return found
+
+
+def find_document(catalogue: Catalogue, ref: str) -> DocumentRow:
+    """The one document `ref` names (see `candidates`); several name it: a message listing them all."""
+    matches = candidates(catalogue, ref)
     if not matches:
         raise QueryError(f"no document matches {ref!r}; `dhr docs` lists them")
     if len(matches) > 1:
-        names = "\n  ".join(f"{d.doc_id[:8]}  {d.title}  ({d.path})" for d in matches[:10])
-        raise QueryError(f"{ref!r} matches {len(matches)} documents; give an id:\n  {names}")
+        names = "\n  ".join(f"{d.doc_id[:8]}  {review_name(d)}  [{d.doc_type}]  ({d.path})" for d in matches[:10])
+        more = f"\n  ... and {len(matches) - 10} more" if len(matches) > 10 else ""
+        raise QueryError(f"{ref!r} names {plural(len(matches), 'document')}; give one of these ids:\n  {names}{more}")
     return matches[0]
 
 
@@ -139,8 +183,10 @@ class DocumentView:
             shown = f", mean confidence {ocr['confidence']:.0%}" if ocr["confidence"] is not None else ""
             read = f"  read by OCR (scanned): page{'s' if len(ocr['pages']) > 1 else ''} "  # type: ignore[arg-type]
             read += ", ".join(map(str, ocr["pages"])) + shown + "\n"  # type: ignore[call-overload]
+        name = review_name(d)
+        heading = f"{name}\n  title {d.title}" if name != d.title else d.title
         lines = [
-            f"{d.title}\n  id {d.doc_id}  type {d.doc_type}  date {d.date or '?'}\n  body {d.body or '?'}  "
+            f"{heading}\n  id {d.doc_id}  type {d.doc_type}  date {d.date or '?'}\n  body {d.body or '?'}  "
             f"area {d.area or '?'}\n  file {d.path}\n{read}"
         ]
         pages = self.ocr_pages
@@ -151,6 +197,8 @@ class DocumentView:
             lines.append(f"    {o.text}")
             if o.themes:
                 lines.append(f"    Themes: {', '.join(o.themes)}")
+        if uses_counted_positions([o.source.paragraph for o in self.passages]):
+            lines.append("\n" + POSITION_KEY)
         return "\n".join(lines)
 
 

@@ -23,11 +23,12 @@ from typing import TYPE_CHECKING
 
 from index.search import fold_and_diversify, search
 from kb.catalogue import Catalogue, DocumentRow
-from kb.citation import TYPE_LABELS, Source, format_position
+from kb.citation import TYPE_LABELS, Source, format_position, review_label
 from kb.errors import QueryError
 from kb.models import DOC_TYPES, Excerpt
 from kb.query import Filters, Query
 from kb.taxonomy import load_taxonomy
+from reports.output import plural
 
 if TYPE_CHECKING:
     from index.stores import Stores
@@ -110,8 +111,7 @@ class Overview:
             return ["No excerpts match."]
         kinds = ", ".join(f"{n} {_kind(t, n)}" for t, n in self.types)
         lines = [
-            f"{self.excerpts} excerpt{'s' * (self.excerpts != 1)} from {self.documents} "
-            f"document{'s' * (self.documents != 1)} ({kinds})."
+            f"{plural(self.excerpts, 'excerpt')} from {plural(self.documents, 'document')} ({kinds})."
         ]
         if self.areas:
             lines.append(f"Areas: {', '.join(self.areas)}.")
@@ -321,7 +321,10 @@ def case_context(doc: DocumentRow) -> CaseContext:
         m = _PSEUDONYM.search(doc.title)
         pseudonym = m.group(1) if m else None
     is_dhr = doc.doc_type.startswith("dhr_")
-    if pseudonym:
+    label = review_label(doc)  # the name every listing uses (kb.citation.review_name)
+    if label:
+        review = label
+    elif pseudonym:
         review = f"DHR \u2018{pseudonym}\u2019" if is_dhr else f"\u2018{pseudonym}\u2019"
     else:  # a title alone ("Overview Report") may not tell two reviews apart; who published it does
         who = doc.body or doc.area

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from index.stores import Stores
 from kb.catalogue import Catalogue
-from kb.citation import format_position
+from kb.citation import format_date, format_position
 from kb.query import Filters, Query
 from reports.evidence import (
     CSV_COLUMNS,
@@ -23,7 +23,7 @@ from reports.evidence import (
     build_evidence_pack,
     build_handout,
 )
-from reports.output import Table
+from reports.output import POSITION_KEY, Table, plural, uses_counted_positions
 from reports.register import REGISTER_COLUMNS, Recommendation, build_register
 from reports.writers import (
     HANDOUT_COLUMNS,
@@ -57,7 +57,8 @@ class PackExport:
         return write_pack(self.pack, path)
 
     def written(self, path: Path) -> str:
-        return f"{len(self.pack.items)} excerpts from {self.pack.overview.documents} documents written to {path}."
+        return (f"{plural(len(self.pack.items), 'excerpt')} from {plural(self.pack.overview.documents, 'document')}"
+                f" written to {path}.")
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,8 @@ class HandoutExport:
         return write_handout(self.handout, path)
 
     def written(self, path: Path) -> str:
-        return f"{self.handout.count} extracts from {len(self.handout.reviews)} reviews written to {path}."
+        reviews = plural(len(self.handout.reviews), "review")
+        return f"{plural(self.handout.count, 'extract')} from {reviews} written to {path}."
 
 
 @dataclass(frozen=True)
@@ -103,13 +105,15 @@ class Register:
             if r.source.doc_id != current:
                 current = r.source.doc_id
                 who = r.source.body or r.source.area or "?"
-                lines.append(f"== {r.review} ({who}, {r.source.date or 'undated'})")
+                lines.append(f"== {r.review}: {who}, {format_date(r.source.date) or 'undated'}")
             agency = f" [{r.agency}]" if r.agency else ""
             lines.append(textwrap.fill(f"{r.number}{agency}: {r.text}", 100, subsequent_indent="    "))
             themes = f"; themes: {', '.join(r.themes)}" if r.themes else ""
             lines.append(f"    ({format_position(r.page, r.source.paragraph)}{themes})")
         docs = len({r.source.doc_id for r in self.recommendations})
-        lines.append(f"\n{len(self.recommendations)} recommendations from {docs} document{'s' * (docs != 1)}.")
+        lines.append(f"\n{plural(len(self.recommendations), 'recommendation')} from {plural(docs, 'document')}.")
+        if uses_counted_positions([r.source.paragraph for r in self.recommendations]):
+            lines.append(POSITION_KEY)
         return "\n".join(lines)
 
     def write(self, path: Path) -> str:
@@ -117,7 +121,7 @@ class Register:
         return "csv"
 
     def written(self, path: Path) -> str:
-        return f"Register written to {path} ({len(self.recommendations)} rows)."
+        return f"Register written to {path} ({plural(len(self.recommendations), 'row')})."
 
 
 def evidence_pack(query: Query, stores: Stores, group_by: str = "theme", prepared: str | None = None) -> PackExport:

@@ -132,3 +132,18 @@ def render_summary(points: list[tuple[int, str]], excerpts: Sequence[Excerpt], w
         ref = cite(excerpts[n - 1].sources[0])
         lines.append(textwrap.fill(f"\u2022 \u201c{sentence}\u201d [{n}] {ref}", width, subsequent_indent="  "))
     return "\n".join(lines)
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """'1 review', '2 reviews', '0 passages'; `many` for a word that does not just take an s ('1 body, 2 bodies')."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+# Under output where both kinds of position can appear.
+POSITION_KEY = ("Positions: \u201cpara 4.2\u201d and \u201citem 9\u201d are printed in the document; "
+                "\u201c\u00b6n\u201d is the nth paragraph as counted by this tool where the document prints no number.")
+
+
+def uses_counted_positions(paragraphs: Sequence[str | None]) -> bool:
+    """Whether any of these positions is one we counted (\u00b6n), so a reader needs the key."""
+    return any("\u00b6" in (p or "") for p in paragraphs)

@@ -25,8 +25,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
+from kb.agencies import agency_kinds, agency_matches
 from kb.catalogue import Catalogue
-from kb.citation import Source
+from kb.citation import Source, review_name
 from kb.models import normalise_text
 from kb.query import Filters
 from kb.sections import classify_heading
@@ -72,7 +73,7 @@ _NOT_AGENCIES = set(
 class Recommendation:
     """One numbered recommendation, with where it was published."""
 
-    review: str  # the title of the document (the review) it comes from
+    review: str  # the review it comes from, as people name it: "DHR 'Anna' (Northbridge, 2021)", else the title
     number: str  # as printed: "Recommendation 3", "8.2", "1", "a"
     text: str  # the recommendation's words after its number (and agency prefix)
     agency: str | None  # who it is addressed to, where the text says
@@ -84,6 +85,11 @@ class Recommendation:
     @property
     def page(self) -> int | None:
         return self.sources[0].page
+
+    @property
+    def agency_kind(self) -> tuple[str, ...]:
+        """The kinds of agency it is addressed to ("police" for "Hartshire Constabulary"); kb/data/agencies.toml."""
+        return agency_kinds(self.agency)
 
     @property
     def source(self) -> Source:
@@ -102,6 +108,7 @@ class Recommendation:
             "number": self.number,
             "text": self.text,
             "agency": self.agency,
+            "agency_kind": list(self.agency_kind),
             "themes": list(self.themes),
             "page": s.page,
             "paragraph": s.paragraph,
@@ -322,10 +329,11 @@ class _Draft:
 
 
 def recommendation_rows(catalogue: Catalogue) -> Iterable[tuple[Source, str, str, tuple[str, ...], str]]:
-    """(source, passage id, text, themes, review title) for every passage in a recommendations
+    """(source, passage id, text, themes, review name) for every passage in a recommendations
     section of a published document, in document order."""
+    names = {d.doc_id: review_name(d) for d in catalogue.documents()}
     for o in catalogue.published_occurrences(("recommendations", "action_plan")):
-        yield o.source, o.passage_id, o.text, o.themes, o.source.title
+        yield o.source, o.passage_id, o.text, o.themes, names.get(o.source.doc_id, o.source.title)
 
 
 # An action plan's columns as councils head them; a row's cells come as "Column: text · Column: text".
@@ -464,8 +472,8 @@ def build_register(
     """Every numbered recommendation, oldest document first, optionally filtered.
 
     `filters.theme` keeps recommendations about that theme and its document fields (area, type,
-    dates, case characteristics) keep those documents; `agency` matches any part of the agency's
-    name, case-insensitively.
+    dates, case characteristics) keep those documents; `agency` matches a kind of agency ("police"
+    finds "Hartshire Constabulary", kb/agencies.py) or any part of the agency's name, case-insensitively.
     """
     filters = filters or Filters()
     doc_ids = catalogue.document_ids(filters)
@@ -532,7 +540,7 @@ def _evidence(rows: Iterable[object]) -> dict[str, list[str]]:
 def _matches(r: Recommendation, theme: str | None, agency: str | None, doc_ids: frozenset[str] | None) -> bool:
     if theme and theme not in r.themes:
         return False
-    if agency and agency.lower() not in (r.agency or "").lower():
+    if agency and not agency_matches(agency, r.agency):
         return False
     return doc_ids is None or any(s.doc_id in doc_ids for s in r.sources)
 
@@ -541,6 +549,7 @@ REGISTER_COLUMNS = (
     "review",
     "number",
     "agency",
+    "agency_kind",
     "target_date",
     "text",
     "themes",

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 
 from index.consistency import CheckReport
 from ingest.pipeline import FileResult, IngestReport
-from reports.output import Table
+from reports.output import Table, plural
 
 # Exit codes of `dhr ingest` (also in its --help and the README)
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NOTHING = 0, 1, 2, 3
@@ -17,7 +17,7 @@ def file_line(r: FileResult) -> tuple[str, bool]:
     """One file's outcome for people, and whether it is an error."""
     if r.status in ("added", "updated"):
         why = f"; {r.reason}" if r.reason else ""
-        return f"{r.status:>9}  {r.path}  ({r.passages} passages{why})", False
+        return f"{r.status:>9}  {r.path}  ({plural(r.passages, 'passage')}{why})", False
     if r.status == "unchanged":
         return f"{r.status:>9}  {r.path}", False
     return f"{r.status:>9}  {r.path}: {r.reason}", r.status == "failed"
@@ -72,7 +72,8 @@ class IngestSummary:
         done = ", ".join(f"{n} {k}" for k, n in counts.items() if n or k in ("added", "failed"))
         if self.nothing_found:
             done = f"No readable files found in {', '.join(self.paths) or 'the manifest'}: nothing to ingest"
-        held = f"The knowledge base holds {self.stats['documents']} documents, {self.stats['passages']} passages."
+        held = (f"The knowledge base holds {plural(self.stats['documents'], 'document')}, "
+                f"{plural(self.stats['passages'], 'passage')}.")
         return [*out, (f"{done}. {held}", False)]
 
     def to_text(self) -> str:
@@ -99,7 +100,7 @@ class CheckSummary:
 
     def to_text(self) -> str:
         b = self.before
-        lines = [f"{b.documents} documents, {b.passages} passages, {b.vectors} vectors."]
+        lines = [f"{plural(b.documents, 'document')}, {plural(b.passages, 'passage')}, {plural(b.vectors, 'vector')}."]
         lines += [f"  - {p}" for p in b.problems()]
         lines += [f"  Note: {n}" for n in b.notes()]
         if b.consistent:

@@ -24,11 +24,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from kb.catalogue import Catalogue
-from kb.citation import Source, cite
+from kb.citation import TYPE_LABELS, Source, cite, format_date, review_name
 from kb.errors import QueryError
 from kb.query import CASE_KEYS, Filters
 from kb.taxonomy import Taxonomy, load_taxonomy
-from reports.output import Table, to_table
+from reports.output import POSITION_KEY, Table, plural, to_table, uses_counted_positions
 
 REVIEW_TYPES = ("dhr_overview_report", "dhr_executive_summary")
 # What `--by` can break counts down by.
@@ -289,6 +289,7 @@ class Evidence:
     text: str
     words: tuple[str, ...]  # the matched words, as written (for implied themes: the implying theme's)
     source: Source
+    name: str = ""  # the document as people name it: "DHR \u2018Anna\u2019 (Northbridge, 2021)", else its title
 
     @property
     def citation(self) -> str:
@@ -298,6 +299,7 @@ class Evidence:
         s = self.source
         return {
             "doc_id": self.doc_id,
+            "name": self.name or s.title,
             "title": s.title,
             "type": s.type,
             "date": s.date,
@@ -338,13 +340,15 @@ def evidence(
             if m.theme_id in signals and (m.status == "present" or not negatable[m.theme_id]):
                 if m.evidence not in words[pid]:
                     words[pid].append(m.evidence)
+    names = {d.doc_id: review_name(d) for d in docs}
     out = []
     seen: set[tuple[str, int]] = set()
     for r in rows:
         if (r.doc_id, r.passage_id) not in wanted or (r.doc_id, r.ordinal) in seen:
             continue
         seen.add((r.doc_id, r.ordinal))
-        out.append(Evidence(r.doc_id, r.passage_id, r.ordinal, r.text, tuple(words[r.passage_id]), r.source))
+        out.append(Evidence(r.doc_id, r.passage_id, r.ordinal, r.text, tuple(words[r.passage_id]), r.source,
+                            names[r.doc_id]))
     out.sort(
         key=lambda e: (e.source.type not in REVIEW_TYPES, _neg_date(e.source.date), e.source.path, e.ordinal)
     )
@@ -364,6 +368,8 @@ def _neg_date(date: str | None) -> str:
 # through reports.output.render.
 
 UNITS = ("reviews", "documents")
+NO_REVIEWS = ("No reviews in this knowledge base: counts below are of documents; ingest DHR overview reports "
+              "(or executive summaries) to count reviews.")
 
 
 def _scope_note(scope: str) -> str:
@@ -401,9 +407,11 @@ class ThemeTable:
             return "No themes tagged yet: run `dhr ingest PATH` first." if not self.documents else (
                 "No theme meets these conditions.")
         head = ""
+        if self.documents and not self.reviews and self.unit == "reviews":
+            head = NO_REVIEWS + "\n"
         if self.documents:
-            head = (f"Themes ranked by the number of {self.unit} they occur in: {self.reviews} reviews, "
-                    f"{self.documents} documents{_scope_note(self.scope)}.\n\n")
+            head += (f"Themes ranked by the number of {self.unit} they occur in: {plural(self.reviews, 'review')}, "
+                    f"{plural(self.documents, 'document')}{_scope_note(self.scope)}.\n\n")
         t = self.table()
         return head + to_table(t.rows, t.columns)
 
@@ -536,14 +544,15 @@ class ThemeEvidence:
                 "filters": self.scope or None, "evidence": [e.to_row() for e in self.shown]}
 
     def table(self) -> Table:
-        columns = ("doc_id", "title", "type", "date", "area", "page", "paragraph", "section", "citation",
+        columns = ("doc_id", "name", "title", "type", "date", "area", "page", "paragraph", "section", "citation",
                    "matched", "text")
         return Table(columns, [e.to_row() for e in self.shown])
 
     def to_text(self) -> str:
         lines = [
-            f"{self.label} ({self.theme}): in {self.reviews_with} of {self.reviews} reviews and "
-            f"{self.documents_with} of {self.documents} documents, {self.found} passages{_scope_note(self.scope)}.",
+            f"{self.label} ({self.theme}): in {self.reviews_with} of {plural(self.reviews, 'review')} and "
+            f"{self.documents_with} of {plural(self.documents, 'document')}, "
+            f"{plural(self.found, 'passage')}{_scope_note(self.scope)}.",
             textwrap.fill(f"Definition: {self.definition}", 100, subsequent_indent="  ") + "\n",
         ]
         if not self.shown:
@@ -554,14 +563,18 @@ class ThemeEvidence:
         for e in self.shown:
             if e.doc_id != current:
                 current = e.doc_id
-                lines.append(f"== {e.source.title} ({e.source.date or 'undated'}, {e.source.type})")
+                kind = TYPE_LABELS.get(e.source.type, e.source.type)
+                lines.append(f"== {e.name or e.source.title}: {kind}, {format_date(e.source.date) or 'undated'}")
             lines.append(textwrap.fill(e.text, 100, initial_indent="    ", subsequent_indent="    "))
             if e.words:
                 lines.append("      matched: " + ", ".join(f"\u201c{w}\u201d" for w in e.words))
             lines.append(textwrap.fill(f"Source: {e.citation}", 100, initial_indent="    ", subsequent_indent="      "))
             lines.append("")
+        if uses_counted_positions([e.source.paragraph for e in self.shown]):
+            lines.append(POSITION_KEY)
         if len(self.shown) < self.found:
-            lines.append(f"Showing {len(self.shown)} of {self.found} passages; --top 0 --per-doc 0 shows all.")
+            shown = f"Showing {len(self.shown)} of {plural(self.found, 'passage')}"
+            lines.append(f"{shown}; --top 0 --per-doc 0 shows all.")
         return "\n".join(lines)
 
 

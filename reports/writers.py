@@ -30,7 +30,7 @@ from kb.citation import cite_sources
 from kb.errors import DHRError
 from kb.marker import EXPORT_MARKER, HTML_META, MARKDOWN_LINE
 from reports.evidence import CSV_COLUMNS, EvidencePack, Handout, excerpt_rows, short_cite, theme_label
-from reports.output import to_csv
+from reports.output import plural, to_csv
 from reports.register import REGISTER_COLUMNS, Recommendation
 
 FORMATS = {
@@ -116,7 +116,7 @@ def pack_blocks(pack: EvidencePack) -> list[Block]:
                 others = (
                     len({s.doc_id for s in ex.sources[1:]} - {ex.sources[0].doc_id}) or len(ex.sources) - 1
                 )
-                cite += f"; also published in {others} other document{'s' * (others != 1)}"
+                cite += f"; also published in {plural(others, 'other document')}"
             if ex.themes:
                 cite += ". Themes: " + ", ".join(theme_label(t) for t in ex.themes)
             blocks += [Quotation(ex.text), Paragraph(cite + ".", note=True)]
@@ -129,8 +129,8 @@ def handout_blocks(handout: Handout) -> list[Block]:
     sections = " and ".join(SECTION_NAMES.get(s, s.replace("_", " ")) for s in handout.sections)
     n_reviews = len(handout.reviews)
     intro = (
-        f"{handout.count} extract{'s' * (handout.count != 1)} from the {sections} sections of "
-        f"{n_reviews} review{'s' * (n_reviews != 1)}, quoted verbatim with their sources."
+        f"{plural(handout.count, 'extract')} from the {sections} sections of "
+        f"{plural(n_reviews, 'review')}, quoted verbatim with their sources."
     )
     blocks: list[Block] = [Heading(handout.title, 0), Paragraph(intro)]
     filters = [(k, v) for k, v in handout.filters if k != "theme"]

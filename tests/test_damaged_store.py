@@ -182,7 +182,7 @@ def test_repair_rebuilds_a_lost_lexical_index_and_deletes_nothing(kb: Path):
     assert "Repair will delete" not in repaired.output
     assert "Repaired." in repaired.output
     assert dhr("check", "--db", str(kb)).exit_code == 0
-    assert "DHR Anna" in dhr("docs", "--db", str(kb)).output
+    assert "DHR \u2018Anna\u2019" in dhr("docs", "--db", str(kb)).output
 
 
 @pytest.mark.slow

@@ -59,7 +59,8 @@ def test_search_with_a_filter_shows_cited_excerpts_highlights_theme_links_and_so
     assert r.status_code == 200
     html = r.text
     cited_first = set(re.findall(r"<h3>Result \d+: (.*?)</h3>", html))
-    assert "DHR Mary" in cited_first and "DHR Anna" not in cited_first  # Anna's copy: "also published in"
+    # named as people name reviews; Anna's copy is "also published in"
+    assert "DHR \u2018Mary\u2019 (Eastmoor, 2022)" in cited_first and not any("Anna" in c for c in cited_first)
     assert "<mark>" in html
     assert 'href="/themes/' in html
     assert f'href="/documents/{docs["DHR Mary"]["doc_id"]}/file"' in html
@@ -126,7 +127,8 @@ def test_api_search_is_the_json_of_the_same_answer(client, settings):
     stores = open_stores(settings)
     expected = json.loads(render(ask(Query.build("refuge budget outreach", 3), stores), "json"))
     assert api == expected
-    assert set(api[0]) == {"passage_id", "text", "score", "citation", "themes", "highlights", "sources"}
+    assert set(api[0]) == {"passage_id", "text", "score", "citation", "themes", "highlights", "sources",
+                           "weak_match", "weak_reason"}
 
 
 @pytest.mark.parametrize(
@@ -354,3 +356,19 @@ def test_an_empty_knowledge_base_says_what_to_do(tmp_path):
         r = c.get("/?q=anything")
         assert r.status_code == 404 and "dhr ingest" in r.text and "Traceback" not in r.text
         assert "dhr ingest" in c.get("/api/search?q=x").json()["error"]
+
+
+def test_a_search_nothing_matches_well_says_so_first_and_quotes_no_key_points(client):
+    weak = client.get("/", params={"q": "!!!???"}).text
+    assert "No passage matches these words well; nearest passages:" in weak
+    assert "Key points" not in weak and "Result 1:" in weak
+    good = client.get("/", params={"q": "refuge budget outreach"}).text
+    assert "No passage matches these words well" not in good and "Key points" in good
+
+
+def test_documents_and_the_register_use_review_names_and_agency_kinds(client):
+    listing = client.get("/documents").text
+    assert "DHR \u2018Anna\u2019 (Northbridge, 2019)" in listing
+    register = client.get("/recommendations", params={"agency": "community_safety_partnership"}).text
+    assert "Kind of agency" in register and "<td>Community safety partnership</td>" in register
+    assert "Northbridge CSP" in register or "Northbridge Community Safety Partnership" in register

@@ -48,11 +48,11 @@ from kb.sections import check_section_kind
 from reports.answers import ask
 from reports.documents import list_documents, show_document
 from reports.exports import evidence_pack, recommendations_register, trainer_extracts
-from reports.output import render
-from reports.themes import CoOccurrenceTable, ThemeBreakdown, ThemeTable, theme_evidence, theme_report
+from reports.output import plural, render
+from reports.themes import NO_REVIEWS, CoOccurrenceTable, ThemeBreakdown, ThemeTable, theme_evidence, theme_report
 from web.backend import Backend
 from web.forms import DOCUMENT_FIELDS, REGISTER_FIELDS, choices, filters_from, number, query_from
-from web.present import bar_chart, marked, pairs_of, theme_label
+from web.present import agency_labels, bar_chart, marked, pairs_of, theme_label
 from web.security import FILE_CSP, Guard
 
 HERE = Path(__file__).parent
@@ -87,7 +87,8 @@ def make_templates() -> Jinja2Templates:
     )
     env.globals.update(
         cite=cite, format_date=format_date, format_position=format_position, marked=marked,
-        theme_label=theme_label, url_with=url_with, pairs_of=pairs_of,
+        theme_label=theme_label, url_with=url_with, pairs_of=pairs_of, plural=plural, agency_labels=agency_labels,
+        no_reviews=NO_REVIEWS,
     )
     return Jinja2Templates(env=env)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+from kb.agencies import agency_kinds_table
 from kb.taxonomy import load_taxonomy
 
 
@@ -43,6 +44,12 @@ def _labels() -> dict[str, str]:
 
 def theme_label(theme_id: str) -> str:
     return _labels().get(theme_id, theme_id.replace("_", " "))
+
+
+def agency_labels(kinds: tuple[str, ...] | list[str]) -> str:
+    """'police' -> 'Police'; several kinds joined with '; ' (kb/data/agencies.toml)."""
+    labels = {k.id: k.label for k in agency_kinds_table()}
+    return "; ".join(labels.get(k, k.replace("_", " ")) for k in kinds)
 
 
 @dataclass(frozen=True)
