@@ -62,7 +62,7 @@ DAMAGED = "is damaged (it is cut short: 8192 bytes of"
 RESTORE_CATALOGUE = "restore catalogue.sqlite3 from a copy or a backup"
 NO_VECTORS = "the vector store {kb}/chroma is missing: restore it from a copy or a backup, or run `dhr check --repair`"
 NO_FTS = "has lost its lexical index (passages_fts): run `dhr check --repair` to rebuild it"
-LISTED = "DHR Anna"  # the command did its job: the documents are listed
+LISTED = "DHR \u2018Anna\u2019 (Northbridge"  # the command did its job: the documents are listed by name
 REBUILT = "Repaired."
 
 TABLE = [

@@ -90,7 +90,7 @@ def test_filters_that_match_no_document_say_so_naming_the_option_typed(kb: Path,
 def test_the_same_filters_match_when_spelt_right(kb: Path):
     result = runner.invoke(app, ["themes", "--area", "northbridge", "--db", str(kb)])
     assert result.exit_code == 0, result.output
-    assert "1 reviews, 1 documents (area northbridge)" in result.output
+    assert "1 review, 1 document (area northbridge)" in result.output
 
 
 def test_a_form_names_the_field_not_an_option(kb: Path):
