@@ -167,3 +167,10 @@ def embedder_for(model: str | None, recorded: str | None) -> Embedder:
                          f"vectors of another kind ({_describe(embedder.vector_space)}) that cannot be compared "
                          "with them: use the same --model and DHR_BACKEND, or a new --db")
     return embedder
+
+
+if __name__ == "__main__":  # `make install`: export the packaged model now, so no first query waits for it
+    from index.onnx_encoder import VARIANTS, export
+
+    for variant in VARIANTS:
+        print(f"ONNX export ({variant}) of the packaged model: {export(default_model_path(), variant)}")

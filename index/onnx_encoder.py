@@ -196,9 +196,3 @@ class OnnxEncoder:
             out[part] = pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
         return out
 
-
-if __name__ == "__main__":  # `make install`: export the packaged model now, so no first query waits for it
-    from index.embedder import default_model_path
-
-    for name in VARIANTS:
-        print(f"ONNX export ({name}) of the packaged model: {export(default_model_path(), name)}")
