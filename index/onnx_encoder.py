@@ -80,10 +80,10 @@ def export(model_dir: Path, variant: str = "fp32") -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     if variant == "int8":  # per-channel weights: cosine ~0.99 with fp32, where per-tensor gave ~0.96
+        import logging
+
         import onnx
         from onnxruntime.quantization import QuantType, quantize_dynamic
-
-        import logging
 
         quiet = logging.getLogger().level
         logging.getLogger().setLevel(logging.ERROR)  # "consider pre-processing": it changes nothing here
@@ -103,9 +103,8 @@ def _export_fp32(model_dir: Path, out: Path) -> None:
     (attention, layer norm, GELU: 1.5x faster on CPU, the same vectors)."""
     import warnings
 
-    from onnxruntime.transformers import optimizer
-
     import torch
+    from onnxruntime.transformers import optimizer
     from transformers import AutoModel
 
     model = AutoModel.from_pretrained(str(model_dir), attn_implementation="eager").eval()
