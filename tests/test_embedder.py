@@ -182,3 +182,30 @@ def test_ask_imports_neither_torch_nor_transformers(tmp_path, no_backend_setting
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+# ----------------------------------------------------------------------------- ingest reads ahead
+
+
+def test_reading_ahead_reads_each_new_file_once_and_an_unchanged_library_not_at_all(tmp_path, monkeypatch):
+    import ingest.pipeline as pipeline
+    from kb.tagger import ThemeTagger
+    from tests.smallkb import build_folder, open_stores
+
+    reads: list[Path] = []
+    real = pipeline.read_document
+
+    def counting(path: Path, *args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        reads.append(path)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "read_document", counting)
+    docs = build_folder(docs_folder(tmp_path))
+    stores = open_stores(Settings(db=tmp_path / "kb"))
+    ingestor = pipeline.Ingestor(stores.catalogue, stores.vectors, stores.embedder, ThemeTagger())
+    first = ingestor.run([docs])
+    added = [r.path for r in first.results if r.status == "added"]
+    assert added and sorted(reads) == sorted(added)
+    reads.clear()
+    second = ingestor.run([docs])
+    assert {r.status for r in second.results} == {"unchanged"} and reads == []
