@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml requirements.lock
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.lock
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(PY) -m index.embedder  # the embedding model as ONNX (fp32, int8), once, offline, into ~/.cache/dhr-kb
 	touch $(STAMP)
 
 install: $(STAMP)

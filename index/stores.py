@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from index.embedder import Embedder
+from index.embedder import Embedder, embedder_for
 from index.vectors import VectorStore
 from kb.catalogue import Catalogue
 from kb.config import Settings
@@ -69,6 +69,15 @@ class Stores:
 
     @property
     def embedder(self) -> Embedder:
+        """The embedder whose vectors match this knowledge base's (see `embedder_for`); a writable store
+        records which kind it holds, so a later query or ingest with another kind is refused."""
         if self._embedder is None:
-            self._embedder = Embedder(self.settings.model)
+            recorded = self.catalogue.vector_space()
+            legacy = recorded is None and self.catalogue.passage_count() > 0
+            if legacy:  # written before the kind was recorded, when the torch backend made every vector
+                recorded = Embedder(self.settings.model, backend="torch").vector_space
+            embedder = embedder_for(self.settings.model, recorded)
+            if not self.read_only and self.catalogue.vector_space() != embedder.vector_space:
+                self.catalogue.record_vector_space(embedder.vector_space)
+            self._embedder = embedder
         return self._embedder

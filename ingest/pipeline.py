@@ -12,6 +12,7 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -160,8 +161,20 @@ class Prepared:
     note: str = ""  # why it replaces a document at another path
 
 
-BATCH_PASSAGES = 512  # files are read ahead until this many passages wait, then embedded in one call
+BATCH_PASSAGES = 128  # files are gathered until this many passages wait, then embedded in one call
 BATCH_FILES = 32
+READ_AHEAD = 8  # files a reader thread extracts and tags while the main thread embeds and writes a batch
+
+
+@dataclass
+class Read:
+    """One file extracted, cut and tagged (on the reader thread), and how long that took."""
+
+    meta: DocumentMeta
+    passages: list[Passage]
+    pages: int | None
+    tagged: list  # per passage, the tagger's mentions
+    seconds: float
 
 
 class Ingestor:
@@ -213,28 +226,49 @@ class Ingestor:
         found.files = [f for f in found.files if f.resolve() not in refused]
         report.results += [FileResult(p, "failed", reason) for p, reason in found.missing]
         report.results += [FileResult(p, "skipped", reason) for p, reason in found.skipped]
+        overrides_of = {path: manifest.get(path) if manifest else None for path in found.files}
         batch: list[Prepared] = []
-        for done, path in enumerate(found.files):
-            if progress:
-                progress(done, len(found.files), path)
-            overrides = manifest.get(path) if manifest else None
-            if manifest is not None and overrides is None:
-                report.notes.append(f"{path}: no row in the manifest {manifest.source.name}; metadata detected")
-            outcome = self.prepare(path, report.timings, overrides)
-            if isinstance(outcome, FileResult):
-                report.results.append(outcome)
-                continue
-            twin = next((b for b in batch if b.content_hash == outcome.content_hash), None)
-            if twin is not None:  # the same content twice in one batch: the catalogue cannot see it yet
-                report.results.append(FileResult(path, "duplicate", f"same content as {twin.path}; not added again",
-                                                 title=twin.meta.title))
-                continue
-            batch.append(outcome)
-            if sum(len(b.passages) for b in batch) >= BATCH_PASSAGES or len(batch) >= BATCH_FILES:
-                report.results += self.write_batch(batch, report.timings)
-                batch = []
-        report.results += self.write_batch(batch, report.timings)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dhr-read") as reader:
+            ahead: dict[int, Future[Read]] = {}
+            for done, path in enumerate(found.files):
+                for k in range(done, min(done + READ_AHEAD, len(found.files))):
+                    if k not in ahead and self.worth_reading_ahead(found.files[k]):
+                        ahead[k] = reader.submit(self.read_and_tag, found.files[k], overrides_of[found.files[k]])
+                if progress:
+                    progress(done, len(found.files), path)
+                overrides = overrides_of[path]
+                if manifest is not None and overrides is None:
+                    report.notes.append(f"{path}: no row in the manifest {manifest.source.name}; metadata detected")
+                outcome = self.prepare(path, report.timings, overrides, ahead.pop(done, None))
+                if isinstance(outcome, FileResult):
+                    report.results.append(outcome)
+                    continue
+                twin = next((b for b in batch if b.content_hash == outcome.content_hash), None)
+                if twin is not None:  # the same content twice in one batch: the catalogue cannot see it yet
+                    report.results.append(FileResult(path, "duplicate", f"same content as {twin.path}; not added "
+                                                     "again", title=twin.meta.title))
+                    continue
+                batch.append(outcome)
+                if sum(len(b.passages) for b in batch) >= BATCH_PASSAGES or len(batch) >= BATCH_FILES:
+                    report.results += self.write_batch(batch, report.timings)
+                    batch = []
+            report.results += self.write_batch(batch, report.timings)
         return report
+
+    def worth_reading_ahead(self, path: Path) -> bool:
+        """Whether to read a file on the reader thread before its turn: only one the catalogue does not hold
+        yet, so re-running over an unchanged library reads nothing it will not use (a changed file is read
+        at its turn)."""
+        return self.catalogue.document_by_path(str(path)) is None
+
+    def read_and_tag(self, path: Path, overrides: Mapping[str, str] | None) -> Read:
+        """Read one file and tag its passages (what the reader thread does while the main one embeds)."""
+        start = time.perf_counter()
+        follow = self.ocr_progress
+        meta, passages, pages = read_document(
+            path, overrides, self.ocr, (lambda done, total: follow(done, total, path)) if follow else None)
+        tagged = self.tagger.tag_many([p.text for p in passages], section_kinds=[p.section_kind for p in passages])
+        return Read(meta, passages, pages, tagged, time.perf_counter() - start)
 
     def ingest_file(self, path: Path, timings: Timings) -> FileResult:
         """Bring one file into the knowledge base; any failure is returned, never raised."""
@@ -242,10 +276,12 @@ class Ingestor:
         return outcome if isinstance(outcome, FileResult) else self.write_batch([outcome], timings)[0]
 
     def prepare(
-        self, path: Path, timings: Timings, overrides: Mapping[str, str] | None = None
+        self, path: Path, timings: Timings, overrides: Mapping[str, str] | None = None,
+        ahead: Future[Read] | None = None,
     ) -> Prepared | FileResult:
         """Read one file into memory, or say why it is skipped or failed. Writes nothing, except the new
-        path of a moved file (known content whose old path no longer exists)."""
+        path of a moved file (known content whose old path no longer exists). `ahead`: the file as the
+        reader thread read it (used once the checks below say it is to be read)."""
         key = str(path)
         try:
             content_hash = file_hash(path)
@@ -267,17 +303,14 @@ class Ingestor:
         if twins:
             return FileResult(path, "duplicate", f"same content as {twins[0].path}; not added again",
                               doc_id=twins[0].doc_id, title=twins[0].title)
-        start = time.perf_counter()
         try:
-            follow = self.ocr_progress
-            meta, passages, pages = read_document(
-                path, overrides, self.ocr, (lambda done, total: follow(done, total, path)) if follow else None)
+            read = ahead.result() if ahead is not None else self.read_and_tag(path, overrides)
         except DHRError as exc:
             return FileResult(path, "failed", getattr(exc, "reason", str(exc)))
-        tagged = self.tagger.tag_many([p.text for p in passages], section_kinds=[p.section_kind for p in passages])
+        meta, passages, pages, tagged = read.meta, read.passages, read.pages, read.tagged
         mentions = [[ThemeMentionRow(m.theme_id, m.status, m.text) for m in ms] for ms in tagged]
         present = [self.tagger.present_ids(ms) for ms in tagged]
-        timings.extract_tag += time.perf_counter() - start
+        timings.extract_tag += read.seconds
         doc_id, note = (existing.doc_id, "") if existing else (doc_id_for(path), "")
         if existing is None and (moved := self.moved_and_changed(passages)) is not None:
             doc_id, note = moved.doc_id, f"moved from {moved.path} and changed"

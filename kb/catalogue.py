@@ -7,6 +7,8 @@ Tables
 - passage_themes: theme mentions per passage, with status present / negated / hypothetical.
 - passages_fts: FTS5 full-text index over passage text, for lexical search.
 - sentence_vectors: each passage's answer-sentence embeddings (packed int8), for highlights.
+- meta: facts about the knowledge base as a whole, such as the `vector_space` (model and precision) that
+  made its vectors, so a query or an ingest with another one is refused rather than mixing them.
 
 A document's status is 'indexing' while its vectors are being written and 'ok' once both stores
 agree; readers only ever see documents whose status is 'ok' (`PUBLISHED`). Every SQL statement of
@@ -79,6 +81,10 @@ CREATE INDEX IF NOT EXISTS passage_themes_theme ON passage_themes(theme_id, stat
 CREATE TABLE IF NOT EXISTS sentence_vectors (
     passage_id TEXT PRIMARY KEY REFERENCES passages(passage_id) ON DELETE CASCADE,
     vectors BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
     text, passage_id UNINDEXED, tokenize = 'porter unicode61 remove_diacritics 2'
@@ -732,6 +738,21 @@ class Catalogue:
 
     def all_passage_texts(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT text FROM passages")]
+
+    # --- facts about the whole knowledge base --------------------------------------------------
+
+    def vector_space(self) -> str | None:
+        """The embedding model and precision that made this knowledge base's vectors, if recorded (a
+        catalogue written before it was recorded has no `meta` table until it is next opened for writing)."""
+        try:
+            row = self.conn.execute("SELECT value FROM meta WHERE key = 'vector_space'").fetchone()
+        except sqlite3.OperationalError:  # no meta table: an older catalogue opened read-only
+            return None
+        return row[0] if row else None
+
+    def record_vector_space(self, space: str) -> None:
+        with self.conn:
+            self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('vector_space', ?)", (space,))
 
 
 def damaged(path: Path, what: object) -> StoreError:
