@@ -178,8 +178,9 @@ def test_a_document_page_and_its_original(server, browser, shots):
     from selenium.webdriver.common.by import By
 
     browser.get(server + "/documents")
-    browser.find_element(By.LINK_TEXT, "DHR Hostile").click()
-    assert browser.find_element(By.TAG_NAME, "h1").text == "DHR Hostile"
+    name = "DHR \u2018Hostile\u2019 (Westvale, 2021)"  # a review by its pseudonym, area and year
+    browser.find_element(By.LINK_TEXT, name).click()
+    assert browser.find_element(By.TAG_NAME, "h1").text == name
     body = browser.find_element(By.TAG_NAME, "body").text
     assert "<script>alert('x')</script>" in body  # shown as text, never run
     assert browser.execute_script("return document.querySelectorAll('script').length") == 0
