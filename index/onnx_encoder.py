@@ -77,7 +77,14 @@ def export(model_dir: Path, variant: str = "fp32") -> Path:
     target = onnx_path(model_dir, variant)
     if target.is_file():
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        probe = target.with_name(f".probe.{os.getpid()}")
+        probe.touch()
+        probe.unlink()
+    except OSError as exc:
+        raise DHRError(f"cannot write the model cache {target.parent} ({exc.strerror or type(exc).__name__}): "
+                       f"set {ENV_CACHE} to a folder you can write, or DHR_BACKEND=torch") from None
     tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     if variant == "int8":  # per-channel weights: cosine ~0.99 with fp32, where per-tensor gave ~0.96
         import logging

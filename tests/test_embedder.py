@@ -209,3 +209,12 @@ def test_reading_ahead_reads_each_new_file_once_and_an_unchanged_library_not_at_
     reads.clear()
     second = ingestor.run([docs])
     assert {r.status for r in second.results} == {"unchanged"} and reads == []
+
+
+def test_a_model_cache_that_cannot_be_written_is_one_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from index.onnx_encoder import export
+
+    (tmp_path / "a-file").write_text("not a folder")
+    monkeypatch.setenv("DHR_CACHE", str(tmp_path / "a-file" / "cache"))
+    with pytest.raises(DHRError, match="cannot write the model cache .* set DHR_CACHE to a folder you can write"):
+        export(default_model_path(), "fp32")
