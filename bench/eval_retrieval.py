@@ -45,7 +45,9 @@ CACHE = ROOT / "bench" / ".cache"
 STOP = frozenset(
     "a about after all an and any are as at be been by can could did do does for from had has have how i if in into "
     "is it its me more most my no not of on or our out over so than that the their them there these they this those "
-    "to up was we were what when where which while who why will with would you your".split()
+    "to up was we were what when where which while who why will with would you your "
+    # the frame of a question, not its subject
+    "many much often share proportion percentage number there".split()
 )
 
 
