@@ -37,8 +37,9 @@ def test_on_real_published_text_the_full_pipeline_finds_most_answers_and_beats_b
     assert full["R@10"] >= bm25["R@10"] + GATE_OVER_BM25
 
 
-# A little under the figures reached on all 138 queries (bench/eval_retrieval.py --set real), so that noise
-# does not fail it; the issue's targets (R@10 0.90, MRR 0.75, +10 points over BM25) are not all reached yet.
-GATE_R10 = 0.85
-GATE_MRR = 0.68
-GATE_OVER_BM25 = 0.04
+# A little under the figures reached on all 138 queries (R@10 about 0.89, MRR 0.73, +8 points over BM25;
+# bench/eval_retrieval.py --set real), so that noise does not fail it. On the test split alone R@10 0.926 and
+# MRR 0.758 were reached, but only +7 points over BM25 where the issue asks for 10.
+GATE_R10 = 0.87
+GATE_MRR = 0.70
+GATE_OVER_BM25 = 0.06
