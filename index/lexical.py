@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from index.scope import Scope
 from index.vocabulary import expansions
@@ -19,30 +20,30 @@ STOPWORDS = frozenset(
 TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'&]*")
 
 
-def fts_terms(query: str) -> list[str]:
-    """The query's content words and the vocabulary's other forms, each quoted as an FTS5 phrase."""
+def fts_terms(query: str, extra_terms: Sequence[str] = ()) -> list[str]:
+    """The query's content words and the vocabulary's other forms (and `extra_terms`), each an FTS5 phrase."""
     words = [w.lower().strip("'") for w in TOKEN.findall(query)]
     terms = list(dict.fromkeys(f'"{w}"' for w in words if w not in STOPWORDS and len(w) > 1))
-    for form in expansions(query):
+    for form in [*expansions(query), *extra_terms]:
         tokens = [t.lower() for t in TOKEN.findall(form)]
         if tokens:
             terms.append('"' + " ".join(tokens) + '"')
     return list(dict.fromkeys(terms))
 
 
-def fts_query(query: str) -> str | None:
+def fts_query(query: str, extra_terms: Sequence[str] = ()) -> str | None:
     """An FTS5 MATCH expression: the query's terms OR-ed."""
-    terms = fts_terms(query)
+    terms = fts_terms(query, extra_terms)
     return " OR ".join(terms) if terms else None
 
 
-def informative_match(catalogue: Catalogue, query: str) -> str | None:
+def informative_match(catalogue: Catalogue, query: str, extra_terms: Sequence[str] = ()) -> str | None:
     """The MATCH expression without terms found in half the passages or more.
 
     BM25 gives such a term an IDF of zero or less, which FTS5 floors to 1e-6, so it cannot change a
     ranking; it only makes FTS5 score every row it occurs in ("domestic abuse" in a DHR collection).
     """
-    terms = fts_terms(query)
+    terms = fts_terms(query, extra_terms)
     half = catalogue.fts_size() / 2
     if not terms or half < 1:
         return " OR ".join(terms) or None
@@ -54,7 +55,8 @@ RANK_DEPTH = 2000  # with a filter: the best-scoring matches tested before ranki
 
 
 def lexical_search(
-    catalogue: Catalogue, query: str, filters: Filters | Scope | None = None, n: int = 50
+    catalogue: Catalogue, query: str, filters: Filters | Scope | None = None, n: int = 50,
+    extra_terms: Sequence[str] = (),
 ) -> list[tuple[str, float]]:
     """(passage_id, bm25 score; higher is better) for the best `n` lexical matches the filters accept.
 
@@ -63,7 +65,7 @@ def lexical_search(
     tested in the catalogue, so a broad filter costs little; a narrow one that leaves fewer than `n` of
     them is answered by ranking only the passages it allows.
     """
-    match = informative_match(catalogue, query)
+    match = informative_match(catalogue, query, extra_terms)
     if not match:
         return []
     scope = filters if isinstance(filters, Scope) else Scope.of(filters, catalogue)

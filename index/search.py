@@ -1,14 +1,18 @@
 """Answer a query with cited excerpts: hybrid retrieval, one result per piece of evidence.
 
-The full pipeline (`search`):
-1. dense: the query's embedding against Chroma; lexical: BM25 over FTS5 with the field's vocabulary
-   expanded both ways. Both apply the same filters.
-2. reciprocal rank fusion of the two lists, plus a boost for passages tagged with a theme the query
-   names ("alcohol", "MARAC", "coercive control").
-3. near-duplicates (the same words, give or take a truncation or a heading) fold into one result that
+The full pipeline (`search`, ranked as `Ranking()` says):
+1. dense: the query's embedding against Chroma (passages are embedded with their document's title and
+   section heading, see ingest.pipeline.embedding_text); lexical: BM25 over FTS5 with the field's
+   vocabulary expanded both ways; answer sentences: the candidates of both scored by their best
+   sentence's stored vector. All apply the same filters.
+2. weighted reciprocal rank fusion of the lists, plus a boost for passages tagged with a theme the query
+   names ("alcohol", "MARAC", "coercive control") and, for a number question ("how many", "what
+   share"), for passages that state a figure.
+3. the passages either side of a top result compete with it for its place, by their best sentence.
+4. near-duplicates (the same words, give or take a truncation or a heading) fold into one result that
    lists every source; by default at most `per_doc` results come from one document.
-4. for each result the sentence(s) that best answer the query are picked out, verbatim, by the sentence
-   vectors stored at ingest (`index.highlights`).
+5. for each result the sentence(s) that best answer the query are picked out, verbatim, by the sentence
+   vectors stored at ingest (`index.highlights`); for a number question, the one with the figure.
 `dense_search` and `lexical_only` are the two single-retriever baselines the evaluation compares.
 """
 
@@ -16,21 +20,23 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import replace
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING
 
-from index.highlights import add_highlights
+import numpy as np
+
+from index.highlights import add_highlights, has_figure, is_number_question
 from index.lexical import lexical_search
 from index.scope import Scope
 from kb.catalogue import Catalogue
 from kb.models import Excerpt
 from kb.query import Filters, Query
 from kb.records import record_id
+from kb.sentences import unpack
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from index.embedder import Embedder
     from index.vectors import VectorStore
 
@@ -40,6 +46,8 @@ NEAR_DUPLICATE = 0.8  # Jaccard similarity of word 3-gram sets above which two p
 CANDIDATES = 60
 DENSE_WEIGHT = 0.7  # BM25 is the stronger single retriever on DHR prose; chosen on the dev split
 LEXICAL_WEIGHT = 1.0
+SENTENCE_WEIGHT = 0.7  # issue 15: measured on the dev split of the real-text set (1.0 alone was within a point)
+NUMBER_BOOST = 0.5  # a number question: a passage stating a figure gains half a first-place vote
 
 
 # --- retrievers --------------------------------------------------------------------------------
@@ -234,23 +242,141 @@ def lexical_only(query: Query, catalogue: Catalogue) -> list[Excerpt]:
     return build_excerpts(catalogue, ranked)[: query.top]
 
 
+@dataclass(frozen=True)
+class Ranking:
+    """How the full pipeline ranks: the retrievers' weights in the fusion and the optional steps.
+
+    `search` uses `Ranking()`; the evaluation (bench/eval_retrieval.py --variants) runs the others.
+    """
+
+    dense: float = DENSE_WEIGHT
+    lexical: float = LEXICAL_WEIGHT
+    sentences: float = SENTENCE_WEIGHT  # the answer-sentence retriever: a candidate scores by its best sentence
+    rrf_k: int = RRF_K
+    theme_boost: float = THEME_BOOST
+    expand_themes: bool = False  # BM25 also looks for the other phrases of the themes the query names
+    neighbours: bool = True  # the passages next to a top result compete with it for its place
+    numbers: bool = True  # a number question prefers passages (and sentences) that state a figure
+
+
+def sentence_ranking(
+    query_vec: np.ndarray, catalogue: Catalogue, candidates: Iterable[str]
+) -> list[tuple[str, float]]:
+    """Candidates by the cosine of their best answer sentence (stored at ingest; no model call)."""
+    dim = int(query_vec.shape[0])
+    best: dict[str, float] = {}
+    for pid, blob in catalogue.sentence_vectors(candidates).items():
+        if blob:
+            try:
+                best[pid] = float((unpack(blob, dim) @ query_vec).max())
+            except ValueError:  # stored with another model's dimension: no sentence score
+                continue
+    return sorted(best.items(), key=lambda kv: -kv[1])
+
+
+def theme_phrases(query: str) -> list[str]:
+    """The taxonomy's other phrases for the themes the query names, to widen BM25 ("pensioner" -> "older")."""
+    from kb.taxonomy import load_taxonomy
+
+    named = set(query_themes(query))
+    lowered = query.lower()
+    out: list[str] = []
+    for theme in load_taxonomy().themes:
+        if theme.id in named:
+            out += [p for p in (theme.label, *theme.patterns)
+                    if isinstance(p, str) and len(p) > 2 and p.lower() not in lowered]
+    return list(dict.fromkeys(out))[:12]
+
+
+NEIGHBOUR_DEPTH = 5  # the top results whose neighbouring passages may take their place
+
+
+def let_neighbours_compete(
+    ranked: list[tuple[str, float]], query_vec: np.ndarray, catalogue: Catalogue
+) -> list[tuple[str, float]]:
+    """A top result and the passages either side of it in its document compete for its place.
+
+    Retrieval often finds the right part of a document while the passage that answers sits next to
+    the one that matched (the heading and context in one, the figure in the next). Each of the first
+    NEIGHBOUR_DEPTH results is replaced by whichever of itself and its neighbours has the best answer
+    sentence; the one it displaces moves just below it.
+    """
+    head = [pid for pid, _ in ranked[:NEIGHBOUR_DEPTH]]
+    sources = catalogue.sources(head)
+    docs: dict[str, list[str]] = {}
+    neighbours: dict[str, list[str]] = {}
+    for pid in head:
+        found = sources.get(pid)
+        if not found:
+            continue
+        doc_id = found[0].doc_id
+        if doc_id not in docs:
+            docs[doc_id] = [o.passage_id for o in catalogue.occurrences(doc_id)]
+        order = docs[doc_id]
+        if pid in order:
+            i = order.index(pid)
+            neighbours[pid] = [order[j] for j in (i - 1, i + 1) if 0 <= j < len(order)]
+    pool = set(head) | {n for ns in neighbours.values() for n in ns}
+    sentence_score = dict(sentence_ranking(query_vec, catalogue, pool))
+    out = list(ranked)
+    taken = set(head)
+    for pid in head:
+        rivals = [n for n in neighbours.get(pid, []) if n not in taken]
+        best = max(rivals, key=lambda n: sentence_score.get(n, -1.0), default=None)
+        if best is not None and sentence_score.get(best, -1.0) > sentence_score.get(pid, -1.0):
+            at = next(i for i, (p, _) in enumerate(out) if p == pid)
+            out = [kv for kv in out if kv[0] != best]
+            out.insert(at, (best, out[at][1]))
+            taken.add(best)
+    return out
+
+
 def search(
-    query: Query, catalogue: Catalogue, vectors: VectorStore, embedder: Embedder, highlights: bool = True
+    query: Query, catalogue: Catalogue, vectors: VectorStore, embedder: Embedder, highlights: bool = True,
+    ranking: Ranking | None = None,
 ) -> list[Excerpt]:
-    """The full pipeline: dense + BM25 fused, theme-aware, folded, diversified, highlighted."""
+    """The full pipeline: dense + BM25 (+ answer sentences) fused, theme-aware, folded, diversified, highlighted."""
+    ranking = ranking or Ranking()
     text = query.clean_text
     scope = Scope.of(query.filters, catalogue)
     query_vec = embedder.encode_query(text)
     dense = dense_ranking(query_vec, vectors, catalogue, scope)
-    lexical = lexical_search(catalogue, text, scope, n=CANDIDATES)
-    scores = fuse([dense, lexical], [DENSE_WEIGHT, LEXICAL_WEIGHT])
+    extra = theme_phrases(text) if ranking.expand_themes else []
+    lexical = lexical_search(catalogue, text, scope, n=CANDIDATES, extra_terms=extra)
+    rankings, weights = [dense, lexical], [ranking.dense, ranking.lexical]
+    if ranking.sentences:
+        candidates = dict.fromkeys(pid for pid, _ in dense + lexical)
+        rankings.append(sentence_ranking(query_vec, catalogue, candidates))
+        weights.append(ranking.sentences)
+    scores = fuse(rankings, weights, ranking.rrf_k)
+    first_place = 1.0 / (ranking.rrf_k + 1)
     themes = set(query_themes(text))
-    if themes:
+    if themes and ranking.theme_boost:
         for pid, passage_themes in catalogue.theme_lists(scores).items():
             if themes & set(passage_themes):
-                scores[pid] += THEME_BOOST / (RRF_K + 1)
+                scores[pid] += ranking.theme_boost * first_place
+    figures = ranking.numbers and is_number_question(text)
+    if figures:
+        texts = catalogue.passage_texts(scores)
+        for pid, (passage, _) in texts.items():
+            if has_figure(passage):
+                scores[pid] += NUMBER_BOOST * first_place
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])[: max(query.top * 8, 40)]
+    if ranking.neighbours:
+        ranked = let_neighbours_compete(ranked, query_vec, catalogue)
     results = fold_and_diversify(build_excerpts(catalogue, ranked, scope), query.top, query.per_doc)
     if not highlights:
         return results
-    return add_highlights(results, query_vec, embedder, catalogue.sentence_vectors(ex.passage_id for ex in results))
+    stored = catalogue.sentence_vectors(ex.passage_id for ex in results)
+    return add_highlights(results, query_vec, embedder, stored, figures=figures)
+
+
+BASELINE = Ranking(sentences=0.0, neighbours=False, numbers=False)  # the ranking before issue 15
+VARIANTS = {  # each change of issue 15 alone, on the baseline, then together (bench/eval_retrieval.py --variants)
+    "+sentences": replace(BASELINE, sentences=SENTENCE_WEIGHT),
+    "+themes": replace(BASELINE, expand_themes=True),
+    "+neighbours": replace(BASELINE, neighbours=True),
+    "+numbers": replace(BASELINE, numbers=True),
+    "adopted": Ranking(),
+    "adopted+themes": Ranking(expand_themes=True),
+}

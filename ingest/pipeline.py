@@ -161,6 +161,24 @@ class Prepared:
     note: str = ""  # why it replaces a document at another path
 
 
+EMBED_CONTEXT = True  # embed a passage with its document's title and section heading (issue 15: measured on
+# the real-text evaluation of bench/eval_retrieval.py); the stored passage text never changes
+
+
+def embedding_text(meta: DocumentMeta, passage: Passage) -> str:
+    """The text handed to the embedder for a passage: its title and heading, then its words.
+
+    A passage of a DHR rarely names what it is about ("She was seen twice in 2019..."); the
+    document's title and the section it sits in say so ("Learning from DHRs: older couples",
+    "Recommendations"), and a query phrased by topic finds it more easily.
+    """
+    if not EMBED_CONTEXT:
+        return passage.text
+    context = [c.strip() for c in (meta.title, passage.section) if c and c.strip()]
+    context = [c for i, c in enumerate(context) if c not in context[:i] and c not in passage.text[: len(c) + 5]]
+    return ". ".join([*context, passage.text]) if context else passage.text
+
+
 BATCH_PASSAGES = 128  # files are gathered until this many passages wait, then embedded in one call
 BATCH_FILES = 32
 READ_AHEAD = 8  # files a reader thread extracts and tags while the main thread embeds and writes a batch
@@ -335,8 +353,12 @@ class Ingestor:
             return []
         start = time.perf_counter()
         texts = {p.passage_id: p.text for b in batch for p in b.passages}
+        to_embed: dict[str, str] = {}
+        for b in batch:  # a text published twice is embedded once, with the context it first came in
+            for p in b.passages:
+                to_embed.setdefault(p.passage_id, embedding_text(b.meta, p))
         vectors = self.vectors.embeddings_for(texts)
-        new_texts = {pid: text for pid, text in texts.items() if pid not in vectors}
+        new_texts = {pid: to_embed[pid] for pid in texts if pid not in vectors}
         stored = self.catalogue.sentence_vectors(texts)
         sentences_of = {pid: answer_sentences(text) for pid, text in texts.items() if pid not in stored}
         sentence_texts = [s for group in sentences_of.values() for s in group]

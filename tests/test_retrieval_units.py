@@ -88,3 +88,61 @@ def test_impossible_date_ranges_and_bad_dates_are_refused():
 def test_date_filters_cover_whole_periods():
     f = Filters(since="2021", until="2021-07")
     assert (f.since_bound(), f.until_bound()) == (20210000, 20210799)
+
+
+# --- issue 15: number questions, context embedding -----------------------------------------------
+
+from index.highlights import add_highlights, has_figure, is_number_question  # noqa: E402
+from ingest.pipeline import embedding_text  # noqa: E402
+from kb.models import DocumentMeta, Passage  # noqa: E402
+from tests.fakes import FakeEmbedder  # noqa: E402
+
+
+@pytest.mark.parametrize("query", ["how many reviews were there in 2022", "What share of victims were women?",
+                                   "percentage of cases with coercive control", "what proportion had a GP"])
+def test_counts_shares_and_percentages_are_number_questions(query):
+    assert is_number_question(query)
+
+
+@pytest.mark.parametrize("query", ["who chairs the review panel", "lessons for GPs about routine enquiry"])
+def test_other_questions_are_not_number_questions(query):
+    assert not is_number_question(query)
+
+
+@pytest.mark.parametrize("sentence", ["Ten deaths were caused by the son of the victim.",
+                                      "Thirty-one per cent (49) of the victims died by suicide.",
+                                      "One in every eight victims was killed by a child.",
+                                      "Coercive control was a factor in two thirds of cases.",
+                                      "There were 16,350 commissioned bedspaces."])
+def test_counts_percentages_and_fractions_are_figures(sentence):
+    assert has_figure(sentence)
+
+
+@pytest.mark.parametrize("sentence", ["Reviews came into effect on 13 April 2011.",
+                                      "The report covers 2022-23 and was published in 2024.",
+                                      "The panel met the family and the GP."])
+def test_years_and_dates_alone_are_not_figures(sentence):
+    assert not has_figure(sentence)
+
+
+def test_a_number_question_highlights_the_sentence_that_states_the_figure():
+    text = ("Deaths by suicide of victims of domestic abuse in the county were reviewed. "
+            "In the county 31 per cent of deaths of victims of domestic abuse were by suicide.")
+    embedder = FakeEmbedder()
+    query_vec = embedder.encode_query("deaths by suicide of victims of domestic abuse in the county")
+    plain = add_highlights([ex("p", text, "d")], query_vec, embedder, max_each=1)[0]
+    asked = add_highlights([ex("p", text, "d")], query_vec, embedder, max_each=1, figures=True)[0]
+    assert plain.highlights == ("Deaths by suicide of victims of domestic abuse in the county were reviewed.",)
+    assert asked.highlights == ("In the county 31 per cent of deaths of victims of domestic abuse were by suicide.",)
+
+
+def test_a_passage_is_embedded_with_its_title_and_heading_but_stored_as_written():
+    passage = Passage("She was seen twice by her GP.", 3, None, "4", "Agency involvement")
+    text = embedding_text(DocumentMeta("DHR into the death of Anna"), passage)
+    assert text == "DHR into the death of Anna. Agency involvement. She was seen twice by her GP."
+    assert passage.text == "She was seen twice by her GP."
+
+
+def test_a_heading_the_passage_already_starts_with_is_not_repeated():
+    passage = Passage("Recommendations: the GP practice should ask about abuse.", 0, None, "1", "Recommendations")
+    assert embedding_text(DocumentMeta(""), passage) == passage.text
