@@ -94,6 +94,8 @@ def _document_passage(rec: dict, path: Path, cache: dict[str, list]) -> tuple[st
     found = by_ordinal or [p for p in passages if p.page == rec.get("page") and _words(p.text).startswith(start)]
     if not found:  # the reader changed how it cuts: find the passage by its opening words alone
         found = [p for p in passages if _words(p.text).startswith(start)]
+    if not found:  # ... or the passage that now holds them (a heading found since moved the cut)
+        found = [p for p in passages if start in _words(p.text)]
     if not found:
         raise ValueError(f"{rec['id']}: passage not found in {path.name}")
     return found[0].text, found[0].section_kind
