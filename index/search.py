@@ -292,21 +292,23 @@ NEIGHBOUR_DEPTH = 5  # the top results whose neighbouring passages may take thei
 
 
 def let_neighbours_compete(
-    ranked: list[tuple[str, float]], query_vec: np.ndarray, catalogue: Catalogue
+    ranked: list[tuple[str, float]], query_vec: np.ndarray, catalogue: Catalogue, scope: Scope | None = None
 ) -> list[tuple[str, float]]:
     """A top result and the passages either side of it in its document compete for its place.
 
     Retrieval often finds the right part of a document while the passage that answers sits next to
     the one that matched (the heading and context in one, the figure in the next). Each of the first
     NEIGHBOUR_DEPTH results is replaced by whichever of itself and its neighbours has the best answer
-    sentence; the one it displaces moves just below it.
+    sentence; the one it displaces moves just below it. A neighbour must pass the query's filters (a
+    `--section` or `--theme` filter holds for it as for any result), in a document they accept.
     """
     head = [pid for pid, _ in ranked[:NEIGHBOUR_DEPTH]]
     sources = catalogue.sources(head)
+    wanted = scope.doc_ids if scope is not None else None
     docs: dict[str, list[str]] = {}
     neighbours: dict[str, list[str]] = {}
     for pid in head:
-        found = sources.get(pid)
+        found = [s for s in sources.get(pid, []) if wanted is None or s.doc_id in wanted]
         if not found:
             continue
         doc_id = found[0].doc_id
@@ -316,6 +318,11 @@ def let_neighbours_compete(
         if pid in order:
             i = order.index(pid)
             neighbours[pid] = [order[j] for j in (i - 1, i + 1) if 0 <= j < len(order)]
+    if scope is not None and not scope.empty:
+        info = catalogue.passage_occurrence_info({n for ns in neighbours.values() for n in ns},
+                                                 with_themes=bool(scope.filters.theme))
+        passes = {n for n, places in info.items() if any(scope.accepts(o) for o in places)}
+        neighbours = {pid: [n for n in ns if n in passes] for pid, ns in neighbours.items()}
     pool = set(head) | {n for ns in neighbours.values() for n in ns}
     sentence_score = dict(sentence_ranking(query_vec, catalogue, pool))
     out = list(ranked)
@@ -363,7 +370,7 @@ def search(
                 scores[pid] += NUMBER_BOOST * first_place
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])[: max(query.top * 8, 40)]
     if ranking.neighbours:
-        ranked = let_neighbours_compete(ranked, query_vec, catalogue)
+        ranked = let_neighbours_compete(ranked, query_vec, catalogue, scope)
     results = fold_and_diversify(build_excerpts(catalogue, ranked, scope), query.top, query.per_doc)
     if not highlights:
         return results

@@ -106,3 +106,20 @@ def test_the_document_list_says_where_each_field_came_from(kb):
     assert anna["provenance"]["title"] == "sidecar" and anna["provenance"]["area"] == "sidecar"
     minutes = next(d for d in listed if d["type"] == "committee_minutes")
     assert set(minutes["provenance"].values()) <= {"detected", "missing"}
+
+
+def test_a_neighbour_takes_a_results_place_only_when_it_passes_the_filters(kb):
+    from index.scope import Scope
+    from index.search import let_neighbours_compete
+
+    catalogue = kb.catalogue
+    pairs = [(o, n) for d in catalogue.documents() for occ in [catalogue.occurrences(d.doc_id)]
+             for a, b in zip(occ, occ[1:], strict=False) for o, n in ((a, b), (b, a))
+             if o.source.section_kind == "recommendations" and n.source.section_kind != "recommendations"]
+    assert pairs, "the small knowledge base has a recommendation next to another kind of section"
+    result, neighbour = pairs[0]
+    query_vec = kb.embedder.encode_query(neighbour.text)  # the neighbour answers best
+    ranked = [(result.passage_id, 1.0)]
+    assert let_neighbours_compete(ranked, query_vec, catalogue)[0][0] == neighbour.passage_id
+    scope = Scope.of(Filters(section="recommendations"), catalogue)
+    assert let_neighbours_compete(ranked, query_vec, catalogue, scope)[0][0] == result.passage_id
