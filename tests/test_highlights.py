@@ -75,7 +75,10 @@ def test_ingest_stores_sentence_vectors_for_every_passage(kb):
         sentences = answer_sentences(r["text"])
         fresh = embedder.encode(sentences)
         kept = unpack(stored[r["passage_id"]], embedder.dimension)
-        assert np.allclose((kept * fresh).sum(axis=1), 1.0, atol=0.01)  # the same vectors, to int8 rounding
+        # the same vectors, to the int8 rounding of the stored blob; the int8 model also quantises its
+        # activations per batch, so a sentence embedded in another batch differs by up to ~0.01 more
+        tolerance = 0.02 if embedder.backend == "onnx-int8" else 0.01
+        assert np.allclose((kept * fresh).sum(axis=1), 1.0, atol=tolerance)
 
 
 @pytest.mark.slow
