@@ -168,7 +168,9 @@ def kb_inputs(which: str) -> list[Path]:
 
 def _fingerprint(which: str, paths: list[Path], context: bool) -> str:
     """Changes whenever an input file or the code that turns files into stored vectors changes."""
-    h = hashlib.sha256(f"{which}:{context}".encode())
+    from index.embedder import backend_setting
+
+    h = hashlib.sha256(f"{which}:{context}:{backend_setting()}".encode())  # DHR_BACKEND: int8 vectors differ
     for folder in paths:
         for f in sorted(folder.rglob("*") if folder.is_dir() else [folder]):
             if f.is_file():
