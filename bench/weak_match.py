@@ -17,13 +17,12 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.eval_retrieval import build_kb, load_queries  # noqa: E402
+from bench.eval_retrieval import LABELS, REAL, REAL_LABELS, build_kb, load_queries  # noqa: E402
 
 NONSENSE = [
     "!!!???", "AND OR", "...", "the of and", "asdf qwerty zxcv", "lorem ipsum dolor sit amet",
@@ -62,17 +61,23 @@ def main() -> None:
     from kb.query import Filters
     from reports.answers import NO_WORDS_COSINE, WEAK_COSINE, judge
 
-    with tempfile.TemporaryDirectory() as tmp:
-        db = args.db
-        if db is None:
-            db = Path(tmp) / "kb"
-            build_kb(db)[0].close()
+    def evaluation_kb(which: str) -> Path:  # bench/eval_retrieval.py's knowledge base, built once and cached
+        catalogue = build_kb(which)[0]
+        catalogue.close()
+        return Path(catalogue.path).parent
+
+    sets = [(args.db or evaluation_kb("current"), LABELS)]
+    if args.db is None and REAL.is_dir():
+        sets.append((evaluation_kb("real"), REAL_LABELS))  # real published text, 138 queries
+    real, junk = [], []
+    for db, labels in sets:
         stores = Stores.open(Settings.resolve(db=db), read_only=True)
-        real = [(q.query, signals(stores, q.query, Filters(**q.filters))) for q in load_queries("all")]
-        junk = [(q, signals(stores, q, Filters())) for q in NONSENSE]
+        real += [(q.query, signals(stores, q.query, Filters(**q.filters))) for q in load_queries("all", labels)]
+        junk += [(q, signals(stores, q, Filters())) for q in NONSENSE]
 
     print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
-    print(f"{len(real)} real queries (tests/data/retrieval_queries.jsonl), {len(junk)} nonsense or off-topic\n")
+    print(f"{len(real)} real queries ({', '.join(str(lab.name) for _, lab in sets)}), {len(junk)} nonsense or "
+          f"off-topic (the same {len(NONSENSE)} against each knowledge base)\n")
     for label, rows in (("real", real), ("nonsense", junk)):
         print(f"{label}:")
         print(describe("top fused score", [m.top_score for _, m in rows]))
@@ -104,8 +109,8 @@ def main() -> None:
         fn = sum(m.top_score >= t for _, m in junk)
         print(f"  t={t:.2f}: {fp} real called weak, {fn} nonsense not")
     print("\ncosine threshold (and the higher one when no query word is found):")
-    for weak_cos in (0.25, 0.30, 0.33, 0.35, 0.40):
-        for no_words in sorted({weak_cos, 0.36, 0.40, 0.45}):
+    for weak_cos in (0.25, 0.27, 0.30, 0.33, 0.35):
+        for no_words in sorted({weak_cos, 0.30, 0.36, 0.40}):
             if no_words < weak_cos:
                 continue
             fp, fn = errors(weak_cos, no_words)
