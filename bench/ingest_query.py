@@ -68,11 +68,22 @@ class Run:
 
 
 def texts_embedded(catalogue) -> list[str]:  # noqa: ANN001 - kb.catalogue.Catalogue
-    """What an ingest of this catalogue's passages embeds: each passage and its answer sentences."""
+    """What an ingest of this catalogue's passages embeds: each distinct passage as the pipeline hands it
+    to the model (with its document's title and section heading: ingest.pipeline.embedding_text), then
+    the passages' answer sentences."""
+    from types import SimpleNamespace
+
+    from ingest.pipeline import embedding_text
     from kb.sentences import answer_sentences
 
+    first: dict[str, str] = {}  # passage id -> embedded text, from the first document that holds it
+    for doc in catalogue.documents():
+        meta = SimpleNamespace(title=doc.title)
+        for o in catalogue.occurrences(doc.doc_id):
+            passage = SimpleNamespace(text=o.text, section=o.source.section)
+            first.setdefault(o.passage_id, embedding_text(meta, passage))  # type: ignore[arg-type]
     passages = catalogue.all_passage_texts()
-    return passages + [s for text in passages for s in answer_sentences(text)]
+    return list(first.values()) + [s for text in passages for s in answer_sentences(text)]
 
 
 def cold_ask(db: Path, backend: str) -> tuple[float, float]:
