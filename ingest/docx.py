@@ -460,11 +460,7 @@ class _Reader:
 
         As at the foot of a printed page, a note does not interrupt the run of numbered paragraphs.
         """
-        for ref in el.iter(W_FOOTNOTE_REF):
-            if not any(a.tag in _SKIP_ANCESTORS for a in ref.iterancestors()):
-                note = self.notes.footnote(ref.get(_w("id")))
-                if note:
-                    self.pending.append(Block(text=note, role="footnote"))
+        self.pending += _cited(el, W_FOOTNOTE_REF, self.notes.footnote)
 
     def end_section(self) -> None:
         self.blocks.extend(self.pending)
@@ -472,11 +468,7 @@ class _Reader:
 
     def endnotes(self, body) -> None:
         self.end_section()
-        for ref in body.iter(W_ENDNOTE_REF):
-            if not any(a.tag in _SKIP_ANCESTORS for a in ref.iterancestors()):
-                note = self.notes.endnote(ref.get(_w("id")))
-                if note:
-                    self.blocks.append(Block(text=note, role="footnote"))
+        self.blocks += _cited(body, W_ENDNOTE_REF, self.notes.endnote)
 
     def mark_cover(self) -> None:
         """Blocks before the first page break are the cover when they are few and short."""
@@ -632,6 +624,17 @@ def _read_notes(zf: zipfile.ZipFile) -> _Notes:
             if fmt is not None and fmt.get(W_VAL):
                 setattr(notes, attr, fmt.get(W_VAL))
     return notes
+
+
+def _cited(el, reference: str, number) -> list[Block]:  # noqa: ANN001 - number: _Notes.footnote or .endnote
+    """The notes `el` cites for the first time, in order, as footnote blocks (text boxes and deletions aside)."""
+    out = []
+    for ref in el.iter(reference):
+        if not any(a.tag in _SKIP_ANCESTORS for a in ref.iterancestors()):
+            note = number(ref.get(_w("id")))
+            if note:
+                out.append(Block(text=note, role="footnote"))
+    return out
 
 
 def _nearest(el, tag: str):
