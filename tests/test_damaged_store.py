@@ -19,7 +19,6 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from tests.smallkb import build_kb
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
@@ -38,19 +37,10 @@ def one_error_line(result) -> str:  # noqa: ANN001
     return lines[0]
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    top = tmp_path_factory.mktemp("damaged")
-    (top / "docs").mkdir()
-    build_kb(top / "docs", top / "kb")
-    return top / "kb"
-
-
 @pytest.fixture
-def kb(built: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "kb"
-    shutil.copytree(built, copy)
-    return copy
+def kb(small_kb_copy: Path) -> Path:
+    """A copy of the shared small knowledge base (conftest), to damage."""
+    return small_kb_copy
 
 
 READ_COMMANDS = [("docs",), ("show", "anna"), ("themes",), ("themes", "show", "alcohol"), ("recommendations",)]
@@ -104,12 +94,12 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int, int]]:
 
 
 @pytest.fixture
-def read_only_kb(built: Path) -> Iterator[Path]:
+def read_only_kb(small_kb: Path) -> Iterator[Path]:
     """A read-only copy: chmod -R a-w, owned by `nobody` when the tests run as root (root ignores modes)."""
     top = Path(tempfile.mkdtemp(prefix="dhr-ro-test-"))
     top.chmod(0o755)
     kb = top / "kb"
-    shutil.copytree(built, kb)
+    shutil.copytree(small_kb, kb)
     if os.geteuid() == 0:
         shutil.chown(kb, 65534, 65534)
         for p in kb.rglob("*"):

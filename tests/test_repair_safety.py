@@ -7,7 +7,6 @@ delete, so no model loads.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,6 @@ from cli import app
 from index.vectors import VectorStore
 from kb.catalogue import Catalogue
 from kb.config import Settings
-from tests.smallkb import build_kb
 
 runner = CliRunner()
 
@@ -26,18 +24,10 @@ def dhr(*args: str):  # noqa: ANN201
     return runner.invoke(app, list(args), catch_exceptions=False)
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    top = tmp_path_factory.mktemp("repair")
-    (top / "docs").mkdir()
-    build_kb(top / "docs", top / "kb")
-    return top / "kb"
-
-
 @pytest.fixture
-def kb(built: Path, tmp_path: Path) -> Path:
-    shutil.copytree(built, tmp_path / "kb")
-    return tmp_path / "kb"
+def kb(small_kb_copy: Path) -> Path:
+    """A copy of the shared small knowledge base (conftest), to damage."""
+    return small_kb_copy
 
 
 def vector_count(kb: Path) -> int:
