@@ -305,19 +305,11 @@ def let_neighbours_compete(
     head = [pid for pid, _ in ranked[:NEIGHBOUR_DEPTH]]
     sources = catalogue.sources(head)
     wanted = scope.doc_ids if scope is not None else None
-    docs: dict[str, list[str]] = {}
     neighbours: dict[str, list[str]] = {}
     for pid in head:
         found = [s for s in sources.get(pid, []) if wanted is None or s.doc_id in wanted]
-        if not found:
-            continue
-        doc_id = found[0].doc_id
-        if doc_id not in docs:
-            docs[doc_id] = [o.passage_id for o in catalogue.occurrences(doc_id)]
-        order = docs[doc_id]
-        if pid in order:
-            i = order.index(pid)
-            neighbours[pid] = [order[j] for j in (i - 1, i + 1) if 0 <= j < len(order)]
+        if found:
+            neighbours[pid] = catalogue.neighbours(found[0].doc_id, pid)
     if scope is not None and not scope.empty:
         info = catalogue.passage_occurrence_info({n for ns in neighbours.values() for n in ns},
                                                  with_themes=bool(scope.filters.theme))

@@ -586,6 +586,17 @@ class Catalogue:
                 out.setdefault(r["passage_id"], []).append(_source(r))
         return out
 
+    def neighbours(self, doc_id: str, passage_id: str) -> list[str]:
+        """The passages just before and after the first place `passage_id` appears in one document."""
+        rows = self.conn.execute(
+            "SELECT n.passage_id FROM occurrences n WHERE n.doc_id = ?1 AND n.ordinal IN ("
+            " SELECT o.ordinal + d FROM (SELECT MIN(ordinal) AS ordinal FROM occurrences"
+            " WHERE doc_id = ?1 AND passage_id = ?2) o, (SELECT -1 AS d UNION ALL SELECT 1))"
+            " ORDER BY n.ordinal",
+            (doc_id, passage_id),
+        )
+        return [r["passage_id"] for r in rows]
+
     def occurrences(self, doc_id: str) -> list[Occurrence]:
         """Every passage of one document (published or not), in reading order."""
         rows = self.conn.execute(f"{_OCCURRENCE_SQL} WHERE o.doc_id = ? ORDER BY o.ordinal", (doc_id,))

@@ -123,3 +123,13 @@ def test_a_neighbour_takes_a_results_place_only_when_it_passes_the_filters(kb):
     assert let_neighbours_compete(ranked, query_vec, catalogue)[0][0] == neighbour.passage_id
     scope = Scope.of(Filters(section="recommendations"), catalogue)
     assert let_neighbours_compete(ranked, query_vec, catalogue, scope)[0][0] == result.passage_id
+
+
+def test_a_passages_neighbours_are_the_ones_before_and_after_it_in_its_document(kb):
+    catalogue = kb.catalogue
+    for doc in catalogue.documents():
+        order = [o.passage_id for o in catalogue.occurrences(doc.doc_id)]
+        for i, pid in enumerate(order):
+            if order.index(pid) == i:  # a text repeated in one document: its first place counts
+                around = [order[j] for j in (i - 1, i + 1) if 0 <= j < len(order)]
+                assert catalogue.neighbours(doc.doc_id, pid) == around
