@@ -43,7 +43,7 @@ def signals(stores, text: str, filters) -> object:  # noqa: ANN001
     query = Query(text, filters, top=5)
     embedder = RememberingEmbedder(stores.embedder)
     excerpts = search(query, stores.catalogue, stores.vectors, embedder)
-    return judge_match(query, stores, excerpts, embedder.query_vec)
+    return judge_match(query, stores, excerpts, embedder.query_vec, all_signals=True)
 
 
 def describe(name: str, values: list[float]) -> str:

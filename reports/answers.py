@@ -32,10 +32,10 @@ if TYPE_CHECKING:
 
 EXCERPT_COLUMNS = ("number", "text", "highlights", "score", *CSV_COLUMNS[3:])  # a pack's columns, ranked
 
-# Chosen with bench/weak_match.py (see the README, "How `ask` finds evidence"): with the packaged
-# model the 46 labelled real questions' best passages had cosine 0.42 to 0.82; 25 nonsense and
-# off-topic queries' 0.12 to 0.31, and at most 0.27 for those sharing a word with the documents.
-# Each threshold sits between the two.
+# Chosen with bench/weak_match.py (see the README, "How `ask` finds evidence") on both evaluation
+# knowledge bases, passages embedded with title and heading in int8: the 184 labelled questions' best
+# passages had cosine 0.28 to 0.82, every one with a word in the documents; nonsense and off-topic
+# queries with no word there at most 0.33, and 47 of 50 nonsense queries fall below the thresholds.
 WEAK_COSINE = 0.27  # below this, no passage is close in meaning, whatever words match
 NO_WORDS_COSINE = 0.36  # when none of the query's words occurs in the knowledge base, below this
 WEAK_NOTICE = "No passage matches these words well; nearest passages:"
@@ -50,7 +50,8 @@ class MatchQuality:
 
     top_score: float  # the first result's fused score (rank-based: see the module docstring)
     cosine: float  # the best passage's cosine similarity to the query, -1..1
-    words_found: int  # of the query's words (and their vocabulary forms), how many occur in any passage
+    words_found: int  # of the query's words (and their vocabulary forms), how many occur in any passage;
+    # `words` when the similarity alone decided and they were not looked up (judge_match)
     words: int  # how many words the query has that BM25 can look up
     weak: bool = False
     reason: str | None = None
@@ -91,16 +92,25 @@ class RememberingEmbedder:
         return self.query_vec
 
 
-def judge_match(query: Query, stores: Stores, excerpts: list[Excerpt], query_vec: np.ndarray) -> MatchQuality:
-    """How well the knowledge base matches `query` (within its filters): see the module docstring."""
+def judge_match(
+    query: Query, stores: Stores, excerpts: list[Excerpt], query_vec: np.ndarray, all_signals: bool = False
+) -> MatchQuality:
+    """How well the knowledge base matches `query` (within its filters): see the module docstring.
+
+    The words are looked up only when the verdict turns on them (the similarity between the two
+    thresholds, or an uncalibrated model): a filtered lookup is a second BM25 search. `all_signals`
+    looks them up always (bench/weak_match.py tries other thresholds on them).
+    """
     catalogue = stores.catalogue
     dense = dense_ranking(query_vec, stores.vectors, catalogue, query.filters, n=1)
     cosine = dense[0][1] if dense else -1.0
-    terms = fts_terms(query.clean_text)
-    found = sum(catalogue.fts_matches(t, 1) > 0 for t in terms)
-    if found and not query.filters.empty and not lexical_search(catalogue, query.clean_text, query.filters, n=1):
-        found = 0  # the words occur, but not in the documents these filters allow
     calibrated = getattr(stores.embedder, "model_name", None) in CALIBRATED_MODELS
+    terms = fts_terms(query.clean_text)
+    found = len(terms)  # taken as found when the verdict does not depend on it
+    if all_signals or not calibrated or WEAK_COSINE <= cosine < NO_WORDS_COSINE:
+        found = sum(catalogue.fts_matches(t, 1) > 0 for t in terms)
+        if found and not query.filters.empty and not lexical_search(catalogue, query.clean_text, query.filters, n=1):
+            found = 0  # the words occur, but not in the documents these filters allow
     return judge(excerpts[0].score if excerpts else 0.0, cosine, found, len(terms), calibrated)
 
 
