@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from kb.citation import Source
+from kb.citation import Source, label_of_review
 from kb.errors import StoreError
 from kb.models import DocumentMeta, Passage
 from kb.query import Filters
@@ -171,7 +171,7 @@ class StoreCounts:
 
 _OCCURRENCE_SQL = (
     "SELECT o.doc_id, o.ordinal, o.passage_id, o.page, o.paragraph, o.section, o.section_kind, p.text,"
-    " p.themes_json, d.path, d.title, d.body, d.area, d.date, d.doc_type, d.url"
+    " p.themes_json, d.path, d.title, d.body, d.area, d.date, d.doc_type, d.url, d.extra_json"
     " FROM occurrences o JOIN passages p USING (passage_id) JOIN documents d USING (doc_id)"
 )
 
@@ -578,7 +578,7 @@ class Catalogue:
             marks = ",".join("?" * len(chunk))
             rows = self.conn.execute(
                 "SELECT o.passage_id, o.page, o.paragraph, o.section, o.section_kind, d.doc_id, d.path, d.title,"
-                " d.body, d.area, d.date, d.doc_type, d.url FROM occurrences o JOIN documents d USING (doc_id)"
+                " d.body, d.area, d.date, d.doc_type, d.url, d.extra_json FROM occurrences o JOIN documents d USING (doc_id)"
                 f" WHERE {PUBLISHED} AND o.passage_id IN ({marks}) ORDER BY d.date, d.path, o.ordinal",
                 chunk,
             )
@@ -827,6 +827,7 @@ def _source(r: sqlite3.Row) -> Source:
         paragraph=r["paragraph"],
         section=r["section"],
         section_kind=r["section_kind"],
+        review=label_of_review(r["doc_type"], json.loads(r["extra_json"] or "{}")),
     )
 
 

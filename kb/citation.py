@@ -24,6 +24,7 @@ class Source:
     paragraph: str
     section: str | None
     section_kind: str = "other"
+    review: str | None = None  # a review's pseudonym or reference label, "DHR ‘Anna’" (review_label)
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -71,12 +72,26 @@ def format_position(page: int | None, paragraph: str | None) -> str:
     return ", ".join(bits)
 
 
+def quoted_title(source: Source) -> str:
+    """The title in quotes, followed by the review's name when the title does not give it:
+    '“Domestic Homicide Review: Overview Report” (DHR ‘Anna’)'."""
+    text = f"\u201c{source.title}\u201d"
+    if source.review and not _names_review(source.title, source.review):
+        text += f" ({source.review})"
+    return text
+
+
+def _names_review(title: str, label: str) -> bool:
+    name = label.split(" ", 1)[-1].strip("\u2018\u2019'\" ")  # "DHR ‘Anna’" -> "Anna"
+    return name.lower() in title.lower()
+
+
 def cite(source: Source) -> str:
-    """One source as a reference: body (area), "title", type, date, page and paragraph."""
+    """One source as a reference: body (area), "title" (review), type, date, page and paragraph."""
     who = source.body or source.area or "Unknown body"
     if source.area and source.body and source.area.lower() not in source.body.lower():
         who = f"{source.body} ({source.area})"
-    bits = [who, f"\u201c{source.title}\u201d", TYPE_LABELS.get(source.type, "document")]
+    bits = [who, quoted_title(source), TYPE_LABELS.get(source.type, "document")]
     date = format_date(source.date)
     if date:
         bits.append(date)
@@ -113,9 +128,14 @@ class Named(Protocol):
 def review_label(doc: Named) -> str | None:
     """A review by its pseudonym or reference alone: "DHR ‘Anna’", "DHR Hollinsby 2021/1"; None
     for a document that is not a review or a review that names no one."""
-    prefix = REVIEW_PREFIXES.get(doc.doc_type)
-    pseudonym = str(doc.extra.get("pseudonym") or "").strip()
-    ref = str(doc.extra.get("review_ref") or "").strip()
+    return label_of_review(doc.doc_type, doc.extra)
+
+
+def label_of_review(doc_type: str, extra: Mapping[str, object]) -> str | None:
+    """review_label from a document's type and detected metadata."""
+    prefix = REVIEW_PREFIXES.get(doc_type)
+    pseudonym = str(extra.get("pseudonym") or "").strip()
+    ref = str(extra.get("review_ref") or "").strip()
     if not prefix or not (pseudonym or ref):
         return None
     return f"{prefix} \u2018{pseudonym}\u2019" if pseudonym else f"{prefix} {ref}"

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from index.search import fold_and_diversify, search
 from kb.catalogue import Catalogue, DocumentRow
-from kb.citation import TYPE_LABELS, Source, format_position, review_label
+from kb.citation import TYPE_LABELS, Source, format_position, quoted_title, review_label
 from kb.errors import QueryError
 from kb.models import DOC_TYPES, Excerpt
 from kb.query import Filters, Query
@@ -56,14 +56,15 @@ def reference(source: Source) -> str:
         who = f"{source.body} ({source.area})"
     year = f" ({source.date[:4]})" if source.date else " (n.d.)"
     position = format_position(source.page, source.paragraph)
-    text = f"{who}{year}. \u201c{source.title}\u201d. {_type_label(source.type)}"
+    text = f"{who}{year}. {quoted_title(source)}. {_type_label(source.type)}"
     text += f", {position}." if position else "."
     return text + (f" {source.url}" if source.url else "")
 
 
 def short_cite(source: Source) -> str:
-    """The line under a quotation: who, year, position ('Northbridge CSP, 2021, p. 14, para 6.1')."""
-    bits = [source.body or source.area or source.title]
+    """The line under a quotation: review, who, year, position ('DHR ‘Anna’, Northbridge CSP, 2021, p. 14, para 6.1')."""
+    bits = [source.review] if source.review else []
+    bits.append(source.body or source.area or source.title)
     if source.date:
         bits.append(source.date[:4])
     position = format_position(source.page, source.paragraph)

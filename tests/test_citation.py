@@ -68,3 +68,34 @@ def test_passage_ids_ignore_spacing_and_curly_quotes_but_not_words():
 
 def test_missing_body_falls_back_to_area():
     assert cite_sources([source(body=None, page=None, paragraph="\u00b62")]).startswith("Northbridge, ")
+
+
+def test_a_review_titled_only_by_its_kind_is_cited_with_its_name():
+    text = cite(source(title="Domestic Homicide Review: Overview Report", review="DHR \u2018Anna\u2019"))
+    assert "\u201cDomestic Homicide Review: Overview Report\u201d (DHR \u2018Anna\u2019)" in text
+
+
+def test_a_title_that_already_names_the_review_is_not_repeated():
+    text = cite(source(review="DHR \u2018Anna\u2019"))
+    assert "(DHR" not in text and text.count("Anna") == 1
+
+
+def test_evidence_references_and_quote_lines_name_the_review():
+    from reports.evidence import reference, short_cite
+
+    s = source(title="Executive Summary", review="DHR Hollinsby 2021/1")
+    assert "\u201cExecutive Summary\u201d (DHR Hollinsby 2021/1)" in reference(s)
+    assert short_cite(s) == "DHR Hollinsby 2021/1, Northbridge Community Safety Partnership, 2022, p. 14, para 4.2.1"
+
+
+def test_the_catalogue_gives_each_source_its_review_name(small_kb):
+    from kb.catalogue import Catalogue
+    from kb.config import Settings
+
+    catalogue = Catalogue(Settings(db=small_kb).catalogue_path)  # three reviews "into the death of" Anna, ...
+    ids = [r[0] for r in catalogue.conn.execute("SELECT passage_id FROM passages")]
+    sources = [s for group in catalogue.sources(ids).values() for s in group]
+    catalogue.close()
+    assert {s.review for s in sources if s.type == "dhr_overview_report"} == {
+        "DHR \u2018Anna\u2019", "DHR \u2018Mary\u2019", "DHR \u2018Hostile\u2019"}
+    assert {s.review for s in sources if s.type != "dhr_overview_report"} == {None}
