@@ -26,10 +26,12 @@ from kb.query import DEFAULT_PER_DOC, Filters, Query
 app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode="markdown",  # a docstring's paragraphs reflow to the terminal's width
     help="Search the learning in Domestic Homicide Reviews and the committee papers around them, with citations.",
 )
 themes_app = typer.Typer(
     add_completion=False,
+    rich_markup_mode="markdown",
     help="Recurring themes: how many reviews each theme occurs in, by year, area or type; co-occurrence; evidence.",
 )
 app.add_typer(themes_app, name="themes")
@@ -226,6 +228,15 @@ def ingest_feedback(as_json: bool) -> Iterator[tuple]:
         yield step, ocr_step, None
 
 
+def say_if_stale(catalogue) -> None:  # noqa: ANN001 - a Catalogue or None (nothing ingested yet)
+    """Say on stderr when the themes being counted were tagged by other rules than this version's."""
+    from reports.retag import stale_tagging
+
+    notice = stale_tagging(catalogue) if catalogue is not None else None
+    if notice:
+        typer.echo(notice, err=True)
+
+
 # --- commands -----------------------------------------------------------------------------------
 
 
@@ -275,16 +286,20 @@ def ingest(
         # the heavy imports after the lock: a second ingest is refused at once
         from index.stores import Stores
         from reports.ingesting import ingest as run_ingest
+        from reports.retag import stale_tagging
 
         kb = Stores.open(settings, must_exist=False, vectors_first=True)
         with ingest_feedback(as_json) as (step, ocr_step, on_result):
             summary = run_ingest(kb, paths or [], listed, ocr=not no_ocr, prune=prune, progress=step,
                                  ocr_progress=ocr_step, on_result=on_result)
+            stale = stale_tagging(kb.catalogue)
     if as_json:
         emit(summary, as_json=True)
     else:
         for line, is_error in summary.lines(per_file=on_result is None):
             typer.echo(line, err=is_error)
+        if stale:
+            typer.echo(stale, err=True)
     if summary.exit_code:
         raise typer.Exit(summary.exit_code)
 
@@ -418,6 +433,8 @@ def themes(
         empty = not settings.catalogue_path.exists() and show_all and not (by or with_theme or chart)
         catalogue = None if empty else stores(db).catalogue  # the bare taxonomy before anything is ingested
         result = theme_report(catalogue, filters, by, base, count, min_docs, top, show_all)
+        if not (as_json or as_csv):  # scripts read the data alone (a test runner mixes stderr into it)
+            say_if_stale(catalogue)
         if chart is not None:
             written = themes_chart(catalogue, filters, chart, count, min_docs, top, show_all)
             typer.echo(f"Chart written to {written}", err=as_json or as_csv)
@@ -460,7 +477,10 @@ def themes_show(
             victim_age_band=victim_age_band,
             year_of_death=death_year,
         )
-        result = theme_evidence(stores(db).catalogue, filters.theme, filters.document_part(), top, per_doc)
+        catalogue = stores(db).catalogue
+        result = theme_evidence(catalogue, filters.theme, filters.document_part(), top, per_doc)
+        if not (as_json or as_csv):  # scripts read the data alone (a test runner mixes stderr into it)
+            say_if_stale(catalogue)
         emit(result, as_json, as_csv)
 
 
@@ -518,6 +538,36 @@ def forget(
         for d in gone:
             withdraw(kb, d)
             typer.echo(f"Forgot {d.title!r} ({d.path}).")
+
+
+@app.command()
+def retag(
+    db: DbOption = None,
+    chroma_url: ChromaUrlOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Tag every passage again with this version's themes and rules, without reading the files.
+
+    Run it after an upgrade when `dhr themes` says the themes were tagged by an earlier version: counts,
+    theme filters and the register then follow the current rules. Vectors and citations are unchanged."""
+    from kb.lock import ingest_lock
+    from reports.retag import retag as run_retag
+
+    settings = Settings.resolve(db, chroma_url)
+    with errors_as_messages(), private_files(), ingest_lock(settings, True, say_waiting):
+        kb = stores(db, chroma_url, write=True)
+        from kb.tagger import ThemeTagger  # spaCy loads once the lock is held
+
+        tagger = ThemeTagger()
+        if as_json or not sys.stderr.isatty():
+            summary = run_retag(kb, tagger)
+        else:
+            from rich.progress import Progress
+
+            with Progress(transient=True) as bar:
+                task = bar.add_task("Tagging passages", total=None)
+                summary = run_retag(kb, tagger, lambda done, total: bar.update(task, completed=done, total=total))
+    emit(summary, as_json)
 
 
 @app.command()

@@ -7,7 +7,7 @@ and reused.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -115,6 +115,13 @@ class VectorStore:
                 embeddings=[list(map(float, r.embedding)) for r in part],
                 metadatas=[{**r.metadata, "passage_id": r.passage_id} for r in part],
             )
+
+    def set_themes(self, themes_of: Mapping[str, Sequence[str]]) -> None:
+        """Replace the `themes` metadata of these records (record id -> theme ids; none removes the key)."""
+        ids = list(themes_of)
+        for i in range(0, len(ids), 2000):
+            part = ids[i : i + 2000]
+            self.collection.update(ids=part, metadatas=[{"themes": list(themes_of[r]) or None} for r in part])
 
     def delete_document(self, doc_id: str) -> None:
         self.collection.delete(where={"doc_id": doc_id})

@@ -29,6 +29,7 @@ from kb.marker import EXPORT_REASON
 from kb.models import DocumentMeta, Passage
 from kb.records import TextEncoder, VectorRecord, VectorSink, record_id, vector_metadata
 from kb.sentences import answer_sentences, pack
+from kb.taxonomy import tagging_version
 
 if TYPE_CHECKING:  # spaCy loads only when a run needs the tagger
     from ingest.manifest import Manifest
@@ -231,6 +232,7 @@ class Ingestor:
         failure or a kill costs at most the files of the current batch, which a re-run redoes.
         """
         report = IngestReport(results=ResultLog(on_result))
+        fresh = self.catalogue.passage_count() == 0  # then every passage will be tagged by these rules
         refused: set[Path] = set()  # files whose manifest row is wrong: fixed and re-run, not guessed at
         if manifest is not None:
             paths = list(paths) or manifest.paths  # no paths given: the files the manifest lists
@@ -271,6 +273,8 @@ class Ingestor:
                     report.results += self.write_batch(batch, report.timings)
                     batch = []
             report.results += self.write_batch(batch, report.timings)
+        if fresh:
+            self.catalogue.record_tagging(tagging_version(self.tagger.taxonomy))
         return report
 
     def worth_reading_ahead(self, path: Path) -> bool:

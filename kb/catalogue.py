@@ -578,7 +578,8 @@ class Catalogue:
             marks = ",".join("?" * len(chunk))
             rows = self.conn.execute(
                 "SELECT o.passage_id, o.page, o.paragraph, o.section, o.section_kind, d.doc_id, d.path, d.title,"
-                " d.body, d.area, d.date, d.doc_type, d.url, d.extra_json FROM occurrences o JOIN documents d USING (doc_id)"
+                " d.body, d.area, d.date, d.doc_type, d.url, d.extra_json"
+                " FROM occurrences o JOIN documents d USING (doc_id)"
                 f" WHERE {PUBLISHED} AND o.passage_id IN ({marks}) ORDER BY d.date, d.path, o.ordinal",
                 chunk,
             )
@@ -755,15 +756,72 @@ class Catalogue:
     def vector_space(self) -> str | None:
         """The embedding model and precision that made this knowledge base's vectors, if recorded (a
         catalogue written before it was recorded has no `meta` table until it is next opened for writing)."""
+        return self._meta_value("vector_space")
+
+    def record_vector_space(self, space: str) -> None:
+        self._record_meta("vector_space", space)
+
+    def tagging(self) -> str | None:
+        """The rules that tagged this knowledge base's passages (kb.taxonomy.tagging_version), if recorded:
+        a knowledge base holding passages tagged before it was recorded, or by other rules, has none or another."""
+        return self._meta_value("tagging")
+
+    def record_tagging(self, version: str) -> None:
+        self._record_meta("tagging", version)
+
+    def _meta_value(self, key: str) -> str | None:
         try:
-            row = self.conn.execute("SELECT value FROM meta WHERE key = 'vector_space'").fetchone()
+            row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         except sqlite3.OperationalError:  # no meta table: an older catalogue opened read-only
             return None
         return row[0] if row else None
 
-    def record_vector_space(self, space: str) -> None:
+    def _record_meta(self, key: str, value: str) -> None:
         with self.conn:
-            self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('vector_space', ?)", (space,))
+            self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    # --- re-tagging (reports.retag) --------------------------------------------------------------
+
+    def passages_to_tag(self) -> list[tuple[str, str, str]]:
+        """(passage_id, text, section kind where it first appears) of every passage, in a stable order."""
+        return [(r[0], r[1], r[2]) for r in self.conn.execute(
+            "SELECT p.passage_id, p.text, (SELECT o.section_kind FROM occurrences o WHERE o.passage_id = p.passage_id"
+            " ORDER BY o.doc_id, o.ordinal LIMIT 1) FROM passages p ORDER BY p.passage_id")]
+
+    def passage_mentions(self, passage_ids: Sequence[str]) -> dict[str, tuple[list[str], set[ThemeMentionRow]]]:
+        """passage_id -> (theme ids counted present, every mention) as stored."""
+        out: dict[str, tuple[list[str], set[ThemeMentionRow]]] = {}
+        for chunk in _chunks(list(passage_ids), 500):
+            marks = ",".join("?" * len(chunk))
+            for pid, themes in self.conn.execute(
+                    f"SELECT passage_id, themes_json FROM passages WHERE passage_id IN ({marks})", chunk):
+                out[pid] = (json.loads(themes), set())
+            for pid, theme, status, evidence in self.conn.execute(
+                    f"SELECT passage_id, theme_id, status, evidence FROM passage_themes WHERE passage_id IN ({marks})",
+                    chunk):
+                out[pid][1].add(ThemeMentionRow(theme, status, evidence))
+        return out
+
+    def replace_themes(self, rows: Sequence[tuple[str, Sequence[ThemeMentionRow], Sequence[str]]]) -> None:
+        """Set each passage's mentions and counted themes (passage_id, mentions, present), in one transaction."""
+        with self.conn:
+            for pid, mentions, present in rows:
+                self.conn.execute("UPDATE passages SET themes_json = ? WHERE passage_id = ?",
+                                  (json.dumps(sorted(present)), pid))
+                self.conn.execute("DELETE FROM passage_themes WHERE passage_id = ?", (pid,))
+                self.conn.executemany(
+                    "INSERT OR IGNORE INTO passage_themes (passage_id, theme_id, status, evidence) VALUES (?, ?, ?, ?)",
+                    [(pid, m.theme_id, m.status, m.evidence) for m in mentions])
+
+    def record_ids_of(self, passage_ids: Sequence[str]) -> dict[str, list[str]]:
+        """passage_id -> the Chroma record id of each place it appears."""
+        out: dict[str, list[str]] = {}
+        for chunk in _chunks(list(passage_ids), 500):
+            marks = ",".join("?" * len(chunk))
+            for pid, doc_id, ordinal in self.conn.execute(
+                    f"SELECT passage_id, doc_id, ordinal FROM occurrences WHERE passage_id IN ({marks})", chunk):
+                out.setdefault(pid, []).append(record_id(doc_id, ordinal))
+        return out
 
 
 def damaged(path: Path, what: object) -> StoreError:

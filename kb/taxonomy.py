@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import hashlib
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -284,6 +285,14 @@ def _load(path: str | None) -> Taxonomy:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise TaxonomyError(f"{where}: {exc}") from exc
     return parse_taxonomy(data)
+
+
+def tagging_version(taxonomy: Taxonomy) -> str:
+    """What tags a knowledge base's passages: "taxonomy 3, rules 1a2b3c4d", the digest covering the
+    themes, the context rules and the tagger's code, so a knowledge base tagged by other rules is known."""
+    digest = hashlib.sha256(repr((taxonomy.themes, taxonomy.context)).encode())
+    digest.update(resources.files("kb").joinpath("tagger.py").read_bytes())
+    return f"taxonomy {taxonomy.version}, rules {digest.hexdigest()[:8]}"
 
 
 def load_taxonomy(path: str | Path | None = None) -> Taxonomy:

@@ -62,7 +62,7 @@ def reference(source: Source) -> str:
 
 
 def short_cite(source: Source) -> str:
-    """The line under a quotation: review, who, year, position ('DHR ‘Anna’, Northbridge CSP, 2021, p. 14, para 6.1')."""
+    """The line under a quotation: review, who, year, position ('DHR ‘Anna’, Northbridge CSP, 2021, p. 14')."""
     bits = [source.review] if source.review else []
     bits.append(source.body or source.area or source.title)
     if source.date:

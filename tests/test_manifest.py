@@ -13,6 +13,7 @@ from ingest.manifest import read_manifest
 from ingest.pipeline import Ingestor, read_document
 from kb.catalogue import Catalogue
 from kb.records import VectorRecord
+from kb.taxonomy import load_taxonomy
 
 REPORT = (
     "Northbridge Community Safety Partnership\n\nDomestic Homicide Review\n\nOverview Report into the death of 'Anna'"
@@ -115,6 +116,8 @@ class FakeSink:
 
 
 class NoThemes:
+    taxonomy = load_taxonomy()
+
     def tag_many(self, texts: Iterable[str], section_kinds: Iterable[str] | None = None) -> list[list]:
         return [[] for _ in texts]
 

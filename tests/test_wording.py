@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from cli import app
 from kb.catalogue import ThemeMentionRow
+from kb.taxonomy import tagging_version
 from reports.output import POSITION_KEY, plural
 from reports.themes import NO_REVIEWS
 
@@ -36,6 +37,7 @@ def seeds_catalogue(db: Path, seeds: Path) -> Path:
                 for ms in tagger.tag_many([p.text for p in passages])]
         cat.write_document(doc_id_for(path), str(path), file_hash(path), meta, pages, passages, rows)
         cat.set_status(doc_id_for(path), "ok")
+    cat.record_tagging(tagging_version(tagger.taxonomy))  # as an ingest by this version does
     cat.close()
     return db
 
