@@ -93,6 +93,19 @@ def test_the_themes_page_draws_a_chart_with_its_numbers_in_a_table(client):
     assert "<th scope=\"col\">2019</th>" in by_year and "<th scope=\"col\">2022</th>" in by_year
 
 
+def test_the_themes_page_says_when_the_themes_were_tagged_by_other_rules(small_kb_copy):
+    from kb.catalogue import Catalogue
+
+    settings = Settings(db=small_kb_copy)
+    with TestClient(create_app(lambda: open_stores(settings))) as c:
+        assert "dhr retag" not in c.get("/themes").text
+    catalogue = Catalogue(settings.catalogue_path)
+    catalogue.record_tagging("taxonomy 2, rules 00000000")
+    catalogue.close()
+    with TestClient(create_app(lambda: open_stores(settings))) as c:
+        assert 'role="status">Note: the themes in this knowledge base were tagged by other rules' in c.get("/themes").text
+
+
 def test_a_theme_page_lists_its_evidence_with_citations(client):
     html = client.get("/themes/alcohol").text
     assert "DHR Anna" in html and "misused alcohol" in html and "Open the original" in html

@@ -49,6 +49,7 @@ from reports.answers import ask
 from reports.documents import list_documents, show_document
 from reports.exports import evidence_pack, recommendations_register, trainer_extracts
 from reports.output import plural, render
+from reports.retag import stale_tagging
 from reports.themes import NO_REVIEWS, CoOccurrenceTable, ThemeBreakdown, ThemeTable, theme_evidence, theme_report
 from web.backend import Backend
 from web.forms import DOCUMENT_FIELDS, REGISTER_FIELDS, choices, filters_from, number, query_from
@@ -262,7 +263,8 @@ async def themes_page(request: Request) -> Response:
 
     def work(stores: Stores) -> dict[str, Any]:
         result = themes_result(params)(stores)
-        return {"result": result, "chart": themes_chart(result), "title": "Themes"}
+        return {"result": result, "chart": themes_chart(result), "title": "Themes",
+                "stale": stale_tagging(stores.catalogue)}
 
     return await page(request, "themes.html", work)
 
