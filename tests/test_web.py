@@ -103,7 +103,8 @@ def test_the_themes_page_says_when_the_themes_were_tagged_by_other_rules(small_k
     catalogue.record_tagging("taxonomy 2, rules 00000000")
     catalogue.close()
     with TestClient(create_app(lambda: open_stores(settings))) as c:
-        assert 'role="status">Note: the themes in this knowledge base were tagged by other rules' in c.get("/themes").text
+        html = c.get("/themes").text
+        assert 'role="status">Note: the themes in this knowledge base were tagged by other rules' in html
 
 
 def test_a_theme_page_lists_its_evidence_with_citations(client):
