@@ -609,7 +609,7 @@ def check(
     from reports.status import CheckSummary
 
     settings = Settings.resolve(db, chroma_url, model)
-    lock = ingest_lock(settings, wait=True) if fix else reading_lock(settings)
+    lock = ingest_lock(settings, True, say_waiting) if fix else reading_lock(settings)
     with errors_as_messages(), private_files(), lock:
         kb = stores(db, chroma_url, model, write=fix, repair=fix)
         before = run_check(kb.catalogue, kb.vectors)

@@ -196,7 +196,7 @@ def test_prune_only_withdraws_sources_from_the_folders_given(tmp_path: Path, fak
 
 
 @pytest.mark.slow  # separate processes that start the whole stack (not the model)
-def test_a_forget_during_an_ingest_waits_and_the_ingests_closing_count_is_true(tmp_path: Path):
+def test_a_forget_or_repair_during_an_ingest_waits_and_the_ingests_closing_count_is_true(tmp_path: Path):
     db, log = tmp_path / "kb", tmp_path / "ingest.log"
     first = tmp_path / "first"
     first.mkdir()
@@ -211,8 +211,12 @@ def test_a_forget_during_an_ingest_waits_and_the_ingests_closing_count_is_true(t
         forgetting = start(["forget", old, "--yes", "--db", str(db)], tmp_path / "forget.log")
         wait_for(lambda: "Waiting for the ingest" in (tmp_path / "forget.log").read_text("utf-8"), forgetting,
                  "the forget saying it waits")
+        repairing = start(["check", "--repair", "--db", str(db)], tmp_path / "check.log")
+        wait_for(lambda: "Waiting for the ingest" in (tmp_path / "check.log").read_text("utf-8"), repairing,
+                 "the repair saying it waits")
         assert ingesting.wait(timeout=300) == 0
         assert forgetting.wait(timeout=300) == 0
+        assert repairing.wait(timeout=300) == 0
     finally:
         ingesting.kill()
     said = (tmp_path / "forget.log").read_text("utf-8")
