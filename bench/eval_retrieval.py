@@ -14,8 +14,8 @@ so labels survive changes to how passages are cut; labels marked "pooled" were a
 pooled top 10 of every system. The pooled passages judged not relevant are kept in
 tests/data/retrieval_real_judged.jsonl (file and opening words), so `--pool` can list the pooled
 passages nobody has judged yet and report how complete the pool is. A result is relevant when its
-text contains a labelled quote; each label counts once. Prints Recall@5, Recall@10, MRR and nDCG@10 per system; `--variants` adds the
-ranking variants measured for issue 15 (each change alone and together).
+text contains a labelled quote; each label counts once. Prints Recall@5, Recall@10, MRR and nDCG@10
+per system; `--variants` adds the ranking variants measured for issue 15 (each change alone and together).
 
 The evaluation knowledge bases are built once into bench/.cache/ (gitignored) and reused while the
 inputs and the ingest code are unchanged: embedding ../shared/real/ takes minutes on two cores.

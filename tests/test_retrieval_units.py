@@ -3,7 +3,7 @@
 import pytest
 
 from index.lexical import fts_query
-from index.search import _shingles, fold_and_diversify, fuse, near_duplicate
+from index.search import _shingles, fold_and_diversify, fuse, fuse_scores, near_duplicate
 from index.vocabulary import expansions
 from kb.errors import QueryError
 from kb.models import Excerpt, Source
@@ -41,6 +41,15 @@ def test_fts_query_ors_content_words_and_expansions():
 def test_reciprocal_rank_fusion_rewards_agreement():
     scores = fuse([[("a", 0.9), ("b", 0.8)], [("b", 10.0), ("c", 5.0)]])
     assert max(scores, key=scores.get) == "b"
+
+
+def test_score_fusion_rescales_each_list_so_scales_do_not_matter():
+    cosines = [("a", 0.61), ("b", 0.60), ("c", 0.20)]  # a and b nearly tied, c far behind
+    bm25 = [("c", 40.0), ("a", 39.0), ("b", 1.0)]
+    scores = fuse_scores([cosines, bm25], [1.0, 1.0])
+    assert scores["a"] > scores["c"] > scores["b"]
+    assert scores["a"] == pytest.approx(1.0 + 38.0 / 39.0)
+    assert fuse_scores([[("x", 0.5)], []], [1.0, 1.0]) == {"x": 0.0}
 
 
 def test_near_duplicates_fold_into_one_result_listing_both_sources():
