@@ -1,5 +1,7 @@
 """Retrieval building blocks, without the model: vocabulary, FTS queries, fusion, folding, diversity."""
 
+import json
+
 import pytest
 
 from index.lexical import fts_query
@@ -155,3 +157,25 @@ def test_a_passage_is_embedded_with_its_title_and_heading_but_stored_as_written(
 def test_a_heading_the_passage_already_starts_with_is_not_repeated():
     passage = Passage("Recommendations: the GP practice should ask about abuse.", 0, None, "1", "Recommendations")
     assert embedding_text(DocumentMeta(""), passage) == passage.text
+
+
+def test_the_real_text_set_is_split_labelled_and_judged_consistently():
+    import sys
+
+    from tests.conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from eval_retrieval import REAL_LABELS, load_judged, norm, real_passages
+
+    rows = [json.loads(line) for line in REAL_LABELS.read_text("utf-8").splitlines() if line.strip()]
+    ids = [r["id"] for r in rows]
+    assert len(ids) == len(set(ids)) >= 120
+    assert {r["split"] for r in rows} == {"dev", "test"}
+    assert {r["user"] for r in rows} == {"board", "strategy", "trainer"}
+    web = [norm(p["text"]) for p in real_passages()]
+    for r in rows:
+        assert r["relevant"], r["id"]
+        for label in r["relevant"]:
+            if label["file"].startswith("web:"):
+                assert any(norm(label["contains"]) in text for text in web), (r["id"], label["contains"])
+    assert set(load_judged()) <= set(ids)
