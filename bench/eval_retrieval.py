@@ -11,9 +11,11 @@ Run from the repository root:
 
 Each query lists its relevant passages by a short verbatim quote (and the file it must come from),
 so labels survive changes to how passages are cut; labels marked "pooled" were added by judging the
-pooled top 10 of every system. A result is relevant when its text contains a labelled quote; each
-label counts once. Prints Recall@5, Recall@10, MRR and nDCG@10 per system; `--variants` adds the
-ranking variants measured for issue 15 (each change alone and together).
+pooled top 10 of every system. The pooled passages judged not relevant are kept in
+tests/data/retrieval_real_judged.jsonl (file and opening words), so `--pool` can list the pooled
+passages nobody has judged yet and report how complete the pool is. A result is relevant when its
+text contains a labelled quote; each label counts once. Prints Recall@5, Recall@10, MRR and nDCG@10
+per system; `--variants` adds the ranking variants measured for issue 15 (each change alone and together).
 
 The evaluation knowledge bases are built once into bench/.cache/ (gitignored) and reused while the
 inputs and the ingest code are unchanged: embedding ../shared/real/ takes minutes on two cores.
@@ -39,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 LABELS = ROOT / "tests" / "data" / "retrieval_queries.jsonl"
 REAL_LABELS = ROOT / "tests" / "data" / "retrieval_real_queries.jsonl"
 REAL_PASSAGES = ROOT / "tests" / "data" / "retrieval_real_passages.jsonl"
+REAL_JUDGED = ROOT / "tests" / "data" / "retrieval_real_judged.jsonl"
 SEEDS = ROOT.parent / "shared" / "seeds"
 REAL = ROOT.parent / "shared" / "real"
 CACHE = ROOT / "bench" / ".cache"
@@ -120,15 +123,61 @@ def content_words(text: str) -> set[str]:
     return {w[:5] for w in re.findall(r"[a-z0-9]+", norm(text)) if w not in STOP and len(w) > 2}
 
 
-def paraphrase_share(queries: list[Query], passage_of: Callable[[dict], str | None], limit: float = 0.34) -> float:
-    """Share of queries whose content words mostly do not occur in their (first) relevant passage."""
+PARAPHRASE = 0.34  # a paraphrase shares at most a third of its content words with its passage
+
+
+def overlap(query: str, passage: str) -> float:
+    """The share of the query's content words that occur in the passage."""
+    words = content_words(query)
+    return len(words & content_words(passage)) / len(words) if words else 1.0
+
+
+def paraphrase_share(queries: list[Query], passage_of: Callable[[dict], str | None],
+                     limit: float = PARAPHRASE) -> tuple[int, int]:
+    """(paraphrases, queries measured): queries whose content words mostly do not occur in their
+    (first) relevant passage, among those whose passage text is at hand."""
     shared = []
     for q in queries:
         passage = passage_of(q.relevant[0])
-        words = content_words(q.query)
-        if passage is not None and words:
-            shared.append(len(words & content_words(passage)) / len(words))
-    return sum(s <= limit for s in shared) / max(len(shared), 1)
+        if passage is not None and content_words(q.query):
+            shared.append(overlap(q.query, passage))
+    return sum(s <= limit for s in shared), len(shared)
+
+
+# --- the pool of judged passages ----------------------------------------------------------------
+
+
+def opening(text: str, words: int = 8) -> str:
+    """A passage's first words: how a judgement names a passage without copying it."""
+    return " ".join(norm(text).split()[:words])
+
+
+def load_judged(path: Path = REAL_JUDGED) -> dict[str, set[tuple[str, str]]]:
+    """Query id -> the pooled passages judged not relevant, as (file name, opening words)."""
+    if not path.exists():
+        return {}
+    out: dict[str, set[tuple[str, str]]] = {}
+    for line in path.read_text("utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            out[row["id"]] = {(j["file"], j["opening"]) for j in row["not"]}
+    return out
+
+
+def pool_status(queries: list[Query], pool: dict[str, dict[str, tuple[str, str]]],
+                judged: dict[str, set[tuple[str, str]]]) -> list[tuple[Query, str, str]]:
+    """The pooled passages neither labelled relevant (they hold a quote) nor judged not relevant.
+
+    `pool`: query id -> passage id -> (file name, text), the union of every system's top 10.
+    """
+    unjudged = []
+    for q in queries:
+        for file, text in pool.get(q.id, {}).values():
+            if any(matches(label, text, [file]) for label in q.relevant):
+                continue
+            if (file, opening(text)) not in judged.get(q.id, set()):
+                unjudged.append((q, file, text))
+    return unjudged
 
 
 # --- the evaluation knowledge bases ----------------------------------------------------------
@@ -244,7 +293,7 @@ def systems_for(catalogue, vectors, embedder, variants: bool = False) -> dict[st
 
 
 def run_systems(queries: list[Query], systems: dict[str, Callable], verbose: bool = False,
-                pool: dict[str, dict[str, str]] | None = None) -> dict[str, dict[str, float]]:
+                pool: dict[str, dict[str, tuple[str, str]]] | None = None) -> dict[str, dict[str, float]]:
     from kb.query import Filters
 
     totals = {name: {"R@5": 0.0, "R@10": 0.0, "MRR": 0.0, "nDCG@10": 0.0} for name in systems}
@@ -257,18 +306,19 @@ def run_systems(queries: list[Query], systems: dict[str, Callable], verbose: boo
                 totals[name][k] += v
             if pool is not None:
                 for r in results[:10]:
-                    pool.setdefault(q.id, {})[r.passage_id] = f"{Path(r.sources[0].path).name}: {r.text}"
+                    pool.setdefault(q.id, {})[r.passage_id] = (Path(r.sources[0].path).name, r.text)
             if verbose and name == "full" and s["R@10"] < 1:
                 print(f"  miss {q.id} R@10={s['R@10']:.2f} MRR={s['MRR']:.2f}: {q.query}")
     return {name: {k: v / max(len(queries), 1) for k, v in t.items()} for name, t in totals.items()}
 
 
 def evaluate(split: str = "all", verbose: bool = False, which: str = "current", variants: bool = False,
-             context: bool | None = None) -> tuple[dict[str, dict[str, float]], int]:
+             context: bool | None = None, pool: dict | None = None) -> tuple[dict[str, dict[str, float]], int]:
     queries = load_queries(split, LABELS if which == "current" else REAL_LABELS)
     catalogue, vectors, embedder = build_kb(which, context)
     try:
-        return run_systems(queries, systems_for(catalogue, vectors, embedder, variants), verbose), len(queries)
+        systems = systems_for(catalogue, vectors, embedder, variants)
+        return run_systems(queries, systems, verbose, pool), len(queries)
     finally:
         catalogue.close()
 
@@ -279,6 +329,17 @@ def web_passage_text(label: dict) -> str | None:
         return None
     want = norm(label["contains"])
     return next((p["text"] for p in real_passages() if want in norm(p["text"])), None)
+
+
+def write_unjudged(queries: list[Query], pool: dict, out: Path) -> None:
+    unjudged = pool_status(queries, pool, load_judged())
+    size = sum(len(p) for p in pool.values())
+    print(f"pool: {size} passages in the union of every system's top 10; {size - len(unjudged)} judged "
+          f"({(size - len(unjudged)) / max(size, 1):.1%}), {len(unjudged)} unjudged, written to {out}")
+    with out.open("w", encoding="utf-8") as f:
+        for q, file, text in unjudged:
+            f.write(json.dumps({"id": q.id, "query": q.query, "file": file, "opening": opening(text),
+                                "text": text}, ensure_ascii=False) + "\n")
 
 
 def print_table(title: str, results: dict[str, dict[str, float]], n: int) -> None:
@@ -296,11 +357,17 @@ def main() -> None:
     parser.add_argument("--context", choices=["on", "off"], help="embed passages with title and heading (default: "
                         "as ingest does)")
     parser.add_argument("--verbose", action="store_true", help="list the queries the full pipeline misses")
+    parser.add_argument("--pool", metavar="FILE", type=Path,
+                        help="real set: pool every system's top 10 (variants included), print how much of the pool is "
+                        "judged and write the unjudged passages to FILE (JSON lines) for judging")
     args = parser.parse_args()
+    if args.pool:
+        args.variants, args.set = True, "real"
     context = None if args.context is None else args.context == "on"
     start = time.perf_counter()
     for which in (["current", "real"] if args.set == "both" else [args.set]):
-        results, n = evaluate(args.split, args.verbose, which, args.variants, context)
+        pool: dict | None = {} if args.pool else None
+        results, n = evaluate(args.split, args.verbose, which, args.variants, context, pool)
         label = "current set (corpus + seeds)" if which == "current" else "real-text set"
         print_table(f"Retrieval, {label}, split {args.split}", results, n)
         best = max(("bm25", "vector"), key=lambda s: results[s]["R@10"])
@@ -309,8 +376,11 @@ def main() -> None:
               f"vs bm25 {100 * (results['full']['R@10'] - results['bm25']['R@10']):+.1f} points")
         if which == "real":
             queries = load_queries(args.split, REAL_LABELS)
-            print(f"paraphrases (<= 1/3 of the query's content words in its passage): "
-                  f"{paraphrase_share(queries, web_passage_text):.0%} of the queries on the web passages")
+            para, measured = paraphrase_share(queries, web_passage_text)
+            print(f"paraphrases (<= 1/3 of the query's content words in its passage): {para} of {measured} "
+                  f"queries on the web passages ({para / max(measured, 1):.0%})")
+            if pool is not None:
+                write_unjudged(queries, pool, args.pool)
         print()
     print(f"({time.perf_counter() - start:.0f} s, load average {os.getloadavg()[0]:.2f})")
 

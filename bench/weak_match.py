@@ -68,7 +68,7 @@ def main() -> None:
 
     sets = [(args.db or evaluation_kb("current"), LABELS)]
     if args.db is None and REAL.is_dir():
-        sets.append((evaluation_kb("real"), REAL_LABELS))  # real published text, 138 queries
+        sets.append((evaluation_kb("real"), REAL_LABELS))  # real published text, 181 queries
     real, junk = [], []
     for db, labels in sets:
         stores = Stores.open(Settings.resolve(db=db), read_only=True)

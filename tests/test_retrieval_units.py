@@ -1,9 +1,11 @@
 """Retrieval building blocks, without the model: vocabulary, FTS queries, fusion, folding, diversity."""
 
+import json
+
 import pytest
 
 from index.lexical import fts_query
-from index.search import _shingles, fold_and_diversify, fuse, near_duplicate
+from index.search import _shingles, fold_and_diversify, fuse, fuse_scores, near_duplicate
 from index.vocabulary import expansions
 from kb.errors import QueryError
 from kb.models import Excerpt, Source
@@ -41,6 +43,15 @@ def test_fts_query_ors_content_words_and_expansions():
 def test_reciprocal_rank_fusion_rewards_agreement():
     scores = fuse([[("a", 0.9), ("b", 0.8)], [("b", 10.0), ("c", 5.0)]])
     assert max(scores, key=scores.get) == "b"
+
+
+def test_score_fusion_rescales_each_list_so_scales_do_not_matter():
+    cosines = [("a", 0.61), ("b", 0.60), ("c", 0.20)]  # a and b nearly tied, c far behind
+    bm25 = [("c", 40.0), ("a", 39.0), ("b", 1.0)]
+    scores = fuse_scores([cosines, bm25], [1.0, 1.0])
+    assert scores["a"] > scores["c"] > scores["b"]
+    assert scores["a"] == pytest.approx(1.0 + 38.0 / 39.0)
+    assert fuse_scores([[("x", 0.5)], []], [1.0, 1.0]) == {"x": 0.0}
 
 
 def test_near_duplicates_fold_into_one_result_listing_both_sources():
@@ -146,3 +157,25 @@ def test_a_passage_is_embedded_with_its_title_and_heading_but_stored_as_written(
 def test_a_heading_the_passage_already_starts_with_is_not_repeated():
     passage = Passage("Recommendations: the GP practice should ask about abuse.", 0, None, "1", "Recommendations")
     assert embedding_text(DocumentMeta(""), passage) == passage.text
+
+
+def test_the_real_text_set_is_split_labelled_and_judged_consistently():
+    import sys
+
+    from tests.conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from eval_retrieval import REAL_LABELS, load_judged, norm, real_passages
+
+    rows = [json.loads(line) for line in REAL_LABELS.read_text("utf-8").splitlines() if line.strip()]
+    ids = [r["id"] for r in rows]
+    assert len(ids) == len(set(ids)) >= 120
+    assert {r["split"] for r in rows} == {"dev", "test"}
+    assert {r["user"] for r in rows} == {"board", "strategy", "trainer"}
+    web = [norm(p["text"]) for p in real_passages()]
+    for r in rows:
+        assert r["relevant"], r["id"]
+        for label in r["relevant"]:
+            if label["file"].startswith("web:"):
+                assert any(norm(label["contains"]) in text for text in web), (r["id"], label["contains"])
+    assert set(load_judged()) <= set(ids)
