@@ -235,6 +235,10 @@ def copy_sqlite(source: sqlite3.Connection | Path, path: Path) -> None:
     os.chmod(path, 0o600)
 
 
+_BM25_SQL = "SELECT passage_id, -bm25(passages_fts) AS score FROM passages_fts WHERE passages_fts MATCH ?"
+_WITHIN_SQL = " AND passage_id IN (SELECT value FROM json_each(?))"
+
+
 class Catalogue:
     """Read and write the catalogue. One instance per process; not shared between threads."""
 
@@ -682,12 +686,31 @@ class Catalogue:
 
     def bm25(self, match: str, n: int, within: Sequence[str] | None = None) -> list[tuple[str, float]]:
         """(passage_id, BM25 score; higher is better) of the best `n` matches, optionally among `within`."""
-        sql = "SELECT passage_id, -bm25(passages_fts) AS score FROM passages_fts WHERE passages_fts MATCH ?"
+        sql = _BM25_SQL
         params: list[object] = [match]
         if within is not None:
-            sql += " AND passage_id IN (SELECT value FROM json_each(?))"
+            sql += _WITHIN_SQL
             params.append(json.dumps(list(within)))
         rows = self.conn.execute(sql + " ORDER BY score DESC LIMIT ?", [*params, n])
+        return [(r[0], float(r[1])) for r in rows]
+
+    def bm25_led_by(
+        self, leading: str, other: str, n: int, within: Sequence[str] | None = None,
+    ) -> list[tuple[str, float]]:
+        """As `bm25(f"{leading} OR {other}", ...)`, but only among passages that match `leading`.
+
+        Each passage is scored by every phrase of both expressions, as the OR-ed query would score it:
+        one FTS5 query takes those that also match `other`, a second those that do not. FTS5 finds the
+        first by seeking `other`'s postings to `leading`'s rows, so passages matching only `other` are
+        never read or scored.
+        """
+        both = _BM25_SQL + _WITHIN_SQL if within is not None else _BM25_SQL
+        sql = f"SELECT passage_id, score FROM ({both} UNION ALL {both}) ORDER BY score DESC LIMIT ?"
+        params: list[object] = [f"({leading}) AND ({other})", f"({leading}) NOT ({other})"]
+        if within is not None:
+            allowed = json.dumps(list(within))
+            params = [params[0], allowed, params[1], allowed]
+        rows = self.conn.execute(sql, [*params, n])
         return [(r[0], float(r[1])) for r in rows]
 
     # --- consistency (dhr check) -----------------------------------------------------------
