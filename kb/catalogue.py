@@ -249,6 +249,8 @@ class Catalogue:
         A file that is not a SQLite database, or was cut short, raises StoreError saying what to do."""
         self.path = path
         self.read_only = read_only
+        self._match_counts: dict[tuple[str, int], int] = {}  # fts_matches' answers, while `version()` stays
+        self._match_counts_version: tuple[int, int, int] | None = None
         _refuse_truncated(path, read_only)
         try:
             if read_only:
@@ -680,9 +682,20 @@ class Catalogue:
         return self.conn.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
 
     def fts_matches(self, match: str, limit: int) -> int:
-        """How many passages match an FTS5 expression, counting no further than `limit`."""
-        sql = "SELECT COUNT(*) FROM (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? LIMIT ?)"
-        return self.conn.execute(sql, (match, limit)).fetchone()[0]
+        """How many passages match an FTS5 expression, counting no further than `limit`.
+
+        Remembered until the catalogue changes (`version`): a phrase of the vocabulary's, such as
+        "information was not shared", is counted by reading every passage that holds its words, and
+        comes back with every question on its theme.
+        """
+        version = self.version()
+        if version != self._match_counts_version or len(self._match_counts) > 10_000:
+            self._match_counts, self._match_counts_version = {}, version
+        key = (match, limit)
+        if key not in self._match_counts:
+            sql = "SELECT COUNT(*) FROM (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? LIMIT ?)"
+            self._match_counts[key] = self.conn.execute(sql, (match, limit)).fetchone()[0]
+        return self._match_counts[key]
 
     def bm25(self, match: str, n: int, within: Sequence[str] | None = None) -> list[tuple[str, float]]:
         """(passage_id, BM25 score; higher is better) of the best `n` matches, optionally among `within`."""

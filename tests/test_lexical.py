@@ -112,3 +112,18 @@ def test_the_ranking_follows_a_forgotten_document(tmp_path: Path):
     after = ranked_matches(cat, terms, 5)
     assert before[0][0] not in {p for p, _ in after}
     assert_same_ranking(after, cat.bm25(either(terms), 5))
+
+
+def test_counts_are_remembered_only_until_the_catalogue_changes(tmp_path: Path):
+    """Another process's ingest (here: another connection) and this one's own writes both count afresh."""
+    path = tmp_path / "catalogue.sqlite3"
+    cat, other = Catalogue(path), Catalogue(path)
+    with cat.conn:
+        cat.conn.execute("INSERT INTO passages_fts (text, passage_id) VALUES ('rare words', 'p1')")
+    assert cat.fts_matches('"rare"', 100) == 1
+    with other.conn:
+        other.conn.execute("INSERT INTO passages_fts (text, passage_id) VALUES ('rare again', 'p2')")
+    assert cat.fts_matches('"rare"', 100) == 2
+    with cat.conn:
+        cat.conn.execute("DELETE FROM passages_fts WHERE passage_id = 'p1'")
+    assert cat.fts_matches('"rare"', 100) == 1
