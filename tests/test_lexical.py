@@ -20,6 +20,11 @@ QUERIES = ["w3 w8 w15 w100", "w5 w10 w150", "w20 w30 w80 w200", "w6 w8 w10 w12 w
            "w4 w40 w60 w100 w150", "w1 w2 w5"]
 
 
+@pytest.fixture(autouse=True)
+def lead_at_any_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lexical, "LEAD_FROM", 0)  # these catalogues are small
+
+
 @pytest.fixture(scope="module")
 def catalogue(tmp_path_factory: pytest.TempPathFactory) -> Catalogue:
     rng = random.Random(14)
@@ -127,3 +132,10 @@ def test_counts_are_remembered_only_until_the_catalogue_changes(tmp_path: Path):
     with cat.conn:
         cat.conn.execute("DELETE FROM passages_fts WHERE passage_id = 'p1'")
     assert cat.fts_matches('"rare"', 100) == 1
+
+
+def test_a_small_collection_is_ranked_by_one_plain_search(catalogue, monkeypatch):
+    monkeypatch.setattr(lexical, "LEAD_FROM", 10_000)
+    monkeypatch.setattr(catalogue, "bm25_led_by", None)  # not called
+    terms = informative_terms(catalogue, QUERIES[0])
+    assert ranked_matches(catalogue, terms, 10) == catalogue.bm25(either(terms), 10)
