@@ -235,6 +235,10 @@ def copy_sqlite(source: sqlite3.Connection | Path, path: Path) -> None:
     os.chmod(path, 0o600)
 
 
+_BM25_SQL = "SELECT passage_id, -bm25(passages_fts) AS score FROM passages_fts WHERE passages_fts MATCH ?"
+_WITHIN_SQL = " AND passage_id IN (SELECT value FROM json_each(?))"
+
+
 class Catalogue:
     """Read and write the catalogue. One instance per process; not shared between threads."""
 
@@ -245,6 +249,8 @@ class Catalogue:
         A file that is not a SQLite database, or was cut short, raises StoreError saying what to do."""
         self.path = path
         self.read_only = read_only
+        self._match_counts: dict[tuple[str, int], int] = {}  # fts_matches' answers, while `version()` stays
+        self._match_counts_version: tuple[int, int, int] | None = None
         _refuse_truncated(path, read_only)
         try:
             if read_only:
@@ -677,18 +683,48 @@ class Catalogue:
         return self.conn.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
 
     def fts_matches(self, match: str, limit: int) -> int:
-        """How many passages match an FTS5 expression, counting no further than `limit`."""
-        sql = "SELECT COUNT(*) FROM (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? LIMIT ?)"
-        return self.conn.execute(sql, (match, limit)).fetchone()[0]
+        """How many passages match an FTS5 expression, counting no further than `limit`.
+
+        Remembered until the catalogue changes (`version`): a phrase of the vocabulary's, such as
+        "information was not shared", is counted by reading every passage that holds its words, and
+        comes back with every question on its theme.
+        """
+        version = self.version()
+        if version != self._match_counts_version or len(self._match_counts) > 10_000:
+            self._match_counts, self._match_counts_version = {}, version
+        key = (match, limit)
+        if key not in self._match_counts:
+            sql = "SELECT COUNT(*) FROM (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? LIMIT ?)"
+            self._match_counts[key] = self.conn.execute(sql, (match, limit)).fetchone()[0]
+        return self._match_counts[key]
 
     def bm25(self, match: str, n: int, within: Sequence[str] | None = None) -> list[tuple[str, float]]:
         """(passage_id, BM25 score; higher is better) of the best `n` matches, optionally among `within`."""
-        sql = "SELECT passage_id, -bm25(passages_fts) AS score FROM passages_fts WHERE passages_fts MATCH ?"
+        sql = _BM25_SQL
         params: list[object] = [match]
         if within is not None:
-            sql += " AND passage_id IN (SELECT value FROM json_each(?))"
+            sql += _WITHIN_SQL
             params.append(json.dumps(list(within)))
         rows = self.conn.execute(sql + " ORDER BY score DESC LIMIT ?", [*params, n])
+        return [(r[0], float(r[1])) for r in rows]
+
+    def bm25_led_by(
+        self, leading: str, other: str, n: int, within: Sequence[str] | None = None,
+    ) -> list[tuple[str, float]]:
+        """As `bm25(f"{leading} OR {other}", ...)`, but only among passages that match `leading`.
+
+        Each passage is scored by every phrase of both expressions, as the OR-ed query would score it:
+        one FTS5 query takes those that also match `other`, a second those that do not. FTS5 finds the
+        first by seeking `other`'s postings to `leading`'s rows, so passages matching only `other` are
+        never read or scored.
+        """
+        both = _BM25_SQL + _WITHIN_SQL if within is not None else _BM25_SQL
+        sql = f"SELECT passage_id, score FROM ({both} UNION ALL {both}) ORDER BY score DESC LIMIT ?"
+        params: list[object] = [f"({leading}) AND ({other})", f"({leading}) NOT ({other})"]
+        if within is not None:
+            allowed = json.dumps(list(within))
+            params = [params[0], allowed, params[1], allowed]
+        rows = self.conn.execute(sql, [*params, n])
         return [(r[0], float(r[1])) for r in rows]
 
     # --- consistency (dhr check) -----------------------------------------------------------

@@ -87,9 +87,13 @@ def test_every_dense_path_returns_what_chromas_own_filter_returns(kb, monkeypatc
 @pytest.mark.slow
 @pytest.mark.parametrize("filters", FILTERS, ids=[repr(f)[8:60] for f in FILTERS])
 @pytest.mark.parametrize("depth", [2000, 3])
-def test_filtered_bm25_is_the_unfiltered_ranking_restricted_to_allowed_passages(kb, monkeypatch, filters, depth):
+@pytest.mark.parametrize("lead_from", [0, 10**9], ids=["led", "plain"])
+def test_filtered_bm25_is_the_unfiltered_ranking_restricted_to_allowed_passages(
+    kb, monkeypatch, filters, depth, lead_from,
+):
     catalogue, _, _ = kb
     monkeypatch.setattr(lexical, "RANK_DEPTH", depth)  # 3: the narrow-filter path ranks within the allowed set
+    monkeypatch.setattr(lexical, "LEAD_FROM", lead_from)  # 0: led by the rarer terms, as in a large collection
     allowed = sql_reference(catalogue, filters)
     assert allowed, "every filter here matches something in the corpus"
     everything = lexical_search(catalogue, QUERY, None, n=10_000)
