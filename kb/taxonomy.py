@@ -206,7 +206,9 @@ def _theme(raw: dict, index: int) -> Theme:
         if rule.scope not in {"sentence", "passage"}:
             raise TaxonomyError(f"{where}: a requires rule's scope is 'sentence' or 'passage'")
         if not (rule.context or rule.unless or rule.unless_patterns or rule.passage_context):
-            raise TaxonomyError(f"{where}: a requires rule needs 'context', 'unless', 'unless_patterns' or 'passage_context'")
+            raise TaxonomyError(
+                f"{where}: a requires rule needs 'context', 'unless', 'unless_patterns' or 'passage_context'"
+            )
         if not rule.patterns and not rule.token_patterns:
             raise TaxonomyError(f"{where}: a requires rule needs 'patterns' or 'token_patterns'")
         rules.append(rule)

@@ -495,7 +495,7 @@ def test_the_firearms_theme_tags_the_sample_shooting_and_the_shotgun_certificate
     assert asked and asked[0].section_kind == "terms_of_reference"
 
 
-# ----------------------------------------------------------------------------- adult children and everyday training (issue 18)
+# ----------------------------------------------------------------------- adult children, everyday training (issue 18)
 
 
 @pytest.mark.parametrize(
@@ -509,7 +509,8 @@ def test_the_firearms_theme_tags_the_sample_shooting_and_the_shotgun_certificate
         "Her eldest son, aged 34, told the panel that his father had always been violent.",
         "The domestic abuse began after her grown-up children had left home.",
         "Ten deaths were caused by the son of the victim, four by the daughter, and two by a grandchild.",
-        "Mr G, who was 78 and caring for his wife, killed her. The couple's daughter told the review she had been worried.",
+        "Mr G, who was 78 and caring for his wife, killed her. The couple's daughter told the review she had "
+        "been worried.",
     ],
 )
 def test_adult_children_are_not_children_present(tagger, text):
