@@ -66,7 +66,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from kb.taxonomy import Taxonomy, Theme, load_taxonomy, thaw
+from kb.taxonomy import ContextRule, Taxonomy, Theme, load_taxonomy, thaw
 
 PRESENT, NEGATED, HYPOTHETICAL, QUESTION = "present", "negated", "hypothetical", "question"
 # tokens that open a list item or number it, skipped before looking for a question opener
@@ -237,7 +237,7 @@ class ThemeTagger:
         self._orth = PhraseMatcher(vocab, attr="ORTH")
         self._tokens = Matcher(vocab)
         self._cues = PhraseMatcher(vocab, attr="LOWER")
-        self._rules: dict[str, tuple[frozenset[str], int, frozenset[str], str]] = {}
+        self._rules: dict[str, ContextRule] = {}
         self._negatable = {t.id: t.negatable for t in self.taxonomy}
         for theme in self.taxonomy:
             self._add_theme(theme)
@@ -287,8 +287,17 @@ class ThemeTagger:
             self._lemma.add(exc, self._lemma_docs(theme.exclude))
         for i, rule in enumerate(theme.requires):
             key = f"{theme.id}|r{i}"
-            self._lemma.add(key, self._lemma_docs(rule.patterns))
-            self._rules[key] = (frozenset(rule.context), rule.window, frozenset(rule.unless), rule.scope)
+            if rule.patterns:
+                self._lemma.add(key, self._lemma_docs(rule.patterns))
+            if rule.token_patterns:
+                self._tokens.add(key, [thaw(p) for p in rule.token_patterns])
+            phrases = [p for p in rule.unless_patterns if isinstance(p, str)]
+            tokens = [thaw(p) for p in rule.unless_patterns if not isinstance(p, str)]
+            if phrases:
+                self._lemma.add(f"{theme.id}|u{i}", self._lemma_docs(phrases))
+            if tokens:
+                self._tokens.add(f"{theme.id}|u{i}", tokens)
+            self._rules[key] = rule
 
     # -- public API
 
@@ -324,14 +333,22 @@ class ThemeTagger:
         excluded: dict[str, list[tuple[int, int]]] = {}
         masked = [(s, e) for _, s, e in [*self._orgs(doc), *self._org_tokens(doc)]]
         strings = self.nlp.vocab.strings
-        matches = [*self._lemma(doc), *self._lower(doc), *self._orth(doc), *self._tokens(doc)]
-        for key_id, start, end in matches:
-            key = strings[key_id]
+        matches = [(strings[k], s, e) for k, s, e in
+                   [*self._lemma(doc), *self._lower(doc), *self._orth(doc), *self._tokens(doc)]]
+        # what a rule's `unless_patterns` found, by rule ("children_present|r1")
+        vetoes: dict[str, list[tuple[int, int]]] = {}
+        for key, start, end in matches:
+            tid, kind = key.rsplit("|", 1)
+            if kind.startswith("u"):
+                vetoes.setdefault(f"{tid}|r{kind[1:]}", []).append((start, end))
+        for key, start, end in matches:
             tid, kind = key.rsplit("|", 1)
             if kind == "x":
                 excluded.setdefault(tid, []).append((start, end))
                 continue
-            if kind.startswith("r") and not self._context_ok(doc, start, end, *self._rules[key]):
+            if kind.startswith("u"):
+                continue
+            if kind.startswith("r") and not self._context_ok(doc, start, end, self._rules[key], vetoes.get(key, ())):
                 continue
             found.setdefault(tid, []).append(doc[start:end])
         if not found:
@@ -402,18 +419,25 @@ class ThemeTagger:
 
     @staticmethod
     def _context_ok(
-        doc: Doc, start: int, end: int, context: frozenset[str], window: int, unless: frozenset[str],
-        scope: str = "sentence",
+        doc: Doc, start: int, end: int, rule: ContextRule, vetoes: Iterable[tuple[int, int]] = ()
     ) -> bool:
-        if scope == "passage":
+        """Whether a mention of one of ``rule``'s phrases at ``start:end`` is in the company the rule
+        asks for; ``vetoes`` are the spans its ``unless_patterns`` matched in the passage."""
+        if rule.scope == "passage":
             lo, hi = 0, len(doc)
         else:
             sent = doc[start].sent
-            lo, hi = max(sent.start, start - window), min(sent.end, end + window)
-        near = {w for i in range(lo, hi) if not start <= i < end for w in (doc[i].lemma_, doc[i].lower_)}
-        if unless and near & unless:
+            lo, hi = max(sent.start, start - rule.window), min(sent.end, end + rule.window)
+        if any(b < hi and e > lo for b, e in vetoes):
             return False
-        return not context or bool(near & context)
+        near = {w for i in range(lo, hi) if not start <= i < end for w in (doc[i].lemma_, doc[i].lower_)}
+        if rule.unless and near & set(rule.unless):
+            return False
+        if rule.passage_context and not any(
+            tok.lemma_ in rule.passage_context or tok.lower_ in rule.passage_context for tok in doc
+        ):
+            return False
+        return not rule.context or bool(near & set(rule.context))
 
     def _strong_cue_ends(self, doc: Doc) -> dict[int, int]:
         """end token index -> start token index of each strong negation cue."""

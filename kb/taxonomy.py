@@ -39,15 +39,20 @@ class UnknownThemeError(TaxonomyError, KeyError):
 
 @dataclass(frozen=True)
 class ContextRule:
-    """Ambiguous phrases that only count in the right company within ``window`` tokens of the
-    same sentence (or anywhere in the passage when ``scope`` is "passage"): at least one lemma of
-    ``context`` (if given) and none of ``unless``."""
+    """Ambiguous phrases (``patterns``, and spaCy ``token_patterns``) that only count in the right
+    company within ``window`` tokens of the same sentence (or anywhere in the passage when ``scope`` is
+    "passage"): at least one lemma of ``context`` (if given), none of ``unless``, no match of
+    ``unless_patterns`` (lemma phrases or token patterns, in the same reach), and, if given, one lemma
+    of ``passage_context`` anywhere in the passage."""
 
     patterns: tuple[str, ...]
     context: tuple[str, ...]
     window: int = 6
     unless: tuple[str, ...] = ()
     scope: str = "sentence"
+    token_patterns: tuple[Any, ...] = ()
+    unless_patterns: tuple[Any, ...] = ()
+    passage_context: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -181,17 +186,32 @@ def _theme(raw: dict, index: int) -> Theme:
         raise TaxonomyError(f"{where}: 'negatable' must be true or false")
     rules = []
     for r in raw.get("requires", []):
+        token_patterns = r.get("token_patterns", [])
+        unless_patterns = r.get("unless_patterns", [])
+        if not isinstance(token_patterns, list) or not all(isinstance(p, list) and p for p in token_patterns):
+            raise TaxonomyError(f"{where} requires: 'token_patterns' must be a list of non-empty token lists")
+        if not isinstance(unless_patterns, list) or not all(
+            (isinstance(p, list) and p) or (isinstance(p, str) and p.strip()) for p in unless_patterns
+        ):
+            raise TaxonomyError(f"{where} requires: 'unless_patterns' must be phrases or non-empty token lists")
         rule = ContextRule(
             patterns=_strs(r, "patterns", where + " requires"),
             context=tuple(c.lower() for c in _strs(r, "context", where + " requires")),
             window=int(r.get("window", 6)),
             unless=tuple(c.lower() for c in _strs(r, "unless", where + " requires")),
             scope=r.get("scope", "sentence"),
+            token_patterns=tuple(_freeze(p) for p in token_patterns),
+            unless_patterns=tuple(_freeze(p) for p in unless_patterns),
+            passage_context=tuple(c.lower() for c in _strs(r, "passage_context", where + " requires")),
         )
         if rule.scope not in {"sentence", "passage"}:
             raise TaxonomyError(f"{where}: a requires rule's scope is 'sentence' or 'passage'")
-        if not rule.context and not rule.unless:
-            raise TaxonomyError(f"{where}: a requires rule needs 'context' or 'unless'")
+        if not (rule.context or rule.unless or rule.unless_patterns or rule.passage_context):
+            raise TaxonomyError(
+                f"{where}: a requires rule needs 'context', 'unless', 'unless_patterns' or 'passage_context'"
+            )
+        if not rule.patterns and not rule.token_patterns:
+            raise TaxonomyError(f"{where}: a requires rule needs 'patterns' or 'token_patterns'")
         rules.append(rule)
     token_patterns = raw.get("token_patterns", [])
     if not isinstance(token_patterns, list) or not all(isinstance(p, list) and p for p in token_patterns):

@@ -493,3 +493,79 @@ def test_the_firearms_theme_tags_the_sample_shooting_and_the_shotgun_certificate
     # the key line of enquiry about the certificate is a question, not a finding
     asked = [p for p in passages if "Was information about Mr H's shotgun certificate" in p.text]
     assert asked and asked[0].section_kind == "terms_of_reference"
+
+
+# ----------------------------------------------------------------------- adult children, everyday training (issue 18)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # DHRs into older victims and adult family homicides speak of grown-up children
+        "Mrs N, 76, had been married to Mr N for 55 years. Her children described their father as controlling.",
+        "Hannah's children lived away and visited her at Christmas; they told the review she never spoke of abuse.",
+        "Sarah, a 77-year-old woman, was killed by her son. Her eldest son had raised concerns with her GP.",
+        "Her children, both now adults, said their mother had hidden the abuse from them.",
+        "Her eldest son, aged 34, told the panel that his father had always been violent.",
+        "The domestic abuse began after her grown-up children had left home.",
+        "Ten deaths were caused by the son of the victim, four by the daughter, and two by a grandchild.",
+        "Mr G, who was 78 and caring for his wife, killed her. The couple's daughter told the review she had "
+        "been worried.",
+    ],
+)
+def test_adult_children_are_not_children_present(tagger, text):
+    assert "children_present" not in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ms A, 34, lived with her children in a flat rented from the council; her partner assaulted her in May.",
+        "Her eldest son was at home and called the police when his father assaulted her.",
+        "Hannah's children were in the house when the police arrived.",
+        "A referral from school about the couple's son was screened after the domestic incident.",
+        # an older victim's grandchildren can be children: only their own age says otherwise
+        "Mrs D, aged 81, looked after her grandchildren after school, and they saw her son hit her.",
+    ],
+)
+def test_the_victims_own_young_children_still_count(tagger, text):
+    assert "children_present" in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The organisation of an election required 400 to 700 staff per district or borough council and "
+        "involved significant recruitment and training.",
+        "1 Physical and mental health and emotional well-being; protection from harm and neglect; education, "
+        "training and recreation; the contribution made by them to society.",
+        "Regarding support for Members, training and briefings had been prepared for Members on devolution "
+        "and Local Government Reorganisation.",
+        "About 22% of care leavers are not in education, employment or training.",
+        "The promotion of technology to reduce road closure times, as well as recruiting and retaining trained "
+        "operatives to minimise delays.",
+        "KCC facilitated awareness raising and discussion of the Framework at a meeting of the Kent Rural "
+        "Partnership last year.",
+        "Mr B left school at 16 and started training as a plumber; he first assaulted a partner in 2009.",
+    ],
+)
+def test_training_about_something_else_is_not_training_awareness(tagger, text):
+    assert "training_awareness" not in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "None of the reception staff had received domestic abuse awareness training.",
+        "Relevant safeguarding training is commissioned appropriately and is well supported by all partners.",
+        "Some staff in the MASH have received insufficient training, supervision and guidance.",
+        "Poor information sharing and a lack of training on the signs of domestic abuse are common themes.",
+        # a finding that the staff were not trained, in a passage about domestic abuse
+        "She disclosed the abuse to a receptionist at the surgery. Reception staff had not been trained.",
+        "Recommendation 3: all officers should be trained in the use of the DASH risk checklist.",
+        "It was confirmed that WCF delivered training and support direct to schools. Operation Encompass "
+        "notifications about domestic abuse incidents reached schools the next morning.",
+    ],
+)
+def test_training_about_domestic_abuse_or_that_staff_lacked_is_training_awareness(tagger, text):
+    assert "training_awareness" in tagger.tag(text)
