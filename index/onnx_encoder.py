@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -149,6 +150,11 @@ def _threads() -> int:
         return 0
 
 
+def _workers() -> int:
+    """How many batches a long encode runs at once, each on one thread: the threads asked for, else the cores."""
+    return _threads() or os.cpu_count() or 1
+
+
 class OnnxEncoder:
     """Tokenise with `tokenizers`, run the transformer in ONNX Runtime, mean-pool and normalise in numpy."""
 
@@ -171,6 +177,9 @@ class OnnxEncoder:
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
         self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.path = path
+        self._solo = None  # a one-thread session for long encodes, made on the first (a query never needs it)
+        self._pool: ThreadPoolExecutor | None = None
         self.inputs = {i.name for i in self.session.get_inputs()}
         self.dimension = int(self.session.get_outputs()[0].shape[-1])
         self.batch_size = batch_size
@@ -178,7 +187,15 @@ class OnnxEncoder:
         self.load_seconds = time.perf_counter() - start
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        """Unit-length float32 vectors, in the order of `texts`."""
+        """Unit-length float32 vectors, in the order of `texts`.
+
+        Texts are sorted by length and cut into batches of `batch_size`, as sentence-transformers does; a
+        text's int8 vector depends on the other texts of its batch (activations are quantised per batch), so
+        the batches are the same however they are run. One batch runs on all cores; several run side by side,
+        one thread each: ONNX Runtime splitting every operator of one batch across two cores spends a third
+        more CPU than two batches at once, and far more when other work shares the cores (each operator waits
+        for its slowest thread). The vectors are the same either way (tested).
+        """
         import numpy as np
 
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
@@ -186,19 +203,43 @@ class OnnxEncoder:
             return out
         encodings = self.tokenizer.encode_batch(texts)
         order = sorted(range(len(texts)), key=lambda i: -len(encodings[i].ids))  # similar lengths pad little
-        for at in range(0, len(order), self.batch_size):
-            part = order[at : at + self.batch_size]
-            width = max(len(encodings[i].ids) for i in part)
-            ids = np.zeros((len(part), width), dtype=np.int64)
-            mask = np.zeros((len(part), width), dtype=np.int64)
-            for row, i in enumerate(part):
-                e = encodings[i].ids
-                ids[row, : len(e)] = e
-                mask[row, : len(e)] = 1
-            feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-            hidden = self.session.run(None, {k: v for k, v in feed.items() if k in self.inputs})[0]
-            weights = mask[:, :, None].astype(np.float32)
-            pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-            out[part] = pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+        batches = [order[at : at + self.batch_size] for at in range(0, len(order), self.batch_size)]
+        workers = min(_workers(), len(batches))
+        if workers < 2:
+            for part in batches:
+                out[part] = self._run(self.session, [encodings[i].ids for i in part])
+            return out
+        solo = self._solo_session()
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=_workers(), thread_name_prefix="dhr-onnx")
+        runs = [self._pool.submit(self._run, solo, [encodings[i].ids for i in part]) for part in batches]
+        for part, run in zip(batches, runs, strict=True):
+            out[part] = run.result()
         return out
 
+    def _solo_session(self):  # noqa: ANN202 - an onnxruntime.InferenceSession
+        if self._solo is None:
+            import onnxruntime as ort
+
+            options = ort.SessionOptions()
+            options.intra_op_num_threads = 1
+            options.inter_op_num_threads = 1
+            options.log_severity_level = 3
+            self._solo = ort.InferenceSession(str(self.path), options, providers=["CPUExecutionProvider"])
+        return self._solo
+
+    def _run(self, session, rows: list[list[int]]) -> np.ndarray:  # noqa: ANN001 - an InferenceSession
+        """One batch through the model: token ids padded to the longest, mean-pooled, normalised."""
+        import numpy as np
+
+        width = max(len(r) for r in rows)
+        ids = np.zeros((len(rows), width), dtype=np.int64)
+        mask = np.zeros((len(rows), width), dtype=np.int64)
+        for row, r in enumerate(rows):
+            ids[row, : len(r)] = r
+            mask[row, : len(r)] = 1
+        feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        hidden = session.run(None, {k: v for k, v in feed.items() if k in self.inputs})[0]
+        weights = mask[:, :, None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)

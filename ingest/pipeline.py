@@ -53,6 +53,8 @@ class Timings:
 
     extract_tag: float = 0.0
     embed: float = 0.0
+    encode: float = 0.0  # of `embed`, the model's own time (the rest: looking up stored vectors, splitting sentences)
+    waiting: float = 0.0  # the main thread waiting for the reader thread (at the start, before anything can embed)
     store: float = 0.0
     pages: int = 0
     passages: int = 0
@@ -326,7 +328,12 @@ class Ingestor:
             return FileResult(path, "duplicate", f"same content as {twins[0].path}; not added again",
                               doc_id=twins[0].doc_id, title=twins[0].title)
         try:
-            read = ahead.result() if ahead is not None else self.read_and_tag(path, overrides)
+            if ahead is not None:
+                start = time.perf_counter()
+                read = ahead.result()
+                timings.waiting += time.perf_counter() - start
+            else:
+                read = self.read_and_tag(path, overrides)
         except DHRError as exc:
             return FileResult(path, "failed", getattr(exc, "reason", str(exc)))
         meta, passages, pages, tagged = read.meta, read.passages, read.pages, read.tagged
@@ -368,7 +375,9 @@ class Ingestor:
         sentence_texts = [s for group in sentences_of.values() for s in group]
         # one encode call for passages and their answer sentences: the model sorts them by length
         to_encode = [*new_texts.values(), *sentence_texts]
+        encode_start = time.perf_counter()
         encoded = self.embedder.encode(to_encode) if to_encode else None
+        timings.encode += time.perf_counter() - encode_start
         if new_texts:
             vectors.update({pid: list(vec) for pid, vec in zip(new_texts, encoded, strict=False)})
         # Blobs already stored go back in too: rewriting a document first deletes the sentence vectors of

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from index.embedder import DEFAULT_BACKEND, Embedder, default_model_path
@@ -167,6 +168,18 @@ def test_onnx_keeps_the_order_and_handles_texts_longer_than_the_model_reads():
     for vec, alone in zip(vectors, one_by_one, strict=True):
         assert float(vec @ alone) >= 0.9999  # batching and padding change nothing
     assert abs(float((vectors[1] ** 2).sum()) - 1.0) < 1e-5
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["onnx-int8", "onnx"])
+def test_batches_run_side_by_side_give_the_vectors_of_one_batch_at_a_time(backend):
+    # int8 quantises activations per batch, so this holds only because the batches themselves are unchanged
+    embedder = Embedder(backend=backend)
+    size = embedder.model.batch_size
+    texts = sorted(corpus_passages()[:150], key=lambda t: -len(embedder.model.tokenizer.encode(t).ids))
+    side_by_side = embedder.encode(texts)
+    one_at_a_time = np.concatenate([embedder.encode(texts[at : at + size]) for at in range(0, len(texts), size)])
+    assert np.array_equal(side_by_side, one_at_a_time)
 
 
 @pytest.mark.slow
