@@ -231,6 +231,7 @@ class ThemeTagger:
     def __init__(self, taxonomy: Taxonomy | None = None) -> None:
         self.taxonomy = taxonomy or load_taxonomy()
         self.nlp = build_nlp()
+        self._busy = threading.Lock()  # ingest tags on its reader thread and, for changed files, its main one
         vocab = self.nlp.vocab
         self._lemma = PhraseMatcher(vocab, attr="LEMMA")
         self._lower = PhraseMatcher(vocab, attr="LOWER")
@@ -304,7 +305,8 @@ class ThemeTagger:
     def mentions(self, text: str, section_kind: str | None = None) -> list[ThemeMention]:
         """Every theme mention in ``text`` with its status. ``section_kind`` is the kind of the section
         the passage sits in (kb/sections.py), when known: a scope section's mentions are questions."""
-        return self._mentions(self.nlp(_normalise(text)), text, section_kind)
+        with self._busy:
+            return self._mentions(self.nlp(_normalise(text)), text, section_kind)
 
     def tag(self, text: str, section_kind: str | None = None) -> list[str]:
         """Sorted ids of the themes counted as present in ``text``."""
@@ -315,8 +317,9 @@ class ThemeTagger:
     ) -> list[list[ThemeMention]]:
         originals = list(texts)
         kinds = list(section_kinds) if section_kinds is not None else [None] * len(originals)
-        docs = self.nlp.pipe((_normalise(t) for t in originals), batch_size=batch_size)
-        return [self._mentions(doc, text, kind) for doc, text, kind in zip(docs, originals, kinds, strict=True)]
+        with self._busy:  # spaCy's pipeline and matchers are not safe to run from two threads at once
+            docs = self.nlp.pipe((_normalise(t) for t in originals), batch_size=batch_size)
+            return [self._mentions(doc, text, kind) for doc, text, kind in zip(docs, originals, kinds, strict=True)]
 
     def counts(self, mention: ThemeMention) -> bool:
         """Whether a mention counts towards its theme being present."""
