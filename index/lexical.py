@@ -120,6 +120,7 @@ def ranked_matches(
 
 
 RANK_DEPTH = 2000  # with a filter: the best-scoring matches tested before ranking only what the filter allows
+KNOWN_WITHIN = 20_000  # a filter's passages already listed, up to this many, are ranked at once (see below)
 FIRST_DEPTH = 250  # ... tested first (from LEAD_FROM passages): a broad filter keeps enough; the led search is cheap
 
 
@@ -132,7 +133,8 @@ def lexical_search(
     Unfiltered, BM25 ranks on the index alone; passages of documents not (yet) published are dropped
     later, when sources are attached. With a filter, the best FIRST_DEPTH matches are ranked first and
     tested in the catalogue, then the best RANK_DEPTH, so a broad filter costs little; a narrow one that
-    leaves fewer than `n` of them is answered by ranking only the passages it allows.
+    leaves fewer than `n` of them is answered by ranking only the passages it allows, at once when the
+    dense side has already listed them (it does so for a narrow filter).
     """
     terms = informative_terms(catalogue, query, extra_terms)
     if not terms:
@@ -140,6 +142,9 @@ def lexical_search(
     scope = filters if isinstance(filters, Scope) else Scope.of(filters, catalogue)
     if scope.empty:
         return ranked_matches(catalogue, terms, n)
+    known = scope.known_allowed(catalogue)
+    if known is not None and len(known) <= KNOWN_WITHIN:  # a narrow filter the dense side listed: rank only those
+        return ranked_matches(catalogue, terms, n, within=sorted({o.passage_id for o in known}))
     shallow = min(FIRST_DEPTH, RANK_DEPTH) if catalogue.fts_size() >= LEAD_FROM else RANK_DEPTH
     for depth in dict.fromkeys((shallow, RANK_DEPTH)):
         ranked = ranked_matches(catalogue, terms, depth)

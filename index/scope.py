@@ -52,6 +52,12 @@ class Scope:
         _allowed_cache[:] = [version, allowed]
         return allowed
 
+    def known_allowed(self, catalogue: Catalogue) -> list[OccurrenceInfo] | None:
+        """`allowed`, if it has already been worked out for this query (the dense side does so for a
+        narrow filter); else None, so a caller can choose without paying for the list."""
+        version = (catalogue.version(), self.filters, self.doc_ids)
+        return _allowed_cache[1] if _allowed_cache and _allowed_cache[0] == version else None
+
     def chroma_where(self) -> dict[str, Any] | None:
         return chroma_where(self.filters, self.doc_ids)
 

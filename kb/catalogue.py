@@ -818,11 +818,13 @@ class Catalogue:
 
     # --- re-tagging (reports.retag) --------------------------------------------------------------
 
-    def passages_to_tag(self) -> list[tuple[str, str, str]]:
-        """(passage_id, text, section kind where it first appears) of every passage, in a stable order."""
+    def passages_to_tag(self, after: str = "", limit: int = 256) -> list[tuple[str, str, str]]:
+        """(passage_id, text, section kind where it first appears) of the next `limit` passages whose id
+        sorts after `after`: every passage, a page at a time, however large the knowledge base."""
         return [(r[0], r[1], r[2]) for r in self.conn.execute(
             "SELECT p.passage_id, p.text, (SELECT o.section_kind FROM occurrences o WHERE o.passage_id = p.passage_id"
-            " ORDER BY o.doc_id, o.ordinal LIMIT 1) FROM passages p ORDER BY p.passage_id")]
+            " ORDER BY o.doc_id, o.ordinal LIMIT 1) FROM passages p WHERE p.passage_id > ? ORDER BY p.passage_id"
+            " LIMIT ?", (after, limit))]
 
     def passage_mentions(self, passage_ids: Sequence[str]) -> dict[str, tuple[list[str], set[ThemeMentionRow]]]:
         """passage_id -> (theme ids counted present, every mention) as stored."""

@@ -70,9 +70,10 @@ def retag(kb: Stores, tagger: ThemeTagger, progress: Callable[[int, int], None] 
     metadata first, so a run stopped half way leaves the catalogue as it was for those passages and the
     next run does them again. Records the rules used once every passage is done."""
     summary = RetagSummary(before=kb.catalogue.tagging(), after=tagging_version(tagger.taxonomy))
-    rows = kb.catalogue.passages_to_tag()
-    for start in range(0, len(rows), BATCH):
-        chunk = rows[start : start + BATCH]
+    total = kb.catalogue.passage_count()
+    after = ""
+    while chunk := kb.catalogue.passages_to_tag(after, BATCH):
+        after = chunk[-1][0]
         tagged = tagger.tag_many([text for _, text, _ in chunk], section_kinds=[kind for _, _, kind in chunk])
         stored = kb.catalogue.passage_mentions([pid for pid, _, _ in chunk])
         changed: list[tuple[str, list[ThemeMentionRow], list[str]]] = []
@@ -91,6 +92,6 @@ def retag(kb: Stores, tagger: ThemeTagger, progress: Callable[[int, int], None] 
         summary.passages += len(chunk)
         summary.changed += len(changed)
         if progress:
-            progress(summary.passages, len(rows))
+            progress(summary.passages, total)
     kb.catalogue.record_tagging(summary.after)
     return summary

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import index.lexical as lexical
+import index.scope as scope_mod
 import index.search as search_mod
 from index.embedder import Embedder
 from index.lexical import lexical_search
@@ -88,8 +89,9 @@ def test_every_dense_path_returns_what_chromas_own_filter_returns(kb, monkeypatc
 @pytest.mark.parametrize("filters", FILTERS, ids=[repr(f)[8:60] for f in FILTERS])
 @pytest.mark.parametrize("depth", [2000, 3])
 @pytest.mark.parametrize("lead_from", [0, 10**9], ids=["led", "plain"])
+@pytest.mark.parametrize("listed", [False, True], ids=["", "listed"])
 def test_filtered_bm25_is_the_unfiltered_ranking_restricted_to_allowed_passages(
-    kb, monkeypatch, filters, depth, lead_from,
+    kb, monkeypatch, filters, depth, lead_from, listed,
 ):
     catalogue, _, _ = kb
     monkeypatch.setattr(lexical, "RANK_DEPTH", depth)  # 3: the narrow-filter path ranks within the allowed set
@@ -98,7 +100,11 @@ def test_filtered_bm25_is_the_unfiltered_ranking_restricted_to_allowed_passages(
     assert allowed, "every filter here matches something in the corpus"
     everything = lexical_search(catalogue, QUERY, None, n=10_000)
     expected = [pid for pid, _ in everything if pid in allowed][:15]
-    got = [pid for pid, _ in lexical_search(catalogue, QUERY, filters, n=15)]
+    scope = Scope.of(filters, catalogue)
+    monkeypatch.setattr(scope_mod, "_allowed_cache", [])
+    if listed:  # the dense side has listed what the filter allows (it does for a narrow one)
+        scope.allowed(catalogue)
+    got = [pid for pid, _ in lexical_search(catalogue, QUERY, scope, n=15)]
     assert got == expected
 
 

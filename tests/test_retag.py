@@ -60,9 +60,11 @@ def test_themes_tagged_by_an_earlier_version_are_pointed_out(small_kb_copy: Path
     assert "Run `dhr retag`" in dhr("themes", "show", "coercive_control", "--db", str(small_kb_copy)).output
 
 
-def test_retag_restores_the_current_tags_in_the_catalogue_and_the_theme_filter(small_kb_copy: Path):
+def test_retag_restores_the_current_tags_in_the_catalogue_and_the_theme_filter(small_kb_copy: Path, monkeypatch):
+    import reports.retag
     from index.vectors import VectorStore
 
+    monkeypatch.setattr(reports.retag, "BATCH", 3)  # passages are read a page at a time: several pages here
     pids = age_the_tags(small_kb_copy)
     assert pids
     result = dhr("retag", "--db", str(small_kb_copy), "--json")
