@@ -18,6 +18,7 @@ the knowledge base lives in this module; callers get dataclasses back, never row
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import sqlite3
@@ -923,8 +924,14 @@ def _source(r: sqlite3.Row) -> Source:
         paragraph=r["paragraph"],
         section=r["section"],
         section_kind=r["section_kind"],
-        review=label_of_review(r["doc_type"], json.loads(r["extra_json"] or "{}")),
+        review=_review_label(r["doc_type"], r["extra_json"]),
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _review_label(doc_type: str, extra_json: str | None) -> str | None:
+    """A document's review label, worked out once per document rather than once per passage row."""
+    return label_of_review(doc_type, json.loads(extra_json or "{}"))
 
 
 def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
