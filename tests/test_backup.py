@@ -16,18 +16,11 @@ import time
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from cli import app
 from kb.config import Settings
 from kb.lock import ingest_lock
+from tests.clirun import dhr
 from tests.conftest import CORPUS, ROOT
-
-runner = CliRunner()
-
-
-def dhr(*args: str):  # noqa: ANN201
-    return runner.invoke(app, list(args), catch_exceptions=False)
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
+from tests.clirun import dhr
 from tests.conftest import SEEDS
 
 pytestmark = pytest.mark.slow
@@ -40,9 +41,6 @@ PROSE = (
 )
 SECRET_SENTENCE = "Marigold whispered that the blue ledger was kept under the third stair of the cottage."
 
-
-def dhr(*args: str):
-    return runner.invoke(app, list(args), catch_exceptions=False)
 
 
 def bare(line: str) -> str:

@@ -16,16 +16,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from cli import app
+from tests.clirun import dhr
 
 ROOT = Path(__file__).resolve().parents[1]
-runner = CliRunner()
 
-
-def dhr(*args: str):  # noqa: ANN201
-    return runner.invoke(app, list(args), catch_exceptions=False)
 
 
 def one_error_line(result) -> str:  # noqa: ANN001

@@ -11,18 +11,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from cli import app
+from tests.clirun import dhr
 from tests.conftest import CORPUS, SEEDS
 
 pytestmark = pytest.mark.slow
-runner = CliRunner()
 FUNDING_QUERY = "how much does each partner contribute to the domestic abuse contract"
 
-
-def dhr(*args: str) -> object:
-    return runner.invoke(app, list(args), catch_exceptions=False)
 
 
 @pytest.fixture(scope="module")

@@ -43,6 +43,7 @@ from reports.writers import (
     render_markdown,
     write_pack,
 )
+from tests.clirun import dhr
 from tests.conftest import labelled_documents
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -326,9 +327,6 @@ def test_an_unknown_output_format_is_refused_before_anything_is_written(tmp_path
 # --- end to end on the sample corpus ---------------------------------------------------------------
 
 
-
-def dhr(*args: str):
-    return runner.invoke(app, list(args), catch_exceptions=False)
 
 
 @pytest.mark.slow

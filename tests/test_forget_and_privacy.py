@@ -13,15 +13,13 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
+from tests.clirun import dhr
 from tests.conftest import SEEDS
 
 pytestmark = pytest.mark.slow
 runner = CliRunner()
 FUNDING = "\u00a3670,490"
 
-
-def dhr(*args: str):
-    return runner.invoke(app, list(args), catch_exceptions=False)
 
 
 @pytest.fixture(scope="module")

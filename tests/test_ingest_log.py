@@ -17,11 +17,10 @@ import time
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from cli import app
 from index.stores import Stores
 from kb.catalogue import Catalogue
+from tests.clirun import dhr
 from tests.conftest import ROOT
 from tests.fakes import FakeEmbedder
 from tests.smallkb import build_folder
@@ -113,16 +112,12 @@ def test_a_log_keeps_every_file_written_before_a_kill_9(tmp_path: Path):
 
 # --- exit codes and closing lines, in-process with the fake embedder -----------------------------
 
-runner = CliRunner()
 
 
 @pytest.fixture
 def fake_model(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Stores, "embedder", property(lambda self: FakeEmbedder()))
 
-
-def dhr(*args: str):  # noqa: ANN201
-    return runner.invoke(app, list(args), catch_exceptions=False)
 
 
 def test_an_empty_folder_is_nothing_to_ingest_exit_3(tmp_path: Path, fake_model):  # noqa: ANN001

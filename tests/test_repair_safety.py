@@ -10,18 +10,11 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from cli import app
 from index.vectors import VectorStore
 from kb.catalogue import Catalogue
 from kb.config import Settings
-
-runner = CliRunner()
-
-
-def dhr(*args: str):  # noqa: ANN201
-    return runner.invoke(app, list(args), catch_exceptions=False)
+from tests.clirun import dhr
 
 
 @pytest.fixture

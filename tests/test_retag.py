@@ -5,19 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from typer.testing import CliRunner
-
-from cli import app
 from kb.catalogue import Catalogue
 from kb.config import Settings
 from kb.taxonomy import load_taxonomy, tagging_version
-
-runner = CliRunner()
-
-
-def dhr(*args: str):  # noqa: ANN201
-    return runner.invoke(app, list(args), catch_exceptions=False)
-
+from tests.clirun import dhr
 
 
 def alcohol_passages(catalogue: Catalogue) -> list[str]:
