@@ -569,3 +569,193 @@ def test_training_about_something_else_is_not_training_awareness(tagger, text):
 )
 def test_training_about_domestic_abuse_or_that_staff_lacked_is_training_awareness(tagger, text):
     assert "training_awareness" in tagger.tag(text)
+
+
+# ----------------------------------------------------------------- quoted definitions are not findings (issue 18)
+
+CONTROLLING_DEFINITION = (
+    "Controlling behaviour is: a range of acts designed to make a person subordinate and/or dependent by "
+    "isolating them from sources of support, exploiting their resources and capacities for personal gain, "
+    "depriving them of the means needed for independence, resistance and escape and regulating their everyday "
+    "behaviour."
+)
+CROSS_GOVERNMENT_DEFINITION = (
+    "The cross-government definition of domestic violence and abuse is: any incident or pattern of incidents "
+    "of controlling, coercive, threatening behaviour, violence or abuse between those aged 16 or over who are "
+    "or have been intimate partners or family members regardless of gender or sexuality."
+)
+COERCIVE_DEFINITION = (
+    "Coercive behaviour is: an act or a pattern of acts of assault, threats, humiliation and intimidation or "
+    "other abuse that is used to harm, punish, or frighten their victim."
+)
+ACT_DEFINITION = (
+    "Domestic abuse is defined in the Domestic Abuse Act 2021 as abusive behaviour of one person towards "
+    "another where both are aged 16 or over and are personally connected. Behaviour is abusive if it consists "
+    "of any of the following: physical or sexual abuse; violent or threatening behaviour; controlling or "
+    "coercive behaviour; economic abuse; psychological, emotional or other abuse."
+)
+ABUSE_TYPES = {"coercive_control", "physical_abuse", "emotional_abuse", "sexual_abuse", "economic_abuse"}
+
+
+@pytest.mark.parametrize(
+    "text", [CONTROLLING_DEFINITION, CROSS_GOVERNMENT_DEFINITION, COERCIVE_DEFINITION, ACT_DEFINITION],
+    ids=["controlling", "cross-government", "coercive", "act-2021"],
+)
+def test_a_quoted_definition_of_abuse_is_not_a_finding_about_a_case(tagger, text):
+    # a board counting the reviews that found coercive control does not count a review for quoting the law
+    assert ABUSE_TYPES.isdisjoint(tagger.tag(text))
+
+
+def test_a_quoted_definition_stays_searchable_with_its_own_status(tagger):
+    assert statuses(tagger, CONTROLLING_DEFINITION, "coercive_control") == ["definition"]
+
+
+@pytest.mark.parametrize(
+    "text, theme",
+    [
+        # the definition applied to the case is a finding
+        ("The panel found that his behaviour met the definition of coercive control.", "coercive_control"),
+        ("Ms A was subjected to controlling behaviour as defined in the Serious Crime Act 2015.", "coercive_control"),
+        ("Mr B's violence fell within the statutory definition of domestic abuse.", "physical_abuse"),
+        # a sentence beside a definition is not part of it
+        (CONTROLLING_DEFINITION + " Mr C checked her phone every evening and was jealous and controlling.",
+         "coercive_control"),
+    ],
+)
+def test_a_definition_applied_to_the_case_is_still_a_finding(tagger, text, theme):
+    assert theme in tagger.tag(text)
+
+
+def test_a_definition_still_counts_for_the_practice_theme_it_defines(tagger):
+    # practice themes count every mention, as for questions: the review is about that practice
+    text = "A MARAC is defined as a meeting where information is shared on the highest risk cases."
+    assert {"marac", "information_sharing"} <= set(tagger.tag(text))
+
+
+# ------------------------------------------------------------ housing agencies are not housing (issue 18)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a housing provider on the review panel
+        "Helen Wakeling, Bath and North East Somerset Safeguarding Adults; Helen Dewbery, Knightstone Housing",
+        "The panel comprised Avon and Somerset Constabulary, Sovereign Housing Association and the CCG.",
+        # being known to an agency, or an agency's general duties, say nothing about anyone's housing
+        "They were known to the police prior to the death in over half of cases, with a smaller percentage "
+        "being known to health, probation, or housing services.",
+        "Health and housing authorities have a duty to assist a local authority with its functions.",
+    ],
+)
+def test_a_housing_agency_named_is_not_evidence_of_housing(tagger, text):
+    assert "housing" not in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She was made homeless and placed in temporary accommodation.",
+        "Actions were set for police, housing and the IDVA service.",
+        "Housing should treat a transfer request as a possible disclosure of abuse.",
+        "She approached the housing department as homeless after he changed the locks.",
+        "Better information sharing between the police, the GP and the housing provider could have allowed "
+        "the risk to be understood.",
+        "She asked the housing association for a move because he knew her address.",
+        "Sovereign Housing Association granted her a new tenancy in another town.",
+        "Her housing was insecure and she feared losing her home if she reported him.",
+        "A proposal for a new extra care housing scheme for older people is due to go to the Planning Committee.",
+    ],
+)
+def test_someones_housing_and_the_housing_response_are_still_housing(tagger, text):
+    assert "housing" in tagger.tag(text)
+
+
+# --------------------------------------------------------------------- other agency and programme names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CMHT: Community Mental Health Team – multi-disciplinary team providing community based assessments "
+        "and support to people with serious and enduring mental illness.",
+        "She was seen by the hospital's multidisciplinary team before discharge.",
+    ],
+)
+def test_a_multi_disciplinary_team_is_not_multi_agency_working(tagger, text):
+    assert "multi_agency_working" not in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A multi-agency strategy meeting was held the next day.",
+        "A multi-disciplinary meeting of police, health and children's services agreed a safety plan.",
+    ],
+)
+def test_meetings_of_agencies_are_still_multi_agency_working(tagger, text):
+    assert "multi_agency_working" in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Committee considered how ambitions for Family Hubs would contribute to the delivery of the "
+        "Families Strategic Partnership Children, Young People and Families Strategy.",
+        "Leaders managing social workers are mindful of the employer standards for social workers.",
+    ],
+)
+def test_family_programmes_and_the_employers_of_professionals_are_not_what_family_and_friends_knew(
+    tagger, text
+):
+    assert "family_friends_knowledge" not in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Her employer was aware that she was frightened of him and let her leave early.",
+        "The family told the chair that they did not know where to turn.",
+        "Her sister knew about the assaults but had been sworn to secrecy.",
+    ],
+)
+def test_what_family_friends_and_employers_knew_still_counts(tagger, text):
+    assert "family_friends_knowledge" in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In this cohort there are no unaccompanied asylum-seeking children.",
+        "There is no evidence that immigration status was a factor.",
+    ],
+)
+def test_there_is_or_there_are_no_denies_what_follows(tagger, text):
+    assert "immigration_nrpf" not in tagger.tag(text)
+
+
+def test_a_present_tense_statement_of_what_there_is_still_counts(tagger):
+    assert "immigration_nrpf" in tagger.tag("There are 40 unaccompanied asylum-seeking children in the county.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The research will identify strategies currently used to reduce this risk and prevent future violence.",
+        "The Violence Reduction Unit funds youth workers in the emergency department.",
+        "Partners have prepared for the Serious Violence Duty.",
+    ],
+)
+def test_violence_to_be_prevented_in_general_is_not_physical_abuse(tagger, text):
+    assert "physical_abuse" not in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He had been violent towards her before, and she had bruising to her arms.",
+        "Neighbours heard him hit her several times.",
+        "There was a history of violence towards previous partners, and he assaulted her in 2019.",
+    ],
+)
+def test_violence_that_happened_is_still_physical_abuse(tagger, text):
+    assert "physical_abuse" in tagger.tag(text)
