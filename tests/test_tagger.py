@@ -759,3 +759,49 @@ def test_violence_to_be_prevented_in_general_is_not_physical_abuse(tagger, text)
 )
 def test_violence_that_happened_is_still_physical_abuse(tagger, text):
     assert "physical_abuse" in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the notice of a death that starts a review is not information shared about the case
+        "Sussex Police notified the Safe in the City Partnership on 29 May 2013 that the case should be "
+        "considered as a DHR.",
+        "The review was commissioned by Safer Devon Community Safety Partnership on receiving notification of "
+        "the death of Louise in circumstances which appeared to meet the criteria of Section 9.",
+    ],
+)
+def test_notice_of_a_death_to_the_partnership_is_not_information_sharing(tagger, text):
+    assert "information_sharing" not in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "An Operation Encompass notification was not sent to the school after the August incident.",
+        "The police notified children's services of the incident the next morning.",
+    ],
+)
+def test_notifications_between_agencies_about_the_case_are_still_information_sharing(tagger, text):
+    assert "information_sharing" in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Protect the identities of any individuals (e.g., the child, a carer, a neighbour, or a colleague).", False),
+        ("Social workers spoke to the child and their carer at school.", False),
+        ("Mr B was his wife's main carer after her stroke.", True),
+        ("Leaders consider the needs of young carers who look after a parent.", True),
+    ],
+)
+def test_a_childs_carer_is_not_a_caring_role(tagger, text, expected):
+    assert ("disability_care_needs" in tagger.tag(text)) is expected
+
+
+def test_thanks_to_the_family_for_their_help_is_their_contribution_to_the_review(tagger):
+    text = (
+        "We are particularly grateful to the family of Louise and her friends who helped us better understand "
+        "her in an attempt to recognise what life was like for her."
+    )
+    assert "family_friends_knowledge" in tagger.tag(text)
