@@ -805,3 +805,33 @@ def test_thanks_to_the_family_for_their_help_is_their_contribution_to_the_review
         "her in an attempt to recognise what life was like for her."
     )
     assert "family_friends_knowledge" in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MPs highlighted the scheme as best practice in a letter to the Housing Minister.",
+        "In line with the statutory override of the Department for Levelling Up, Housing and Communities (DLUHC).",
+        "This would represent a pressure on both CYPE and Corporate Landlord budgets.",
+    ],
+)
+def test_a_government_department_or_a_ministers_title_is_not_evidence_of_housing(tagger, text):
+    assert "housing" not in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # professionals' colleagues
+        ("Discussions were underway with borough and district colleagues regarding a parallel forecast.", False),
+        ("KCC was to host its French, Belgian, and Dutch colleagues for the first Straits Committee meeting.", False),
+        ("The diagnostic brings together colleagues locally to explore how their data processes work.", False),
+        # a service named after families is not the family
+        ("Some good quality practice was seen in the family intervention team.", False),
+        # the victim's colleagues
+        ("Her colleagues noticed bruising on her arms and told their manager.", True),
+        ("A work colleague said that Mr B rang her up to twenty times a day.", True),
+    ],
+)
+def test_only_the_victims_or_perpetrators_colleagues_are_what_colleagues_knew(tagger, text, expected):
+    assert ("family_friends_knowledge" in tagger.tag(text)) is expected
