@@ -835,3 +835,17 @@ def test_a_government_department_or_a_ministers_title_is_not_evidence_of_housing
 )
 def test_only_the_victims_or_perpetrators_colleagues_are_what_colleagues_knew(tagger, text, expected):
     assert ("family_friends_knowledge" in tagger.tag(text)) is expected
+
+
+def test_a_footnote_quoting_the_act_is_a_definition(tagger):
+    text = (
+        "6 As defined in the Domestic Abuse Act 2021 behaviour is 'abusive' if it consists of physical or sexual "
+        "abuse, violent or threatening behaviour, controlling or coercive behaviour, economic abuse, "
+        "psychological, emotional or other abuse."
+    )
+    assert ABUSE_TYPES.isdisjoint(tagger.tag(text))
+
+
+def test_a_kick_off_meeting_is_not_a_kick(tagger):
+    assert "physical_abuse" not in tagger.tag("The DCS joins for the kick-off and problem definition.")
+    assert "physical_abuse" in tagger.tag("He kicked her in the stomach.")
