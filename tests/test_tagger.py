@@ -755,6 +755,7 @@ def test_violence_to_be_prevented_in_general_is_not_physical_abuse(tagger, text)
         "He had been violent towards her before, and she had bruising to her arms.",
         "Neighbours heard him hit her several times.",
         "There was a history of violence towards previous partners, and he assaulted her in 2019.",
+        "He subjected her to serious violence over several years.",
     ],
 )
 def test_violence_that_happened_is_still_physical_abuse(tagger, text):
@@ -769,6 +770,8 @@ def test_violence_that_happened_is_still_physical_abuse(tagger, text):
         "considered as a DHR.",
         "The review was commissioned by Safer Devon Community Safety Partnership on receiving notification of "
         "the death of Louise in circumstances which appeared to meet the criteria of Section 9.",
+        # nor is a statutory notice to a regulator
+        "Since the previous inspection, five serious incident notifications have been submitted to Ofsted.",
     ],
 )
 def test_notice_of_a_death_to_the_partnership_is_not_information_sharing(tagger, text):
