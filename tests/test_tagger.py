@@ -852,3 +852,15 @@ def test_a_footnote_quoting_the_act_is_a_definition(tagger):
 def test_a_kick_off_meeting_is_not_a_kick(tagger):
     assert "physical_abuse" not in tagger.tag("The DCS joins for the kick-off and problem definition.")
     assert "physical_abuse" in tagger.tag("He kicked her in the stomach.")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The opening hours vary, but this is not considered to be an issue.", False),
+        ("A referral was not considered necessary at the time.", False),
+        ("The possibility that her injuries were caused by her husband was not considered.", True),
+    ],
+)
+def test_not_considered_as_a_judgement_is_not_a_lack_of_curiosity(tagger, text, expected):
+    assert ("professional_curiosity" in tagger.tag(text)) is expected
