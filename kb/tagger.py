@@ -39,14 +39,22 @@ Every match becomes a ThemeMention with a status:
   "Whether", ...: the openers are data in themes.toml), or anywhere in a passage of a section that
   states the scope of a review (terms of reference, key lines of enquiry) when the caller passes the
   section kind. A question names what the review asked, not what it found.
+* "definition": the mention sits in a sentence that quotes a definition ("Controlling behaviour is: a
+  range of acts designed to ...", "The cross-government definition of domestic abuse is: any incident
+  or pattern of incidents of controlling, coercive, threatening behaviour, violence or abuse ...",
+  "Behaviour is abusive if it consists of any of the following: ..."): it says what a word means, not
+  what happened in a case, so a board counting reviews does not count it. The cues are data in
+  themes.toml; a sentence that applies the definition to someone ("his behaviour met the definition of
+  coercive control", a pronoun or a title such as "Mr" in the sentence) is not a definition.
 * "present": otherwise.
 
 Before any of this, the words of agency and service names listed in themes.toml ("Children's
 Services", "Adult Social Care", "Drug and Alcohol Team", "Mental Health Trust", ...) are masked for
 the negatable themes: a match inside one is dropped, because a panel member's employer is no
-evidence of children, care needs or substance use (practice themes, which are about agencies, keep it).
+evidence of children, care needs or substance use, nor a "Families Strategic Partnership" of what a
+family knew (practice themes, which are about agencies, keep it).
 
-Only themes with ``negatable = true`` lose their count when negated, hypothetical or asked; for the
+Only themes with ``negatable = true`` lose their count when negated, hypothetical, asked or defined; for the
 others (practice themes such as marac, information_sharing, risk_assessment) the mention itself
 is the learning, so ``tag()`` counts it whatever its status. ``tag()`` also adds the themes a
 present theme implies in the taxonomy (parricide -> adult_family_homicide, non-fatal
@@ -68,7 +76,7 @@ from spacy.util import filter_spans
 
 from kb.taxonomy import ContextRule, Taxonomy, Theme, load_taxonomy, thaw
 
-PRESENT, NEGATED, HYPOTHETICAL, QUESTION = "present", "negated", "hypothetical", "question"
+PRESENT, NEGATED, HYPOTHETICAL, QUESTION, DEFINITION = "present", "negated", "hypothetical", "question", "definition"
 # tokens that open a list item or number it, skipped before looking for a question opener
 _ITEM_MARK = re.compile(r"^(?:[-–—•·▪*o]|\(?[0-9]{1,3}[.)]?|\(?(?:[ivx]{1,4}|[a-z])[.)]|[0-9]+(?:\.[0-9]+)*\.?)$")
 
@@ -76,7 +84,7 @@ _ITEM_MARK = re.compile(r"^(?:[-–—•·▪*o]|\(?[0-9]{1,3}[.)]?|\(?(?:[ivx]
 @dataclass(frozen=True)
 class ThemeMention:
     theme_id: str
-    status: str  # "present" | "negated" | "hypothetical" | "question"
+    status: str  # "present" | "negated" | "hypothetical" | "question" | "definition"
     start: int  # char offset in the passage text
     end: int
     text: str  # the matched words
@@ -137,7 +145,7 @@ STRONG_NEGATION = (
     "never been in contact|not in contact with|no involvement with|never been known to|"
     "never known to|neither was known to|neither of them was known to|neither party was known to|"
     "neither had been known to|neither of them had been known to|nor was known to|nor were known to|"
-    "did not describe|never described|did not mention any|never mentioned"
+    "did not describe|never described|did not mention any|never mentioned|there is no|there are no"
 ).split("|")
 WEAK_NEGATION = frozenset("n't neither never no nobody none nor not nothing without".split())
 # cue + next word that do not negate existence
@@ -240,6 +248,9 @@ class ThemeTagger:
         self._cues = PhraseMatcher(vocab, attr="LOWER")
         self._rules: dict[str, ContextRule] = {}
         self._negatable = {t.id: t.negatable for t in self.taxonomy}
+        # organisation names are masked for every theme about people and what happened to them; practice
+        # themes are about agencies and keep them
+        self._masks_orgs = {t.id: t.negatable or t.group != "practice" for t in self.taxonomy}
         for theme in self.taxonomy:
             self._add_theme(theme)
         ctx = self.taxonomy.context
@@ -256,6 +267,13 @@ class ThemeTagger:
         self._question_sections = frozenset(ctx.question_sections)
         self._openers = tuple(tuple(o.split()) for o in ctx.question_openers)
         self._cues.add("NEG", [self.nlp.make_doc(c) for c in STRONG_NEGATION])
+        self._definitions = PhraseMatcher(vocab, attr="LOWER")
+        if ctx.definition_cues:
+            self._definitions.add("DEF", [self.nlp.make_doc(c) for c in ctx.definition_cues])
+        self._definition_tokens = Matcher(vocab)
+        if ctx.definition_patterns:
+            self._definition_tokens.add("DEF", [thaw(p) for p in ctx.definition_patterns])
+        self._applied = frozenset(ctx.definition_applied)
 
     # -- building
 
@@ -290,6 +308,8 @@ class ThemeTagger:
             key = f"{theme.id}|r{i}"
             if rule.patterns:
                 self._lemma.add(key, self._lemma_docs(rule.patterns))
+            if rule.exact:
+                self._lower.add(key, [self.nlp.make_doc(p.lower()) for p in self._variants(rule.exact)])
             if rule.token_patterns:
                 self._tokens.add(key, [thaw(p) for p in rule.token_patterns])
             phrases = [p for p in rule.unless_patterns if isinstance(p, str)]
@@ -359,15 +379,18 @@ class ThemeTagger:
         cue_ends = self._strong_cue_ends(doc)
         asked = section_kind in self._question_sections
         questions = self._question_tokens(doc) if not asked else None
+        defined = self._defined_tokens(doc)
         out: list[ThemeMention] = []
         for tid, spans in found.items():
             # agency names are no evidence of what happened to people (negatable themes); practice themes
             # are about agencies, so a board or a team still counts for multi-agency working
-            ex = [*excluded.get(tid, ()), *(masked if self._negatable.get(tid, True) else ())]
+            ex = [*excluded.get(tid, ()), *(masked if self._masks_orgs.get(tid, True) else ())]
             spans = [s for s in spans if not any(s.start < e and s.end > b for b, e in ex)]
             for span in filter_spans(spans):
                 if asked or (questions is not None and span.start in questions):
                     status = QUESTION
+                elif span.start in defined:
+                    status = DEFINITION
                 else:
                     status = self._status(doc, span.start, span.end, cue_ends)
                 out.append(
@@ -376,6 +399,17 @@ class ThemeTagger:
                     )
                 )
         out.sort(key=lambda m: (m.start, m.end, m.theme_id))
+        return out
+
+    def _defined_tokens(self, doc: Doc) -> set[int]:
+        """Indices of the tokens of the sentences that quote a definition: a definition cue of the taxonomy
+        ("defined as", "definition of", "Controlling behaviour is:", "any incident or pattern of
+        incidents") and none of its words that apply a definition to someone ("met", "fell", "she", "Mr")."""
+        hits = [s for _, s, _ in [*self._definitions(doc), *self._definition_tokens(doc)]]
+        out: set[int] = set()
+        for sent in {doc[i].sent for i in hits}:
+            if not any(tok.lower_ in self._applied or tok.lemma_ in self._applied for tok in sent):
+                out.update(range(sent.start, sent.end))
         return out
 
     def _question_tokens(self, doc: Doc) -> set[int]:

@@ -39,8 +39,8 @@ class UnknownThemeError(TaxonomyError, KeyError):
 
 @dataclass(frozen=True)
 class ContextRule:
-    """Ambiguous phrases (``patterns``, and spaCy ``token_patterns``) that only count in the right
-    company within ``window`` tokens of the same sentence (or anywhere in the passage when ``scope`` is
+    """Ambiguous phrases (``patterns`` on lemmas, ``exact`` on the words as written, and spaCy
+    ``token_patterns``) that only count in the right company within ``window`` tokens of the same sentence (or anywhere in the passage when ``scope`` is
     "passage"): at least one lemma of ``context`` (if given), none of ``unless``, no match of
     ``unless_patterns`` (lemma phrases or token patterns, in the same reach), and, if given, one lemma
     of ``passage_context`` anywhere in the passage."""
@@ -53,6 +53,7 @@ class ContextRule:
     token_patterns: tuple[Any, ...] = ()
     unless_patterns: tuple[Any, ...] = ()
     passage_context: tuple[str, ...] = ()
+    exact: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,18 +79,23 @@ class Theme:
         out: list[str] = [*self.patterns, *self.exact, *self.case_sensitive]
         for rule in self.requires:
             out.extend(rule.patterns)
+            out.extend(rule.exact)
         return tuple(out)
 
 
 @dataclass(frozen=True)
 class Context:
     """Rules that hold for every theme (the ``[context]`` table of themes.toml): organisation names whose
-    words are masked before theme matching, and what marks a question rather than a finding."""
+    words are masked before theme matching, what marks a question rather than a finding, and what marks
+    a sentence quoting a definition (the statutory definition of domestic abuse) rather than a finding."""
 
     organisations: tuple[str, ...] = ()
     organisation_patterns: tuple[Any, ...] = ()
     question_sections: tuple[str, ...] = ()
     question_openers: tuple[str, ...] = ()
+    definition_cues: tuple[str, ...] = ()
+    definition_patterns: tuple[Any, ...] = ()
+    definition_applied: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -203,6 +209,7 @@ def _theme(raw: dict, index: int) -> Theme:
             token_patterns=tuple(_freeze(p) for p in token_patterns),
             unless_patterns=tuple(_freeze(p) for p in unless_patterns),
             passage_context=tuple(c.lower() for c in _strs(r, "passage_context", where + " requires")),
+            exact=_strs(r, "exact", where + " requires"),
         )
         if rule.scope not in {"sentence", "passage"}:
             raise TaxonomyError(f"{where}: a requires rule's scope is 'sentence' or 'passage'")
@@ -210,8 +217,8 @@ def _theme(raw: dict, index: int) -> Theme:
             raise TaxonomyError(
                 f"{where}: a requires rule needs 'context', 'unless', 'unless_patterns' or 'passage_context'"
             )
-        if not rule.patterns and not rule.token_patterns:
-            raise TaxonomyError(f"{where}: a requires rule needs 'patterns' or 'token_patterns'")
+        if not rule.patterns and not rule.exact and not rule.token_patterns:
+            raise TaxonomyError(f"{where}: a requires rule needs 'patterns', 'exact' or 'token_patterns'")
         rules.append(rule)
     token_patterns = raw.get("token_patterns", [])
     if not isinstance(token_patterns, list) or not all(isinstance(p, list) and p for p in token_patterns):
@@ -261,14 +268,18 @@ def _context(raw: object) -> Context:
         return Context()
     if not isinstance(raw, dict):
         raise TaxonomyError("[context] must be a table")
-    patterns = raw.get("organisation_patterns", [])
-    if not isinstance(patterns, list) or not all(isinstance(p, list) and p for p in patterns):
-        raise TaxonomyError("[context]: 'organisation_patterns' must be a list of non-empty token lists")
+    for key in ("organisation_patterns", "definition_patterns"):
+        patterns = raw.get(key, [])
+        if not isinstance(patterns, list) or not all(isinstance(p, list) and p for p in patterns):
+            raise TaxonomyError(f"[context]: {key!r} must be a list of non-empty token lists")
     return Context(
         organisations=_strs(raw, "organisations", "[context]"),
-        organisation_patterns=tuple(_freeze(p) for p in patterns),
+        organisation_patterns=tuple(_freeze(p) for p in raw.get("organisation_patterns", [])),
         question_sections=_strs(raw, "question_sections", "[context]"),
         question_openers=tuple(o.lower() for o in _strs(raw, "question_openers", "[context]")),
+        definition_cues=tuple(o.lower() for o in _strs(raw, "definition_cues", "[context]")),
+        definition_patterns=tuple(_freeze(p) for p in raw.get("definition_patterns", [])),
+        definition_applied=tuple(o.lower() for o in _strs(raw, "definition_applied", "[context]")),
     )
 
 

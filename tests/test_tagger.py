@@ -569,3 +569,298 @@ def test_training_about_something_else_is_not_training_awareness(tagger, text):
 )
 def test_training_about_domestic_abuse_or_that_staff_lacked_is_training_awareness(tagger, text):
     assert "training_awareness" in tagger.tag(text)
+
+
+# ----------------------------------------------------------------- quoted definitions are not findings (issue 18)
+
+CONTROLLING_DEFINITION = (
+    "Controlling behaviour is: a range of acts designed to make a person subordinate and/or dependent by "
+    "isolating them from sources of support, exploiting their resources and capacities for personal gain, "
+    "depriving them of the means needed for independence, resistance and escape and regulating their everyday "
+    "behaviour."
+)
+CROSS_GOVERNMENT_DEFINITION = (
+    "The cross-government definition of domestic violence and abuse is: any incident or pattern of incidents "
+    "of controlling, coercive, threatening behaviour, violence or abuse between those aged 16 or over who are "
+    "or have been intimate partners or family members regardless of gender or sexuality."
+)
+COERCIVE_DEFINITION = (
+    "Coercive behaviour is: an act or a pattern of acts of assault, threats, humiliation and intimidation or "
+    "other abuse that is used to harm, punish, or frighten their victim."
+)
+ACT_DEFINITION = (
+    "Domestic abuse is defined in the Domestic Abuse Act 2021 as abusive behaviour of one person towards "
+    "another where both are aged 16 or over and are personally connected. Behaviour is abusive if it consists "
+    "of any of the following: physical or sexual abuse; violent or threatening behaviour; controlling or "
+    "coercive behaviour; economic abuse; psychological, emotional or other abuse."
+)
+ABUSE_TYPES = {"coercive_control", "physical_abuse", "emotional_abuse", "sexual_abuse", "economic_abuse"}
+
+
+@pytest.mark.parametrize(
+    "text", [CONTROLLING_DEFINITION, CROSS_GOVERNMENT_DEFINITION, COERCIVE_DEFINITION, ACT_DEFINITION],
+    ids=["controlling", "cross-government", "coercive", "act-2021"],
+)
+def test_a_quoted_definition_of_abuse_is_not_a_finding_about_a_case(tagger, text):
+    # a board counting the reviews that found coercive control does not count a review for quoting the law
+    assert ABUSE_TYPES.isdisjoint(tagger.tag(text))
+
+
+def test_a_quoted_definition_stays_searchable_with_its_own_status(tagger):
+    assert statuses(tagger, CONTROLLING_DEFINITION, "coercive_control") == ["definition"]
+
+
+@pytest.mark.parametrize(
+    "text, theme",
+    [
+        # the definition applied to the case is a finding
+        ("The panel found that his behaviour met the definition of coercive control.", "coercive_control"),
+        ("Ms A was subjected to controlling behaviour as defined in the Serious Crime Act 2015.", "coercive_control"),
+        ("Mr B's violence fell within the statutory definition of domestic abuse.", "physical_abuse"),
+        # a sentence beside a definition is not part of it
+        (CONTROLLING_DEFINITION + " Mr C checked her phone every evening and was jealous and controlling.",
+         "coercive_control"),
+    ],
+)
+def test_a_definition_applied_to_the_case_is_still_a_finding(tagger, text, theme):
+    assert theme in tagger.tag(text)
+
+
+def test_a_definition_still_counts_for_the_practice_theme_it_defines(tagger):
+    # practice themes count every mention, as for questions: the review is about that practice
+    text = "A MARAC is defined as a meeting where information is shared on the highest risk cases."
+    assert {"marac", "information_sharing"} <= set(tagger.tag(text))
+
+
+# ------------------------------------------------------------ housing agencies are not housing (issue 18)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a housing provider on the review panel
+        "Helen Wakeling, Bath and North East Somerset Safeguarding Adults; Helen Dewbery, Knightstone Housing",
+        "The panel comprised Avon and Somerset Constabulary, Sovereign Housing Association and the CCG.",
+        # being known to an agency, or an agency's general duties, say nothing about anyone's housing
+        "They were known to the police prior to the death in over half of cases, with a smaller percentage "
+        "being known to health, probation, or housing services.",
+        "Health and housing authorities have a duty to assist a local authority with its functions.",
+    ],
+)
+def test_a_housing_agency_named_is_not_evidence_of_housing(tagger, text):
+    assert "housing" not in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She was made homeless and placed in temporary accommodation.",
+        "Actions were set for police, housing and the IDVA service.",
+        "Housing should treat a transfer request as a possible disclosure of abuse.",
+        "She approached the housing department as homeless after he changed the locks.",
+        "Better information sharing between the police, the GP and the housing provider could have allowed "
+        "the risk to be understood.",
+        "She asked the housing association for a move because he knew her address.",
+        "Sovereign Housing Association granted her a new tenancy in another town.",
+        "Her housing was insecure and she feared losing her home if she reported him.",
+        "A proposal for a new extra care housing scheme for older people is due to go to the Planning Committee.",
+    ],
+)
+def test_someones_housing_and_the_housing_response_are_still_housing(tagger, text):
+    assert "housing" in tagger.tag(text)
+
+
+# --------------------------------------------------------------------- other agency and programme names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CMHT: Community Mental Health Team – multi-disciplinary team providing community based assessments "
+        "and support to people with serious and enduring mental illness.",
+        "She was seen by the hospital's multidisciplinary team before discharge.",
+    ],
+)
+def test_a_multi_disciplinary_team_is_not_multi_agency_working(tagger, text):
+    assert "multi_agency_working" not in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A multi-agency strategy meeting was held the next day.",
+        "A multi-disciplinary meeting of police, health and children's services agreed a safety plan.",
+    ],
+)
+def test_meetings_of_agencies_are_still_multi_agency_working(tagger, text):
+    assert "multi_agency_working" in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Committee considered how ambitions for Family Hubs would contribute to the delivery of the "
+        "Families Strategic Partnership Children, Young People and Families Strategy.",
+        "Leaders managing social workers are mindful of the employer standards for social workers.",
+    ],
+)
+def test_family_programmes_and_the_employers_of_professionals_are_not_what_family_and_friends_knew(
+    tagger, text
+):
+    assert "family_friends_knowledge" not in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Her employer was aware that she was frightened of him and let her leave early.",
+        "The family told the chair that they did not know where to turn.",
+        "Her sister knew about the assaults but had been sworn to secrecy.",
+    ],
+)
+def test_what_family_friends_and_employers_knew_still_counts(tagger, text):
+    assert "family_friends_knowledge" in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In this cohort there are no unaccompanied asylum-seeking children.",
+        "There is no evidence that immigration status was a factor.",
+    ],
+)
+def test_there_is_or_there_are_no_denies_what_follows(tagger, text):
+    assert "immigration_nrpf" not in tagger.tag(text)
+
+
+def test_a_present_tense_statement_of_what_there_is_still_counts(tagger):
+    assert "immigration_nrpf" in tagger.tag("There are 40 unaccompanied asylum-seeking children in the county.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The research will identify strategies currently used to reduce this risk and prevent future violence.",
+        "The Violence Reduction Unit funds youth workers in the emergency department.",
+        "Partners have prepared for the Serious Violence Duty.",
+    ],
+)
+def test_violence_to_be_prevented_in_general_is_not_physical_abuse(tagger, text):
+    assert "physical_abuse" not in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He had been violent towards her before, and she had bruising to her arms.",
+        "Neighbours heard him hit her several times.",
+        "There was a history of violence towards previous partners, and he assaulted her in 2019.",
+        "He subjected her to serious violence over several years.",
+    ],
+)
+def test_violence_that_happened_is_still_physical_abuse(tagger, text):
+    assert "physical_abuse" in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the notice of a death that starts a review is not information shared about the case
+        "Sussex Police notified the Safe in the City Partnership on 29 May 2013 that the case should be "
+        "considered as a DHR.",
+        "The review was commissioned by Safer Devon Community Safety Partnership on receiving notification of "
+        "the death of Louise in circumstances which appeared to meet the criteria of Section 9.",
+        # nor is a statutory notice to a regulator
+        "Since the previous inspection, five serious incident notifications have been submitted to Ofsted.",
+    ],
+)
+def test_notice_of_a_death_to_the_partnership_is_not_information_sharing(tagger, text):
+    assert "information_sharing" not in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "An Operation Encompass notification was not sent to the school after the August incident.",
+        "The police notified children's services of the incident the next morning.",
+    ],
+)
+def test_notifications_between_agencies_about_the_case_are_still_information_sharing(tagger, text):
+    assert "information_sharing" in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Protect the identities of any individuals (e.g., the child, a carer, a neighbour, or a colleague).", False),
+        ("Social workers spoke to the child and their carer at school.", False),
+        ("Mr B was his wife's main carer after her stroke.", True),
+        ("Leaders consider the needs of young carers who look after a parent.", True),
+    ],
+)
+def test_a_childs_carer_is_not_a_caring_role(tagger, text, expected):
+    assert ("disability_care_needs" in tagger.tag(text)) is expected
+
+
+def test_thanks_to_the_family_for_their_help_is_their_contribution_to_the_review(tagger):
+    text = (
+        "We are particularly grateful to the family of Louise and her friends who helped us better understand "
+        "her in an attempt to recognise what life was like for her."
+    )
+    assert "family_friends_knowledge" in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MPs highlighted the scheme as best practice in a letter to the Housing Minister.",
+        "In line with the statutory override of the Department for Levelling Up, Housing and Communities (DLUHC).",
+        "This would represent a pressure on both CYPE and Corporate Landlord budgets.",
+    ],
+)
+def test_a_government_department_or_a_ministers_title_is_not_evidence_of_housing(tagger, text):
+    assert "housing" not in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # professionals' colleagues
+        ("Discussions were underway with borough and district colleagues regarding a parallel forecast.", False),
+        ("KCC was to host its French, Belgian, and Dutch colleagues for the first Straits Committee meeting.", False),
+        ("The diagnostic brings together colleagues locally to explore how their data processes work.", False),
+        # a service named after families is not the family
+        ("Some good quality practice was seen in the family intervention team.", False),
+        # the victim's colleagues
+        ("Her colleagues noticed bruising on her arms and told their manager.", True),
+        ("A work colleague said that Mr B rang her up to twenty times a day.", True),
+    ],
+)
+def test_only_the_victims_or_perpetrators_colleagues_are_what_colleagues_knew(tagger, text, expected):
+    assert ("family_friends_knowledge" in tagger.tag(text)) is expected
+
+
+def test_a_footnote_quoting_the_act_is_a_definition(tagger):
+    text = (
+        "6 As defined in the Domestic Abuse Act 2021 behaviour is 'abusive' if it consists of physical or sexual "
+        "abuse, violent or threatening behaviour, controlling or coercive behaviour, economic abuse, "
+        "psychological, emotional or other abuse."
+    )
+    assert ABUSE_TYPES.isdisjoint(tagger.tag(text))
+
+
+def test_a_kick_off_meeting_is_not_a_kick(tagger):
+    assert "physical_abuse" not in tagger.tag("The DCS joins for the kick-off and problem definition.")
+    assert "physical_abuse" in tagger.tag("He kicked her in the stomach.")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The opening hours vary, but this is not considered to be an issue.", False),
+        ("A referral was not considered necessary at the time.", False),
+        ("The possibility that her injuries were caused by her husband was not considered.", True),
+    ],
+)
+def test_not_considered_as_a_judgement_is_not_a_lack_of_curiosity(tagger, text, expected):
+    assert ("professional_curiosity" in tagger.tag(text)) is expected

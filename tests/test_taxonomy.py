@@ -48,7 +48,7 @@ def tax():
 
 
 def test_the_packaged_taxonomy_loads_with_a_version(tax):
-    assert tax.version == "4"
+    assert tax.version == "5"
     assert len(tax) == len(EXPECTED_IDS)
 
 
@@ -194,6 +194,9 @@ _MINI_THEME = (
         ('version="1"\ncontext = "x"\n' + _MINI_THEME, "context"),
         ('version="1"\n[context]\norganisations = [""]\n' + _MINI_THEME, "organisations"),
         ('version="1"\n[context]\norganisation_patterns = [[]]\n' + _MINI_THEME, "organisation_patterns"),
+        ('version="1"\n[context]\ndefinition_patterns = [[]]\n' + _MINI_THEME, "definition_patterns"),
+        ('version="1"\n[context]\ndefinition_cues = [""]\n' + _MINI_THEME, "definition_cues"),
+        ('version="1"\n' + _MINI_THEME + '[[themes.requires]]\nexact=[""]\nunless=["c"]\n', "exact"),
         (
             'version="1"\n' + _MINI_THEME + '[[themes.requires]]\npatterns=["b"]\ncontext=["c"]\nscope="document"\n',
             "scope",
@@ -214,6 +217,23 @@ def test_the_context_rules_are_data_in_the_taxonomy(tax):
     )
     assert "terms_of_reference" in ctx.question_sections
     assert {"were", "did", "to consider", "whether"} <= set(ctx.question_openers)
+    # what marks a quoted definition, and what shows a sentence applies one to a case
+    assert {"defined as", "any incident or pattern of incidents", "a range of acts designed"} <= set(
+        ctx.definition_cues
+    )
+    assert ctx.definition_patterns and {"met", "fell", "she", "mr"} <= set(ctx.definition_applied)
+
+
+def test_a_requires_rule_can_match_a_word_as_written_rather_than_its_lemma(tmp_path: Path):
+    # "housing" has the lemma "house": an `exact` phrase matches the word itself only
+    path = tmp_path / "mini.toml"
+    path.write_text(
+        'version = "1"\n' + _MINI_THEME + '[[themes.requires]]\nexact=["housing"]\ncontext=["need"]\n',
+        encoding="utf-8",
+    )
+    theme = load_taxonomy(path).get("a")
+    assert theme.requires[0].exact == ("housing",) and theme.requires[0].patterns == ()
+    assert "housing" in theme.all_phrases()
 
 
 def test_a_taxonomy_without_a_context_table_has_no_context_rules(tmp_path: Path):
@@ -221,6 +241,7 @@ def test_a_taxonomy_without_a_context_table_has_no_context_rules(tmp_path: Path)
     path.write_text('version = "1"\n' + _MINI_THEME, encoding="utf-8")
     ctx = load_taxonomy(path).context
     assert ctx.organisations == () and ctx.question_sections == () and ctx.question_openers == ()
+    assert ctx.definition_cues == () and ctx.definition_patterns == () and ctx.definition_applied == ()
 
 
 def test_the_firearms_theme_is_defined_with_tested_examples(tax):
