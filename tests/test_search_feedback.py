@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from index.search import BASELINE, VARIANTS, Ranking, feedback_vector, figure_on_subject
+from index.search import FEEDBACK_AND_FIGURES, VARIANTS, Ranking, feedback_vector, figure_on_subject
 from kb.sentences import answer_sentences, pack
 
 DIM = 4
@@ -57,8 +57,8 @@ def test_a_number_question_counts_a_figure_only_in_a_sentence_on_its_subject():
     assert figure_on_subject(catalogue, query, ["off"], margin=1.5) == {"off"}  # a wide margin: any figure
 
 
-def test_the_adopted_ranking_feeds_back_and_the_variants_measure_each_change_alone():
-    assert Ranking().feedback > 0 and Ranking().figure_margin is not None
-    assert BASELINE.feedback == 0 and BASELINE.figure_margin is None
-    assert VARIANTS["+feedback"].feedback == Ranking().feedback
-    assert VARIANTS["before feedback"] == Ranking(feedback=0.0, figure_margin=None)
+def test_feedback_and_figures_on_subject_are_measured_variants_not_the_default():
+    assert Ranking().feedback == 0 and Ranking().figure_margin is None
+    assert FEEDBACK_AND_FIGURES.feedback > 0 and FEEDBACK_AND_FIGURES.figure_margin is not None
+    assert VARIANTS["adopted+feedback"] == Ranking(feedback=FEEDBACK_AND_FIGURES.feedback)
+    assert VARIANTS["adopted+feedback+on subject"] == FEEDBACK_AND_FIGURES
