@@ -512,5 +512,5 @@ VARIANTS = {  # each change of issue 15 alone, on the baseline, then together (b
     "adopted+themes": Ranking(expand_themes=True),
     "adopted+feedback": Ranking(feedback=FEEDBACK),
     "adopted+on subject": Ranking(figure_margin=FIGURE_MARGIN),
-    "adopted+feedback+on subject": FEEDBACK_AND_FIGURES,
+    "adopted+fb+on subject": FEEDBACK_AND_FIGURES,
 }

@@ -61,4 +61,4 @@ def test_feedback_and_figures_on_subject_are_measured_variants_not_the_default()
     assert Ranking().feedback == 0 and Ranking().figure_margin is None
     assert FEEDBACK_AND_FIGURES.feedback > 0 and FEEDBACK_AND_FIGURES.figure_margin is not None
     assert VARIANTS["adopted+feedback"] == Ranking(feedback=FEEDBACK_AND_FIGURES.feedback)
-    assert VARIANTS["adopted+feedback+on subject"] == FEEDBACK_AND_FIGURES
+    assert VARIANTS["adopted+fb+on subject"] == FEEDBACK_AND_FIGURES
