@@ -40,10 +40,10 @@ class UnknownThemeError(TaxonomyError, KeyError):
 @dataclass(frozen=True)
 class ContextRule:
     """Ambiguous phrases (``patterns`` on lemmas, ``exact`` on the words as written, and spaCy
-    ``token_patterns``) that only count in the right company within ``window`` tokens of the same sentence (or anywhere in the passage when ``scope`` is
-    "passage"): at least one lemma of ``context`` (if given), none of ``unless``, no match of
-    ``unless_patterns`` (lemma phrases or token patterns, in the same reach), and, if given, one lemma
-    of ``passage_context`` anywhere in the passage."""
+    ``token_patterns``) that only count in the right company within ``window`` tokens of the same
+    sentence (or anywhere in the passage when ``scope`` is "passage"): at least one lemma of ``context``
+    (if given), none of ``unless``, no match of ``unless_patterns`` (lemma phrases or token patterns, in
+    the same reach), and, if given, one lemma of ``passage_context`` anywhere in the passage."""
 
     patterns: tuple[str, ...]
     context: tuple[str, ...]
