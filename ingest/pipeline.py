@@ -49,17 +49,45 @@ class FileResult:
 
 @dataclass
 class Timings:
-    """Seconds spent in each stage, summed over a run (for benchmarks and --verbose)."""
+    """Seconds spent in each stage, summed over a run (for benchmarks and --verbose).
+
+    Wall seconds, except the `*_cpu` fields: the CPU time of the thread doing that stage (the reader
+    thread for reading and tagging, the main thread for the rest; the model's own threads are not in them).
+    """
 
     extract_tag: float = 0.0
     embed: float = 0.0
     encode: float = 0.0  # of `embed`, the model's own time (the rest: looking up stored vectors, splitting sentences)
     waiting: float = 0.0  # the main thread waiting for the reader thread (at the start, before anything can embed)
     store: float = 0.0
+    read: float = 0.0  # of `extract_tag`: extraction, structure, passages and metadata
+    read_cpu: float = 0.0
+    tag: float = 0.0  # of `extract_tag`: theme tagging
+    tag_cpu: float = 0.0
+    checks: float = 0.0  # hashing a file and looking it up in the catalogue (unchanged, moved, duplicate?)
+    checks_cpu: float = 0.0
+    embed_prep_cpu: float = 0.0  # `embed` less `encode`: stored vectors looked up, answer sentences split
+    store_catalogue: float = 0.0  # of `store`: the catalogue (SQLite, FTS5)
+    store_catalogue_cpu: float = 0.0
+    store_vectors: float = 0.0  # of `store`: Chroma
+    store_vectors_cpu: float = 0.0
     pages: int = 0
     passages: int = 0
     embedded: int = 0
     sentences_embedded: int = 0  # answer sentences embedded for highlights (index.highlights)
+
+
+class _Clock:
+    """Wall and this thread's CPU seconds since it was made (or last `lap`)."""
+
+    def __init__(self) -> None:
+        self.wall, self.cpu = time.perf_counter(), time.thread_time()
+
+    def lap(self) -> tuple[float, float]:
+        wall, cpu = time.perf_counter(), time.thread_time()
+        out = (wall - self.wall, cpu - self.cpu)
+        self.wall, self.cpu = wall, cpu
+        return out
 
 
 class ResultLog(list):
@@ -196,6 +224,7 @@ class Read:
     pages: int | None
     tagged: list  # per passage, the tagger's mentions
     seconds: float
+    clocks: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # read wall, read CPU, tag wall, tag CPU
 
 
 class Ingestor:
@@ -288,11 +317,13 @@ class Ingestor:
     def read_and_tag(self, path: Path, overrides: Mapping[str, str] | None) -> Read:
         """Read one file and tag its passages (what the reader thread does while the main one embeds)."""
         start = time.perf_counter()
+        clock = _Clock()
         follow = self.ocr_progress
         meta, passages, pages = read_document(
             path, overrides, self.ocr, (lambda done, total: follow(done, total, path)) if follow else None)
+        read = clock.lap()
         tagged = self.tagger.tag_many([p.text for p in passages], section_kinds=[p.section_kind for p in passages])
-        return Read(meta, passages, pages, tagged, time.perf_counter() - start)
+        return Read(meta, passages, pages, tagged, time.perf_counter() - start, (*read, *clock.lap()))
 
     def ingest_file(self, path: Path, timings: Timings) -> FileResult:
         """Bring one file into the knowledge base; any failure is returned, never raised."""
@@ -307,6 +338,7 @@ class Ingestor:
         path of a moved file (known content whose old path no longer exists). `ahead`: the file as the
         reader thread read it (used once the checks below say it is to be read)."""
         key = str(path)
+        clock = _Clock()
         try:
             content_hash = file_hash(path)
         except OSError as exc:
@@ -327,6 +359,9 @@ class Ingestor:
         if twins:
             return FileResult(path, "duplicate", f"same content as {twins[0].path}; not added again",
                               doc_id=twins[0].doc_id, title=twins[0].title)
+        checked = clock.lap()
+        timings.checks += checked[0]
+        timings.checks_cpu += checked[1]
         try:
             if ahead is not None:
                 start = time.perf_counter()
@@ -340,6 +375,10 @@ class Ingestor:
         mentions = [[ThemeMentionRow(m.theme_id, m.status, m.text) for m in ms] for ms in tagged]
         present = [self.tagger.present_ids(ms) for ms in tagged]
         timings.extract_tag += read.seconds
+        timings.read += read.clocks[0]
+        timings.read_cpu += read.clocks[1]
+        timings.tag += read.clocks[2]
+        timings.tag_cpu += read.clocks[3]
         doc_id, note = (existing.doc_id, "") if existing else (doc_id_for(path), "")
         if existing is None and (moved := self.moved_and_changed(passages)) is not None:
             doc_id, note = moved.doc_id, f"moved from {moved.path} and changed"
@@ -363,6 +402,7 @@ class Ingestor:
         if not batch:
             return []
         start = time.perf_counter()
+        prep_cpu = time.thread_time()
         texts = {p.passage_id: p.text for b in batch for p in b.passages}
         to_embed: dict[str, str] = {}
         for b in batch:  # a text published twice is embedded once, with the context it first came in
@@ -375,9 +415,10 @@ class Ingestor:
         sentence_texts = [s for group in sentences_of.values() for s in group]
         # one encode call for passages and their answer sentences: the model sorts them by length
         to_encode = [*new_texts.values(), *sentence_texts]
-        encode_start = time.perf_counter()
+        encode_start, encode_cpu = time.perf_counter(), time.thread_time()
         encoded = self.embedder.encode(to_encode) if to_encode else None
         timings.encode += time.perf_counter() - encode_start
+        prep_cpu += time.thread_time() - encode_cpu  # not the encode's (tokenising, or the model when one batch)
         if new_texts:
             vectors.update({pid: list(vec) for pid, vec in zip(new_texts, encoded, strict=False)})
         # Blobs already stored go back in too: rewriting a document first deletes the sentence vectors of
@@ -388,16 +429,21 @@ class Ingestor:
             packed[pid] = pack(encoded[at : at + len(group)]) if group else b""
             at += len(group)
         timings.embed += time.perf_counter() - start
+        timings.embed_prep_cpu += time.thread_time() - prep_cpu
         timings.embedded += len(new_texts)
         timings.sentences_embedded += len(sentence_texts)
 
         results = []
         for b in batch:
             start = time.perf_counter()
+            clock = _Clock()
             doc_id = b.doc_id or doc_id_for(b.path)
             self.catalogue.write_document(
                 doc_id, str(b.path), b.content_hash, b.meta, b.pages, b.passages, b.mentions, b.present, packed
             )
+            wall, cpu = clock.lap()
+            timings.store_catalogue += wall
+            timings.store_catalogue_cpu += cpu
             records = [
                 VectorRecord(record_id(doc_id, p.ordinal), p.passage_id, vectors[p.passage_id],
                              vector_metadata(doc_id, b.meta, p, themes))
@@ -405,6 +451,9 @@ class Ingestor:
             ]
             self.vectors.delete_document(doc_id)
             self.vectors.add(records)
+            wall, cpu = clock.lap()
+            timings.store_vectors += wall
+            timings.store_vectors_cpu += cpu
             self.catalogue.set_status(doc_id, "ok")
             timings.store += time.perf_counter() - start
             timings.pages += b.pages or 0
