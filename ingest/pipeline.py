@@ -177,8 +177,17 @@ def read_document(
 
 
 @dataclass
+class Tagged:
+    """One file's passages tagged (on the reader thread, while its batch embeds), and how long that took."""
+
+    mentions: list  # per passage, the tagger's mentions
+    seconds: float = 0.0
+    cpu: float = 0.0
+
+
+@dataclass
 class Prepared:
-    """One file read, cut and tagged in memory, waiting for its vectors."""
+    """One file read and cut in memory, waiting for its vectors (and, until its batch is written, its tags)."""
 
     path: Path
     content_hash: str
@@ -186,10 +195,12 @@ class Prepared:
     meta: DocumentMeta
     passages: list[Passage]
     pages: int | None
-    mentions: list[list[ThemeMentionRow]]
-    present: list[list[str]]  # per passage, the theme ids that count (negated ones do not; implied ones do)
+    tagging: Future[Tagged] | Tagged  # the tagger's mentions, per passage: the embedder does not need them
     doc_id: str = ""  # the document it replaces, else one made from the path
     note: str = ""  # why it replaces a document at another path
+    mentions: list[list[ThemeMentionRow]] = field(default_factory=list)  # set from `tagging` when written
+    present: list[list[str]] = field(default_factory=list)  # per passage, the theme ids that count (negated
+    # ones do not; implied ones do)
 
 
 EMBED_CONTEXT = True  # embed a passage with its document's title and section heading (issue 15: measured on
@@ -212,19 +223,20 @@ def embedding_text(meta: DocumentMeta, passage: Passage) -> str:
 
 BATCH_PASSAGES = 128  # files are gathered until this many passages wait, then embedded in one call
 BATCH_FILES = 32
-READ_AHEAD = 8  # files a reader thread extracts and tags while the main thread embeds and writes a batch
+READ_AHEAD = 8  # files a reader thread extracts while the main thread embeds and writes a batch
+# The reader thread also tags each file's passages, after the file has joined a batch: tags are needed only
+# to write it, so a batch starts embedding as soon as its files are read, and is tagged while it embeds.
 
 
 @dataclass
 class Read:
-    """One file extracted, cut and tagged (on the reader thread), and how long that took."""
+    """One file extracted and cut (on the reader thread), and how long that took."""
 
     meta: DocumentMeta
     passages: list[Passage]
     pages: int | None
-    tagged: list  # per passage, the tagger's mentions
     seconds: float
-    clocks: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # read wall, read CPU, tag wall, tag CPU
+    cpu: float = 0.0
 
 
 class Ingestor:
@@ -284,13 +296,13 @@ class Ingestor:
             for done, path in enumerate(found.files):
                 for k in range(done, min(done + READ_AHEAD, len(found.files))):
                     if k not in ahead and self.worth_reading_ahead(found.files[k]):
-                        ahead[k] = reader.submit(self.read_and_tag, found.files[k], overrides_of[found.files[k]])
+                        ahead[k] = reader.submit(self.read, found.files[k], overrides_of[found.files[k]])
                 if progress:
                     progress(done, len(found.files), path)
                 overrides = overrides_of[path]
                 if manifest is not None and overrides is None:
                     report.notes.append(f"{path}: no row in the manifest {manifest.source.name}; metadata detected")
-                outcome = self.prepare(path, report.timings, overrides, ahead.pop(done, None))
+                outcome = self.prepare(path, report.timings, overrides, ahead.pop(done, None), reader)
                 if isinstance(outcome, FileResult):
                     report.results.append(outcome)
                     continue
@@ -314,16 +326,19 @@ class Ingestor:
         at its turn)."""
         return self.catalogue.document_by_path(str(path)) is None
 
-    def read_and_tag(self, path: Path, overrides: Mapping[str, str] | None) -> Read:
-        """Read one file and tag its passages (what the reader thread does while the main one embeds)."""
-        start = time.perf_counter()
+    def read(self, path: Path, overrides: Mapping[str, str] | None) -> Read:
+        """Read one file (what the reader thread does while the main one embeds)."""
         clock = _Clock()
         follow = self.ocr_progress
         meta, passages, pages = read_document(
             path, overrides, self.ocr, (lambda done, total: follow(done, total, path)) if follow else None)
-        read = clock.lap()
-        tagged = self.tagger.tag_many([p.text for p in passages], section_kinds=[p.section_kind for p in passages])
-        return Read(meta, passages, pages, tagged, time.perf_counter() - start, (*read, *clock.lap()))
+        return Read(meta, passages, pages, *clock.lap())
+
+    def tag(self, passages: list[Passage]) -> Tagged:
+        """Tag one file's passages (on the reader thread, while the batch the file is in embeds)."""
+        clock = _Clock()
+        mentions = self.tagger.tag_many([p.text for p in passages], section_kinds=[p.section_kind for p in passages])
+        return Tagged(mentions, *clock.lap())
 
     def ingest_file(self, path: Path, timings: Timings) -> FileResult:
         """Bring one file into the knowledge base; any failure is returned, never raised."""
@@ -332,11 +347,12 @@ class Ingestor:
 
     def prepare(
         self, path: Path, timings: Timings, overrides: Mapping[str, str] | None = None,
-        ahead: Future[Read] | None = None,
+        ahead: Future[Read] | None = None, reader: ThreadPoolExecutor | None = None,
     ) -> Prepared | FileResult:
         """Read one file into memory, or say why it is skipped or failed. Writes nothing, except the new
         path of a moved file (known content whose old path no longer exists). `ahead`: the file as the
-        reader thread read it (used once the checks below say it is to be read)."""
+        reader thread read it (used once the checks below say it is to be read); `reader`: that thread,
+        which then tags its passages (else they are tagged here)."""
         key = str(path)
         clock = _Clock()
         try:
@@ -368,22 +384,32 @@ class Ingestor:
                 read = ahead.result()
                 timings.waiting += time.perf_counter() - start
             else:
-                read = self.read_and_tag(path, overrides)
+                read = self.read(path, overrides)
+            tagging = reader.submit(self.tag, read.passages) if reader is not None else self.tag(read.passages)
         except DHRError as exc:
             return FileResult(path, "failed", getattr(exc, "reason", str(exc)))
-        meta, passages, pages, tagged = read.meta, read.passages, read.pages, read.tagged
-        mentions = [[ThemeMentionRow(m.theme_id, m.status, m.text) for m in ms] for ms in tagged]
-        present = [self.tagger.present_ids(ms) for ms in tagged]
+        meta, passages, pages = read.meta, read.passages, read.pages
         timings.extract_tag += read.seconds
-        timings.read += read.clocks[0]
-        timings.read_cpu += read.clocks[1]
-        timings.tag += read.clocks[2]
-        timings.tag_cpu += read.clocks[3]
+        timings.read += read.seconds
+        timings.read_cpu += read.cpu
         doc_id, note = (existing.doc_id, "") if existing else (doc_id_for(path), "")
         if existing is None and (moved := self.moved_and_changed(passages)) is not None:
             doc_id, note = moved.doc_id, f"moved from {moved.path} and changed"
-        return Prepared(path, content_hash, existing is not None or bool(note), meta, passages, pages, mentions,
-                        present, doc_id, note)
+        return Prepared(path, content_hash, existing is not None or bool(note), meta, passages, pages, tagging,
+                        doc_id, note)
+
+    def take_tags(self, b: Prepared, timings: Timings) -> None:
+        """The file's tags, as the reader thread made them (waiting for it if it is still tagging)."""
+        tagging = b.tagging
+        if isinstance(tagging, Future):
+            start = time.perf_counter()
+            tagging = tagging.result()
+            timings.waiting += time.perf_counter() - start
+        b.mentions = [[ThemeMentionRow(m.theme_id, m.status, m.text) for m in ms] for ms in tagging.mentions]
+        b.present = [self.tagger.present_ids(ms) for ms in tagging.mentions]
+        timings.extract_tag += tagging.seconds
+        timings.tag += tagging.seconds
+        timings.tag_cpu += tagging.cpu
 
     def moved_and_changed(self, passages: list[Passage]) -> DocumentRow | None:
         """The vanished document (its file is gone) that most of whose passages this new file holds: the
@@ -435,6 +461,11 @@ class Ingestor:
 
         results = []
         for b in batch:
+            try:
+                self.take_tags(b, timings)
+            except DHRError as exc:
+                results.append(FileResult(b.path, "failed", getattr(exc, "reason", str(exc))))
+                continue
             start = time.perf_counter()
             clock = _Clock()
             doc_id = b.doc_id or doc_id_for(b.path)
