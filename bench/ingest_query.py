@@ -13,7 +13,9 @@ Where the ingest's time goes: a table per backend of each stage's wall and CPU s
 the whole ingest's process CPU, and the ingest's own encode calls re-run alone (the same batches, nothing
 else running) next to the bare encode of all the texts in one call: wall/bare is then (batched encode /
 bare: what embedding in batches of files costs, as padding) x (ingest / batched encode: the pipeline's own
-cost). `--repeat N` ingests (and encodes) N times and prints medians (the queries run once).
+cost). `--repeat N` ingests (and encodes) N times and prints medians (the queries run once), and each
+repeat's wall/bare with the share of the CPUs other processes used meanwhile; `--quiet-wait S` waits up to S
+seconds before each repeat for other processes to use under 10% of the CPUs (wall times mean little otherwise).
 Then the same figures relative to the torch backend measured in this run, and to the 26.3 passages/s the
 torch backend managed before this work (issue 14; an absolute figure from another run, so only a guide).
 The machine is shared: the load average is printed before each backend, and ratios within a run are the
@@ -76,6 +78,8 @@ class Run:
     bare_cpu_s: float = 0.0
     stages: dict[str, tuple[float, float]] = dataclasses.field(default_factory=dict)  # name -> (wall, CPU)
     spread: tuple[float, float] = (0.0, 0.0)  # lowest and highest wall/bare of the repeats
+    others: float = 0.0  # share of the CPUs other processes used during the ingest and the bare encode
+    lines: list[str] = dataclasses.field(default_factory=list)  # one per repeat
 
     @property
     def passages_per_s(self) -> float:
@@ -146,10 +150,37 @@ def median_run(runs: list[Run]) -> Run:
             med[f.name] = values[-1]
     ratios = [r.wall_s / r.bare_s for r in runs]
     med["spread"] = (min(ratios), max(ratios))
+    med["lines"] = [f"repeat {i + 1}: ingest {r.wall_s:.2f}s ({r.passages / r.wall_s:.1f} passages/s), bare "
+                    f"{r.bare_s:.2f}s, wall/bare {r.wall_s / r.bare_s:.2f}x, batched/bare "
+                    f"{r.batched_s / r.bare_s:.2f}x; other processes used {r.others:.0%} of the CPUs"
+                    for i, r in enumerate(runs)]
     return Run(**med)  # type: ignore[arg-type]
 
 
-def measure(backend: str, paths: list[Path], tmp: Path, repeat: int = 1) -> Run:
+def cpu_jiffies() -> tuple[int, int, int]:
+    """(busy jiffies of the whole machine, all jiffies, jiffies used by this process incl. threads)."""
+    with open("/proc/stat") as fh:
+        fields = [int(x) for x in fh.readline().split()[1:]]
+    with open("/proc/self/stat") as fh:
+        own = fh.read().rsplit(")", 1)[1].split()
+    return sum(fields) - fields[3] - fields[4], sum(fields), int(own[11]) + int(own[12])
+
+
+def others_share(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+    """Share of the machine's CPUs other processes used between two `cpu_jiffies()` (0..1)."""
+    return max(0.0, (b[0] - a[0] - (b[2] - a[2])) / max(b[1] - a[1], 1))
+
+
+def wait_until_quiet(limit_s: float, threshold: float = 0.10) -> None:
+    start = time.perf_counter()
+    while time.perf_counter() - start < limit_s:
+        a = cpu_jiffies()
+        time.sleep(2)
+        if others_share(a, cpu_jiffies()) < threshold:
+            return
+
+
+def measure(backend: str, paths: list[Path], tmp: Path, repeat: int = 1, quiet_wait: float = 0.0) -> Run:
     from index.embedder import Embedder
     from index.search import search
     from index.vectors import VectorStore
@@ -180,6 +211,9 @@ def measure(backend: str, paths: list[Path], tmp: Path, repeat: int = 1) -> Run:
     repeats = []
     for i in range(repeat):
         calls: list[list[str]] = []
+        if quiet_wait:
+            wait_until_quiet(quiet_wait)
+        jiffies = cpu_jiffies()
 
         def recorded(texts, *a, calls=calls, **k):  # noqa: ANN001, ANN002, ANN003, ANN202 - Embedder.encode's
             calls.append(list(texts))
@@ -200,7 +234,7 @@ def measure(backend: str, paths: list[Path], tmp: Path, repeat: int = 1) -> Run:
         start, start_cpu = time.perf_counter(), time.process_time()
         embedder.encode(texts)
         bare, bare_cpu = time.perf_counter() - start, time.process_time() - start_cpu
-        repeats.append((t, wall, cpu, batched, batched_cpu, bare, bare_cpu))
+        repeats.append((t, wall, cpu, batched, batched_cpu, bare, bare_cpu, others_share(jiffies, cpu_jiffies())))
 
     latencies = []
     for _ in range(3):
@@ -214,8 +248,8 @@ def measure(backend: str, paths: list[Path], tmp: Path, repeat: int = 1) -> Run:
         Run(backend, embedder.load_seconds, t.pages, t.passages, len(texts), wall, t.extract_tag, t.embed,
             t.encode, t.waiting, t.store, bare, statistics.median(latencies),
             latencies[int(0.95 * (len(latencies) - 1))], *cold, load_avg, cpu, batched, batched_cpu, bare_cpu,
-            stage_table(t))
-        for t, wall, cpu, batched, batched_cpu, bare, bare_cpu in repeats
+            stage_table(t), others=others)
+        for t, wall, cpu, batched, batched_cpu, bare, bare_cpu, others in repeats
     ])
 
 
@@ -251,6 +285,8 @@ def report(runs: list[Run], paths: list[Path]) -> None:
         print(f"  wall/bare {r.wall_s / r.bare_s:.2f}x (repeats {r.spread[0]:.2f}-{r.spread[1]:.2f}x) = batched/bare "
               f"{r.batched_s / r.bare_s:.2f}x (CPU {r.batched_cpu_s / r.bare_cpu_s:.2f}x) "
               f"x ingest/batched {r.wall_s / r.batched_s:.2f}x (CPU {r.cpu_s / r.batched_cpu_s:.2f}x)")
+        for line in r.lines:
+            print(f"  {line}")
     torch = next((r for r in runs if r.backend == "torch"), None)
     for r in runs:
         vs_torch = (f"{r.passages_per_s / torch.passages_per_s:.2f}x torch's passages/s in this run, "
@@ -265,13 +301,15 @@ def main() -> None:
     parser.add_argument("paths", nargs="*", type=Path, help="files or folders (default: corpus/)")
     parser.add_argument("--backends", default="torch,onnx,onnx-int8", help="comma-separated, in order")
     parser.add_argument("--repeat", type=int, default=1, help="ingests per backend; medians are printed")
+    parser.add_argument("--quiet-wait", type=float, default=0.0, metavar="S",
+                        help="wait up to S seconds before each repeat for other processes to use < 10%% of the CPUs")
     args = parser.parse_args()
     paths = args.paths or [ROOT / "corpus"]
     runs = []
     with tempfile.TemporaryDirectory() as tmp:
         for backend in args.backends.split(","):
             print(f"[{backend}] load average {os.getloadavg()[0]:.1f} ...", file=sys.stderr, flush=True)
-            runs.append(measure(backend.strip(), paths, Path(tmp), max(args.repeat, 1)))
+            runs.append(measure(backend.strip(), paths, Path(tmp), max(args.repeat, 1), args.quiet_wait))
     report(runs, paths)
 
 
