@@ -1,0 +1,98 @@
+"""How ingest schedules its work (issue 14): tags made while a batch embeds, one Chroma write per batch, no
+search of Chroma for the vectors of a document the catalogue has never held, and the stage timings filled."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from index.consistency import check
+from ingest.pipeline import Ingestor
+from kb.config import Settings
+from kb.errors import DHRError
+from kb.tagger import ThemeTagger
+from tests.smallkb import build_folder, open_stores
+
+
+class Spy:
+    """The vector store, counting the calls ingest makes to it."""
+
+    def __init__(self, inner) -> None:  # noqa: ANN001 - an index.vectors.VectorStore
+        self.inner = inner
+        self.deleted: list[str] = []
+        self.adds: list[int] = []
+
+    def __getattr__(self, name: str):  # noqa: ANN204
+        return getattr(self.inner, name)
+
+    def delete_document(self, doc_id: str) -> None:
+        self.deleted.append(doc_id)
+        self.inner.delete_document(doc_id)
+
+    def add(self, records) -> None:  # noqa: ANN001
+        self.adds.append(len(records))
+        self.inner.add(records)
+
+
+@pytest.fixture
+def setup(tmp_path: Path):  # noqa: ANN201
+    (tmp_path / "docs").mkdir()
+    folder = build_folder(tmp_path / "docs")
+    stores = open_stores(Settings(db=tmp_path / "kb"))
+    spy = Spy(stores.vectors)
+    return folder, stores, spy
+
+
+def test_new_documents_are_written_in_one_chroma_call_without_looking_for_old_vectors(setup):
+    folder, stores, spy = setup
+    report = Ingestor(stores.catalogue, spy, stores.embedder, ThemeTagger()).run([folder])
+    added = [r for r in report.results if r.status == "added"]
+    assert len(added) == 6 and not report.failed
+    assert spy.deleted == []  # none of them was in the catalogue
+    assert spy.adds == [sum(r.passages for r in added)]  # one batch, one write
+    assert check(stores.catalogue, stores.vectors).consistent
+
+
+def test_a_changed_document_loses_its_old_vectors(setup):
+    folder, stores, spy = setup
+    Ingestor(stores.catalogue, spy, stores.embedder, ThemeTagger()).run([folder])
+    before = stores.vectors.count()
+    text = (folder / "anna.txt").read_text("utf-8")
+    cut = text[: text.rindex("\n\n", 0, len(text) - 10)]  # its last paragraph gone: fewer passages
+    (folder / "anna.txt").write_text(cut, "utf-8")
+    report = Ingestor(stores.catalogue, spy, stores.embedder, ThemeTagger()).run([folder])
+    (anna,) = [r for r in report.results if r.status == "updated"]
+    assert spy.deleted == [anna.doc_id]
+    assert stores.vectors.count() < before
+    assert check(stores.catalogue, stores.vectors).consistent
+
+
+def test_tags_are_made_on_the_reader_thread_and_a_tagging_failure_fails_only_its_file(setup):
+    folder, stores, spy = setup
+    tagger = ThemeTagger()
+    threads: set[str] = set()
+    tag_many = tagger.tag_many
+
+    def tag(texts, section_kinds=None, **kw):  # noqa: ANN001, ANN202
+        threads.add(threading.current_thread().name)
+        if any("refuge waiting list" in t for t in texts):
+            raise DHRError("the tagger failed")
+        return tag_many(texts, section_kinds=section_kinds, **kw)
+
+    tagger.tag_many = tag  # type: ignore[method-assign]
+    report = Ingestor(stores.catalogue, spy, stores.embedder, tagger).run([folder])
+    assert all(name.startswith("dhr-read") for name in threads), threads
+    assert [r.path.name for r in report.failed] == ["annual.pdf"]
+    assert len([r for r in report.results if r.status == "added"]) == 5
+    assert stores.catalogue.document_by_path(str(folder / "annual.pdf")) is None
+    assert check(stores.catalogue, stores.vectors).consistent
+
+
+def test_the_stage_timings_are_filled(setup):
+    folder, stores, spy = setup
+    t = Ingestor(stores.catalogue, spy, stores.embedder, ThemeTagger()).run([folder]).timings
+    assert t.passages > 0 and t.read > 0 and t.tag > 0 and t.tag_cpu > 0 and t.read_cpu > 0
+    assert t.store >= t.store_vectors > 0 and t.store >= t.store_catalogue > 0
+    assert t.extract_tag == pytest.approx(t.read + t.tag)
