@@ -96,3 +96,19 @@ def test_the_stage_timings_are_filled(setup):
     assert t.passages > 0 and t.read > 0 and t.tag > 0 and t.tag_cpu > 0 and t.read_cpu > 0
     assert t.store >= t.store_vectors > 0 and t.store >= t.store_catalogue > 0
     assert t.extract_tag == pytest.approx(t.read + t.tag)
+
+
+def test_a_passage_already_stored_reuses_its_vector(setup):
+    folder, stores, spy = setup
+    Ingestor(stores.catalogue, spy, stores.embedder, ThemeTagger()).run([folder])
+    minutes = (folder / "minutes.txt").read_text("utf-8")
+    extra = "Item 5. Any other business\n\nMembers thanked the officers for the refuge report and its figures.\n"
+    (folder / "minutes-again.txt").write_text(minutes + "\n" + extra, "utf-8")
+    report = Ingestor(stores.catalogue, spy, stores.embedder, ThemeTagger()).run([folder])
+    (again,) = [r for r in report.results if r.status == "added"]
+    ids = {o.passage_id for o in stores.catalogue.occurrences(again.doc_id)}
+    elsewhere = {pid for pid, records in stores.catalogue.record_ids_of(list(ids)).items()
+                 if any(not r.startswith(f"{again.doc_id}:") for r in records)}
+    assert elsewhere and ids - elsewhere  # the copy shares passages with the minutes, and has its own
+    assert report.timings.embedded == len(ids - elsewhere)  # only its own were embedded
+    assert check(stores.catalogue, stores.vectors).consistent
