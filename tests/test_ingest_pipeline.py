@@ -112,3 +112,27 @@ def test_a_passage_already_stored_reuses_its_vector(setup):
     assert elsewhere and ids - elsewhere  # the copy shares passages with the minutes, and has its own
     assert report.timings.embedded == len(ids - elsewhere)  # only its own were embedded
     assert check(stores.catalogue, stores.vectors).consistent
+
+
+def test_each_batch_is_encoded_in_one_call_of_its_passages_then_their_sentences(setup, monkeypatch):
+    """The calls the model gets decide the int8 vectors (activations are quantised per batch), so they stay
+    what they were before reading and tagging overlapped embedding: per batch of files, in file order, each new
+    passage with its title and heading, then every passage's answer sentences."""
+    from ingest import pipeline
+    from ingest.discover import discover
+    from kb.sentences import answer_sentences
+
+    folder, stores, spy = setup
+    monkeypatch.setattr(pipeline, "BATCH_FILES", 2)
+    calls: list[list[str]] = []
+    encode = stores.embedder.encode
+    monkeypatch.setattr(stores.embedder, "encode", lambda texts, *a, **k: calls.append(list(texts)) or encode(texts))
+    Ingestor(stores.catalogue, spy, stores.embedder, ThemeTagger()).run([folder])
+    expected, files, stored = [], [pipeline.read_document(f) for f in discover([folder]).files], set()
+    for at in range(0, len(files), 2):  # a passage stored by an earlier batch is not embedded again
+        group = {p.passage_id: (meta, p) for meta, passages, _ in files[at : at + 2] for p in passages
+                 if p.passage_id not in stored}
+        stored |= set(group)
+        expected.append([pipeline.embedding_text(m, p) for m, p in group.values()]
+                        + [s for _, p in group.values() for s in answer_sentences(p.text)])
+    assert calls == expected
