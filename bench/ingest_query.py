@@ -269,7 +269,8 @@ def report(runs: list[Run], paths: list[Path]) -> None:
               f"{r.p50_ms:5.0f}ms {r.p95_ms:5.0f}ms {r.cold_ask_s:7.2f}s {r.cold_ask_cpu_s:5.2f}s "
               f"{r.load_avg:8.1f}")
     print("  wall/bare: ingest wall time / a bare encode of the same texts on that backend (goal <= 1.1x);\n"
-          "  extraction+tagging run on a reader thread while the previous batch embeds, so the stages overlap;\n"
+          "  extraction runs on a reader thread ahead of the batch being embedded, and tags a batch while it\n"
+          "  embeds, so the stages overlap;\n"
           "  encode: the model's part of embed; wait: the main thread waiting for the reader (mostly before the\n"
           "  first batch, which must be read whole before it can embed);\n"
           "  ask p50/p95: warm search() as `dhr ask` runs it (embed + hybrid + highlights); cold ask: a new process,\n"
