@@ -393,7 +393,7 @@ class Ingestor:
         timings.extract_tag += read.seconds
         timings.read += read.seconds
         timings.read_cpu += read.cpu
-        doc_id, note = (existing.doc_id, "") if existing else (doc_id_for(path), "")
+        doc_id, note = (existing.doc_id, "") if existing else (self.new_doc_id(path, content_hash), "")
         if existing is None and (moved := self.moved_and_changed(passages)) is not None:
             doc_id, note = moved.doc_id, f"moved from {moved.path} and changed"
         return Prepared(path, content_hash, existing is not None or bool(note), meta, passages, pages, tagging,
@@ -411,6 +411,14 @@ class Ingestor:
         timings.extract_tag += tagging.seconds
         timings.tag += tagging.seconds
         timings.tag_cpu += tagging.cpu
+
+    def new_doc_id(self, path: Path, content_hash: str) -> str:
+        """An id for a new document: made from its path, unless a document moved away from that path keeps
+        that id (a move keeps the id), so a new file at the old path never replaces the moved document."""
+        doc_id = doc_id_for(path)
+        if self.catalogue.document(doc_id) is not None:
+            doc_id = hashlib.sha256(f"{path}\n{content_hash}".encode()).hexdigest()[:16]
+        return doc_id
 
     def moved_and_changed(self, passages: list[Passage]) -> DocumentRow | None:
         """The vanished document (its file is gone) that most of whose passages this new file holds: the

@@ -136,3 +136,19 @@ def test_each_batch_is_encoded_in_one_call_of_its_passages_then_their_sentences(
         expected.append([pipeline.embedding_text(m, p) for m, p in group.values()]
                         + [s for _, p in group.values() for s in answer_sentences(p.text)])
     assert calls == expected
+
+
+def test_a_new_file_at_the_path_a_document_moved_from_does_not_replace_it(setup):
+    """A move keeps the document's id, which was made from its old path: a new file there needs another."""
+    folder, stores, spy = setup
+    run = lambda: {r.path.name: r.status for r in  # noqa: E731
+                   Ingestor(stores.catalogue, spy, stores.embedder, ThemeTagger()).run([folder]).results
+                   if r.status not in ("unchanged", "skipped")}
+    run()
+    (folder / "swap.txt").rename(folder / "swap-moved.txt")
+    assert run() == {"swap-moved.txt": "moved"}
+    (folder / "swap.txt").write_text("A new briefing note on refuge funding in Westvale, agreed in March.\n", "utf-8")
+    assert run() == {"swap.txt": "added"}
+    names = sorted(Path(d.path).name for d in stores.catalogue.documents())
+    assert "swap.txt" in names and "swap-moved.txt" in names
+    assert check(stores.catalogue, stores.vectors).consistent
