@@ -9,6 +9,13 @@ into extraction+tagging, embedding (and the model's encode within it), waiting f
 of the same texts the ingest embedded (passages and answer sentences together) and the ingest's wall time
 as a ratio of it (goal <= 1.1x); warm `search` latency p50/p95 as `dhr ask` runs it; a cold-process
 `dhr ask` (python -m cli ask, so this checkout is measured).
+Where the ingest's time goes: a table per backend of each stage's wall and CPU seconds (the thread doing it),
+the whole ingest's process CPU, and the ingest's own encode calls re-run alone (the same batches, nothing
+else running) next to the bare encode of all the texts in one call: wall/bare is then (batched encode /
+bare: what embedding in batches of files costs, as padding) x (ingest / batched encode: the pipeline's own
+cost). `--repeat N` ingests (and encodes) N times and prints medians (the queries run once), and each
+repeat's wall/bare with the share of the CPUs other processes used meanwhile; `--quiet-wait S` waits up to S
+seconds before each repeat for other processes to use under 10% of the CPUs (wall times mean little otherwise).
 Then the same figures relative to the torch backend measured in this run, and to the 26.3 passages/s the
 torch backend managed before this work (issue 14; an absolute figure from another run, so only a guide).
 The machine is shared: the load average is printed before each backend, and ratios within a run are the
@@ -18,6 +25,7 @@ figures to trust.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import statistics
 import subprocess
@@ -64,6 +72,14 @@ class Run:
     cold_ask_s: float
     cold_ask_cpu_s: float
     load_avg: float
+    cpu_s: float = 0.0  # the ingest's process CPU (all threads)
+    batched_s: float = 0.0  # the ingest's encode calls re-run alone: wall
+    batched_cpu_s: float = 0.0
+    bare_cpu_s: float = 0.0
+    stages: dict[str, tuple[float, float]] = dataclasses.field(default_factory=dict)  # name -> (wall, CPU)
+    spread: tuple[float, float] = (0.0, 0.0)  # lowest and highest wall/bare of the repeats
+    others: float = 0.0  # share of the CPUs other processes used during the ingest and the bare encode
+    lines: list[str] = dataclasses.field(default_factory=list)  # one per repeat
 
     @property
     def passages_per_s(self) -> float:
@@ -107,7 +123,64 @@ def cold_ask(db: Path, backend: str) -> tuple[float, float]:
     return min(walls), min(cpus)
 
 
-def measure(backend: str, paths: list[Path], tmp: Path) -> Run:
+def stage_table(t) -> dict[str, tuple[float, float]]:  # noqa: ANN001 - ingest.pipeline.Timings
+    nan = float("nan")
+    return {
+        "read: extract, structure, passages, metadata (reader)": (t.read, t.read_cpu),
+        "tag themes (reader)": (t.tag, t.tag_cpu),
+        "checks: hash, catalogue lookups (main)": (t.checks, t.checks_cpu),
+        "embed less encode: vector lookups, sentences (main)": (t.embed - t.encode, t.embed_prep_cpu),
+        "encode: the model (its own threads)": (t.encode, nan),
+        "store: catalogue, FTS5 (main)": (t.store_catalogue, t.store_catalogue_cpu),
+        "store: Chroma (main)": (t.store_vectors, t.store_vectors_cpu),
+        "waiting for the reader (main)": (t.waiting, nan),
+    }
+
+
+def median_run(runs: list[Run]) -> Run:
+    """Each figure the median over the repeats (the stage table stage by stage)."""
+    med: dict[str, object] = {}
+    for f in dataclasses.fields(Run):
+        values = [getattr(r, f.name) for r in runs]
+        if isinstance(values[0], float):
+            med[f.name] = statistics.median(values)
+        elif f.name == "stages":
+            med[f.name] = {k: tuple(statistics.median(v[k][i] for v in values) for i in (0, 1)) for k in values[0]}
+        else:
+            med[f.name] = values[-1]
+    ratios = [r.wall_s / r.bare_s for r in runs]
+    med["spread"] = (min(ratios), max(ratios))
+    med["lines"] = [f"repeat {i + 1}: ingest {r.wall_s:.2f}s ({r.passages / r.wall_s:.1f} passages/s), bare "
+                    f"{r.bare_s:.2f}s, wall/bare {r.wall_s / r.bare_s:.2f}x, batched/bare "
+                    f"{r.batched_s / r.bare_s:.2f}x; other processes used {r.others:.0%} of the CPUs"
+                    for i, r in enumerate(runs)]
+    return Run(**med)  # type: ignore[arg-type]
+
+
+def cpu_jiffies() -> tuple[int, int, int]:
+    """(busy jiffies of the whole machine, all jiffies, jiffies used by this process incl. threads)."""
+    with open("/proc/stat") as fh:
+        fields = [int(x) for x in fh.readline().split()[1:]]
+    with open("/proc/self/stat") as fh:
+        own = fh.read().rsplit(")", 1)[1].split()
+    return sum(fields) - fields[3] - fields[4], sum(fields), int(own[11]) + int(own[12])
+
+
+def others_share(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+    """Share of the machine's CPUs other processes used between two `cpu_jiffies()` (0..1)."""
+    return max(0.0, (b[0] - a[0] - (b[2] - a[2])) / max(b[1] - a[1], 1))
+
+
+def wait_until_quiet(limit_s: float, threshold: float = 0.10) -> None:
+    start = time.perf_counter()
+    while time.perf_counter() - start < limit_s:
+        a = cpu_jiffies()
+        time.sleep(2)
+        if others_share(a, cpu_jiffies()) < threshold:
+            return
+
+
+def measure(backend: str, paths: list[Path], tmp: Path, repeat: int = 1, quiet_wait: float = 0.0) -> Run:
     from index.embedder import Embedder
     from index.search import search
     from index.vectors import VectorStore
@@ -134,12 +207,34 @@ def measure(backend: str, paths: list[Path], tmp: Path) -> Run:
         return settings, catalogue, vectors, report, time.perf_counter() - start
 
     ingest("scratch")  # warms every code path, so the timed ingest and the bare encode pay no start-up
-    settings, catalogue, vectors, report, wall = ingest("kb")
-    t = report.timings
-    texts = texts_embedded(catalogue)
-    start = time.perf_counter()
-    embedder.encode(texts)
-    bare = time.perf_counter() - start
+    encode = embedder.encode
+    repeats = []
+    for i in range(repeat):
+        calls: list[list[str]] = []
+        if quiet_wait:
+            wait_until_quiet(quiet_wait)
+        jiffies = cpu_jiffies()
+
+        def recorded(texts, *a, calls=calls, **k):  # noqa: ANN001, ANN002, ANN003, ANN202 - Embedder.encode's
+            calls.append(list(texts))
+            return encode(texts, *a, **k)
+
+        embedder.encode = recorded  # type: ignore[method-assign]
+        cpu = time.process_time()
+        settings, catalogue, vectors, report, wall = ingest(f"kb{i}")
+        cpu = time.process_time() - cpu
+        embedder.encode = encode  # type: ignore[method-assign]
+        t = report.timings
+        texts = texts_embedded(catalogue)
+        assert sorted(texts) == sorted(x for c in calls for x in c), "the bare encode must be of the ingest's texts"
+        start, start_cpu = time.perf_counter(), time.process_time()
+        for c in calls:
+            embedder.encode(c)
+        batched, batched_cpu = time.perf_counter() - start, time.process_time() - start_cpu
+        start, start_cpu = time.perf_counter(), time.process_time()
+        embedder.encode(texts)
+        bare, bare_cpu = time.perf_counter() - start, time.process_time() - start_cpu
+        repeats.append((t, wall, cpu, batched, batched_cpu, bare, bare_cpu, others_share(jiffies, cpu_jiffies())))
 
     latencies = []
     for _ in range(3):
@@ -148,10 +243,14 @@ def measure(backend: str, paths: list[Path], tmp: Path) -> Run:
             search(Query(q), catalogue, vectors, embedder)
             latencies.append((time.perf_counter() - start) * 1000)
     latencies.sort()
-    return Run(backend, embedder.load_seconds, t.pages, t.passages, len(texts), wall, t.extract_tag, t.embed,
-               t.encode, t.waiting, t.store, bare, statistics.median(latencies),
-               latencies[int(0.95 * (len(latencies) - 1))],
-               *cold_ask(settings.db, backend), load_avg)
+    cold = cold_ask(settings.db, backend)
+    return median_run([
+        Run(backend, embedder.load_seconds, t.pages, t.passages, len(texts), wall, t.extract_tag, t.embed,
+            t.encode, t.waiting, t.store, bare, statistics.median(latencies),
+            latencies[int(0.95 * (len(latencies) - 1))], *cold, load_avg, cpu, batched, batched_cpu, bare_cpu,
+            stage_table(t), others=others)
+        for t, wall, cpu, batched, batched_cpu, bare, bare_cpu, others in repeats
+    ])
 
 
 def report(runs: list[Run], paths: list[Path]) -> None:
@@ -170,11 +269,25 @@ def report(runs: list[Run], paths: list[Path]) -> None:
               f"{r.p50_ms:5.0f}ms {r.p95_ms:5.0f}ms {r.cold_ask_s:7.2f}s {r.cold_ask_cpu_s:5.2f}s "
               f"{r.load_avg:8.1f}")
     print("  wall/bare: ingest wall time / a bare encode of the same texts on that backend (goal <= 1.1x);\n"
-          "  extraction+tagging run on a reader thread while the previous batch embeds, so the stages overlap;\n"
+          "  extraction runs on a reader thread ahead of the batch being embedded, and tags a batch while it\n"
+          "  embeds, so the stages overlap;\n"
           "  encode: the model's part of embed; wait: the main thread waiting for the reader (mostly before the\n"
           "  first batch, which must be read whole before it can embed);\n"
           "  ask p50/p95: warm search() as `dhr ask` runs it (embed + hybrid + highlights); cold ask: a new process,\n"
           "  wall time and (CPU) its user+system CPU time, which contention inflates least")
+    for r in runs:
+        print(f"\n{r.backend}: where the ingest's time goes (seconds; medians of the repeats)")
+        print(f"  {'stage':<56} {'wall':>6} {'CPU':>6}")
+        for name, (wall, cpu) in r.stages.items():
+            print(f"  {name:<56} {wall:6.2f} {'' if cpu != cpu else f'{cpu:6.2f}':>6}")
+        print(f"  {'whole ingest (wall; CPU of the process, all threads)':<56} {r.wall_s:6.2f} {r.cpu_s:6.2f}")
+        print(f"  {'its encode calls re-run alone (the same batches)':<56} {r.batched_s:6.2f} {r.batched_cpu_s:6.2f}")
+        print(f"  {'bare encode: the same texts in one call':<56} {r.bare_s:6.2f} {r.bare_cpu_s:6.2f}")
+        print(f"  wall/bare {r.wall_s / r.bare_s:.2f}x (repeats {r.spread[0]:.2f}-{r.spread[1]:.2f}x) = batched/bare "
+              f"{r.batched_s / r.bare_s:.2f}x (CPU {r.batched_cpu_s / r.bare_cpu_s:.2f}x) "
+              f"x ingest/batched {r.wall_s / r.batched_s:.2f}x (CPU {r.cpu_s / r.batched_cpu_s:.2f}x)")
+        for line in r.lines:
+            print(f"  {line}")
     torch = next((r for r in runs if r.backend == "torch"), None)
     for r in runs:
         vs_torch = (f"{r.passages_per_s / torch.passages_per_s:.2f}x torch's passages/s in this run, "
@@ -188,13 +301,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="*", type=Path, help="files or folders (default: corpus/)")
     parser.add_argument("--backends", default="torch,onnx,onnx-int8", help="comma-separated, in order")
+    parser.add_argument("--repeat", type=int, default=1, help="ingests per backend; medians are printed")
+    parser.add_argument("--quiet-wait", type=float, default=0.0, metavar="S",
+                        help="wait up to S seconds before each repeat for other processes to use < 10%% of the CPUs")
     args = parser.parse_args()
     paths = args.paths or [ROOT / "corpus"]
     runs = []
     with tempfile.TemporaryDirectory() as tmp:
         for backend in args.backends.split(","):
             print(f"[{backend}] load average {os.getloadavg()[0]:.1f} ...", file=sys.stderr, flush=True)
-            runs.append(measure(backend.strip(), paths, Path(tmp)))
+            runs.append(measure(backend.strip(), paths, Path(tmp), max(args.repeat, 1), args.quiet_wait))
     report(runs, paths)
 
 

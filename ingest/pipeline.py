@@ -49,17 +49,45 @@ class FileResult:
 
 @dataclass
 class Timings:
-    """Seconds spent in each stage, summed over a run (for benchmarks and --verbose)."""
+    """Seconds spent in each stage, summed over a run (for benchmarks and --verbose).
+
+    Wall seconds, except the `*_cpu` fields: the CPU time of the thread doing that stage (the reader
+    thread for reading and tagging, the main thread for the rest; the model's own threads are not in them).
+    """
 
     extract_tag: float = 0.0
     embed: float = 0.0
     encode: float = 0.0  # of `embed`, the model's own time (the rest: looking up stored vectors, splitting sentences)
     waiting: float = 0.0  # the main thread waiting for the reader thread (at the start, before anything can embed)
     store: float = 0.0
+    read: float = 0.0  # of `extract_tag`: extraction, structure, passages and metadata
+    read_cpu: float = 0.0
+    tag: float = 0.0  # of `extract_tag`: theme tagging
+    tag_cpu: float = 0.0
+    checks: float = 0.0  # hashing a file and looking it up in the catalogue (unchanged, moved, duplicate?)
+    checks_cpu: float = 0.0
+    embed_prep_cpu: float = 0.0  # `embed` less `encode`: stored vectors looked up, answer sentences split
+    store_catalogue: float = 0.0  # of `store`: the catalogue (SQLite, FTS5)
+    store_catalogue_cpu: float = 0.0
+    store_vectors: float = 0.0  # of `store`: Chroma
+    store_vectors_cpu: float = 0.0
     pages: int = 0
     passages: int = 0
     embedded: int = 0
     sentences_embedded: int = 0  # answer sentences embedded for highlights (index.highlights)
+
+
+class _Clock:
+    """Wall and this thread's CPU seconds since it was made (or last `lap`)."""
+
+    def __init__(self) -> None:
+        self.wall, self.cpu = time.perf_counter(), time.thread_time()
+
+    def lap(self) -> tuple[float, float]:
+        wall, cpu = time.perf_counter(), time.thread_time()
+        out = (wall - self.wall, cpu - self.cpu)
+        self.wall, self.cpu = wall, cpu
+        return out
 
 
 class ResultLog(list):
@@ -149,8 +177,17 @@ def read_document(
 
 
 @dataclass
+class Tagged:
+    """One file's passages tagged (on the reader thread, while its batch embeds), and how long that took."""
+
+    mentions: list  # per passage, the tagger's mentions
+    seconds: float = 0.0
+    cpu: float = 0.0
+
+
+@dataclass
 class Prepared:
-    """One file read, cut and tagged in memory, waiting for its vectors."""
+    """One file read and cut in memory, waiting for its vectors (and, until its batch is written, its tags)."""
 
     path: Path
     content_hash: str
@@ -158,10 +195,12 @@ class Prepared:
     meta: DocumentMeta
     passages: list[Passage]
     pages: int | None
-    mentions: list[list[ThemeMentionRow]]
-    present: list[list[str]]  # per passage, the theme ids that count (negated ones do not; implied ones do)
+    tagging: Future[Tagged] | Tagged  # the tagger's mentions, per passage: the embedder does not need them
     doc_id: str = ""  # the document it replaces, else one made from the path
     note: str = ""  # why it replaces a document at another path
+    mentions: list[list[ThemeMentionRow]] = field(default_factory=list)  # set from `tagging` when written
+    present: list[list[str]] = field(default_factory=list)  # per passage, the theme ids that count (negated
+    # ones do not; implied ones do)
 
 
 EMBED_CONTEXT = True  # embed a passage with its document's title and section heading (issue 15: measured on
@@ -184,18 +223,20 @@ def embedding_text(meta: DocumentMeta, passage: Passage) -> str:
 
 BATCH_PASSAGES = 128  # files are gathered until this many passages wait, then embedded in one call
 BATCH_FILES = 32
-READ_AHEAD = 8  # files a reader thread extracts and tags while the main thread embeds and writes a batch
+READ_AHEAD = 8  # files a reader thread extracts while the main thread embeds and writes a batch
+# The reader thread also tags each file's passages, after the file has joined a batch: tags are needed only
+# to write it, so a batch starts embedding as soon as its files are read, and is tagged while it embeds.
 
 
 @dataclass
 class Read:
-    """One file extracted, cut and tagged (on the reader thread), and how long that took."""
+    """One file extracted and cut (on the reader thread), and how long that took."""
 
     meta: DocumentMeta
     passages: list[Passage]
     pages: int | None
-    tagged: list  # per passage, the tagger's mentions
     seconds: float
+    cpu: float = 0.0
 
 
 class Ingestor:
@@ -230,8 +271,9 @@ class Ingestor:
         `on_result(result)` hears each file's outcome once it is known (written, for a file added).
 
         Files are read and tagged one by one, and embedded in batches (one encode call for many
-        files is much faster than one per file); each file is then written on its own, so a
-        failure or a kill costs at most the files of the current batch, which a re-run redoes.
+        files is much faster than one per file); each file then goes into the catalogue in its own
+        transaction and the batch's vectors into Chroma in one call, so a failure or a kill costs at
+        most the files of the current batch, which a re-run redoes.
         """
         report = IngestReport(results=ResultLog(on_result))
         fresh = self.catalogue.passage_count() == 0  # then every passage will be tagged by these rules
@@ -255,13 +297,13 @@ class Ingestor:
             for done, path in enumerate(found.files):
                 for k in range(done, min(done + READ_AHEAD, len(found.files))):
                     if k not in ahead and self.worth_reading_ahead(found.files[k]):
-                        ahead[k] = reader.submit(self.read_and_tag, found.files[k], overrides_of[found.files[k]])
+                        ahead[k] = reader.submit(self.read, found.files[k], overrides_of[found.files[k]])
                 if progress:
                     progress(done, len(found.files), path)
                 overrides = overrides_of[path]
                 if manifest is not None and overrides is None:
                     report.notes.append(f"{path}: no row in the manifest {manifest.source.name}; metadata detected")
-                outcome = self.prepare(path, report.timings, overrides, ahead.pop(done, None))
+                outcome = self.prepare(path, report.timings, overrides, ahead.pop(done, None), reader)
                 if isinstance(outcome, FileResult):
                     report.results.append(outcome)
                     continue
@@ -285,14 +327,19 @@ class Ingestor:
         at its turn)."""
         return self.catalogue.document_by_path(str(path)) is None
 
-    def read_and_tag(self, path: Path, overrides: Mapping[str, str] | None) -> Read:
-        """Read one file and tag its passages (what the reader thread does while the main one embeds)."""
-        start = time.perf_counter()
+    def read(self, path: Path, overrides: Mapping[str, str] | None) -> Read:
+        """Read one file (what the reader thread does while the main one embeds)."""
+        clock = _Clock()
         follow = self.ocr_progress
         meta, passages, pages = read_document(
             path, overrides, self.ocr, (lambda done, total: follow(done, total, path)) if follow else None)
-        tagged = self.tagger.tag_many([p.text for p in passages], section_kinds=[p.section_kind for p in passages])
-        return Read(meta, passages, pages, tagged, time.perf_counter() - start)
+        return Read(meta, passages, pages, *clock.lap())
+
+    def tag(self, passages: list[Passage]) -> Tagged:
+        """Tag one file's passages (on the reader thread, while the batch the file is in embeds)."""
+        clock = _Clock()
+        mentions = self.tagger.tag_many([p.text for p in passages], section_kinds=[p.section_kind for p in passages])
+        return Tagged(mentions, *clock.lap())
 
     def ingest_file(self, path: Path, timings: Timings) -> FileResult:
         """Bring one file into the knowledge base; any failure is returned, never raised."""
@@ -301,12 +348,14 @@ class Ingestor:
 
     def prepare(
         self, path: Path, timings: Timings, overrides: Mapping[str, str] | None = None,
-        ahead: Future[Read] | None = None,
+        ahead: Future[Read] | None = None, reader: ThreadPoolExecutor | None = None,
     ) -> Prepared | FileResult:
         """Read one file into memory, or say why it is skipped or failed. Writes nothing, except the new
         path of a moved file (known content whose old path no longer exists). `ahead`: the file as the
-        reader thread read it (used once the checks below say it is to be read)."""
+        reader thread read it (used once the checks below say it is to be read); `reader`: that thread,
+        which then tags its passages (else they are tagged here)."""
         key = str(path)
+        clock = _Clock()
         try:
             content_hash = file_hash(path)
         except OSError as exc:
@@ -327,24 +376,49 @@ class Ingestor:
         if twins:
             return FileResult(path, "duplicate", f"same content as {twins[0].path}; not added again",
                               doc_id=twins[0].doc_id, title=twins[0].title)
+        checked = clock.lap()
+        timings.checks += checked[0]
+        timings.checks_cpu += checked[1]
         try:
             if ahead is not None:
                 start = time.perf_counter()
                 read = ahead.result()
                 timings.waiting += time.perf_counter() - start
             else:
-                read = self.read_and_tag(path, overrides)
+                read = self.read(path, overrides)
+            tagging = reader.submit(self.tag, read.passages) if reader is not None else self.tag(read.passages)
         except DHRError as exc:
             return FileResult(path, "failed", getattr(exc, "reason", str(exc)))
-        meta, passages, pages, tagged = read.meta, read.passages, read.pages, read.tagged
-        mentions = [[ThemeMentionRow(m.theme_id, m.status, m.text) for m in ms] for ms in tagged]
-        present = [self.tagger.present_ids(ms) for ms in tagged]
+        meta, passages, pages = read.meta, read.passages, read.pages
         timings.extract_tag += read.seconds
-        doc_id, note = (existing.doc_id, "") if existing else (doc_id_for(path), "")
+        timings.read += read.seconds
+        timings.read_cpu += read.cpu
+        doc_id, note = (existing.doc_id, "") if existing else (self.new_doc_id(path, content_hash), "")
         if existing is None and (moved := self.moved_and_changed(passages)) is not None:
             doc_id, note = moved.doc_id, f"moved from {moved.path} and changed"
-        return Prepared(path, content_hash, existing is not None or bool(note), meta, passages, pages, mentions,
-                        present, doc_id, note)
+        return Prepared(path, content_hash, existing is not None or bool(note), meta, passages, pages, tagging,
+                        doc_id, note)
+
+    def take_tags(self, b: Prepared, timings: Timings) -> None:
+        """The file's tags, as the reader thread made them (waiting for it if it is still tagging)."""
+        tagging = b.tagging
+        if isinstance(tagging, Future):
+            start = time.perf_counter()
+            tagging = tagging.result()
+            timings.waiting += time.perf_counter() - start
+        b.mentions = [[ThemeMentionRow(m.theme_id, m.status, m.text) for m in ms] for ms in tagging.mentions]
+        b.present = [self.tagger.present_ids(ms) for ms in tagging.mentions]
+        timings.extract_tag += tagging.seconds
+        timings.tag += tagging.seconds
+        timings.tag_cpu += tagging.cpu
+
+    def new_doc_id(self, path: Path, content_hash: str) -> str:
+        """An id for a new document: made from its path, unless a document moved away from that path keeps
+        that id (a move keeps the id), so a new file at the old path never replaces the moved document."""
+        doc_id = doc_id_for(path)
+        if self.catalogue.document(doc_id) is not None:
+            doc_id = hashlib.sha256(f"{path}\n{content_hash}".encode()).hexdigest()[:16]
+        return doc_id
 
     def moved_and_changed(self, passages: list[Passage]) -> DocumentRow | None:
         """The vanished document (its file is gone) that most of whose passages this new file holds: the
@@ -359,25 +433,30 @@ class Ingestor:
         return best
 
     def write_batch(self, batch: list[Prepared], timings: Timings) -> list[FileResult]:
-        """Embed the batch's new texts in one call, then write each file to the catalogue and Chroma."""
+        """Embed the batch's new texts in one call, then write its files to the catalogue and Chroma."""
         if not batch:
             return []
         start = time.perf_counter()
+        prep_cpu = time.thread_time()
         texts = {p.passage_id: p.text for b in batch for p in b.passages}
         to_embed: dict[str, str] = {}
         for b in batch:  # a text published twice is embedded once, with the context it first came in
             for p in b.passages:
                 to_embed.setdefault(p.passage_id, embedding_text(b.meta, p))
-        vectors = self.vectors.embeddings_for(texts)
+        # Chroma is asked only for passages the catalogue holds: it finds them by scanning metadata, which for a
+        # new library finds nothing (and cost 0.9 s a batch on a cold 100,000-passage store)
+        in_catalogue = list(self.catalogue.record_ids_of(list(texts)))
+        vectors = self.vectors.embeddings_for(in_catalogue) if in_catalogue else {}
         new_texts = {pid: to_embed[pid] for pid in texts if pid not in vectors}
         stored = self.catalogue.sentence_vectors(texts)
         sentences_of = {pid: answer_sentences(text) for pid, text in texts.items() if pid not in stored}
         sentence_texts = [s for group in sentences_of.values() for s in group]
         # one encode call for passages and their answer sentences: the model sorts them by length
         to_encode = [*new_texts.values(), *sentence_texts]
-        encode_start = time.perf_counter()
+        encode_start, encode_cpu = time.perf_counter(), time.thread_time()
         encoded = self.embedder.encode(to_encode) if to_encode else None
         timings.encode += time.perf_counter() - encode_start
+        prep_cpu += time.thread_time() - encode_cpu  # not the encode's (tokenising, or the model when one batch)
         if new_texts:
             vectors.update({pid: list(vec) for pid, vec in zip(new_texts, encoded, strict=False)})
         # Blobs already stored go back in too: rewriting a document first deletes the sentence vectors of
@@ -388,27 +467,60 @@ class Ingestor:
             packed[pid] = pack(encoded[at : at + len(group)]) if group else b""
             at += len(group)
         timings.embed += time.perf_counter() - start
+        timings.embed_prep_cpu += time.thread_time() - prep_cpu
         timings.embedded += len(new_texts)
         timings.sentences_embedded += len(sentence_texts)
 
-        results = []
+        failed: dict[int, FileResult] = {}
         for b in batch:
-            start = time.perf_counter()
-            doc_id = b.doc_id or doc_id_for(b.path)
+            try:
+                self.take_tags(b, timings)
+            except DHRError as exc:
+                failed[id(b)] = FileResult(b.path, "failed", getattr(exc, "reason", str(exc)))
+        ready = [(b, b.doc_id or doc_id_for(b.path)) for b in batch if id(b) not in failed]
+        # Each document goes into the catalogue in its own transaction, left 'indexing'; then the batch's
+        # vectors go to Chroma in one call (each call costs Chroma ~30 ms however few records it holds);
+        # then the documents are marked 'ok'. A kill in between leaves them 'indexing': a re-run redoes them.
+        start = time.perf_counter()
+        clock = _Clock()
+        # Chroma holds vectors for a document only once the catalogue has a row for it (written first; `forget`
+        # and repairs remove both), so those of a document new to the catalogue are not looked for: Chroma
+        # finds a document's records by scanning metadata, 10 ms a document at 100,000 passages and growing.
+        held = {doc_id for b, doc_id in ready if b.replacing or self.catalogue.document(doc_id) is not None}
+        for b, doc_id in ready:
             self.catalogue.write_document(
                 doc_id, str(b.path), b.content_hash, b.meta, b.pages, b.passages, b.mentions, b.present, packed
             )
-            records = [
+        wall, cpu = clock.lap()
+        timings.store_catalogue += wall
+        timings.store_catalogue_cpu += cpu
+        records = []
+        for b, doc_id in ready:
+            if doc_id in held:
+                self.vectors.delete_document(doc_id)
+            records += [
                 VectorRecord(record_id(doc_id, p.ordinal), p.passage_id, vectors[p.passage_id],
                              vector_metadata(doc_id, b.meta, p, themes))
                 for p, themes in zip(b.passages, b.present, strict=True)
             ]
-            self.vectors.delete_document(doc_id)
-            self.vectors.add(records)
+        self.vectors.add(records)
+        wall, cpu = clock.lap()
+        timings.store_vectors += wall
+        timings.store_vectors_cpu += cpu
+        for _, doc_id in ready:
             self.catalogue.set_status(doc_id, "ok")
-            timings.store += time.perf_counter() - start
+        wall, cpu = clock.lap()
+        timings.store_catalogue += wall
+        timings.store_catalogue_cpu += cpu
+        timings.store += time.perf_counter() - start
+        doc_of = {id(b): doc_id for b, doc_id in ready}
+        results = []
+        for b in batch:
+            if id(b) in failed:
+                results.append(failed[id(b)])
+                continue
             timings.pages += b.pages or 0
             timings.passages += len(b.passages)
-            results.append(FileResult(b.path, "updated" if b.replacing else "added", b.note, doc_id=doc_id,
+            results.append(FileResult(b.path, "updated" if b.replacing else "added", b.note, doc_id=doc_of[id(b)],
                                       title=b.meta.title, passages=len(b.passages), pages=b.pages))
         return results
