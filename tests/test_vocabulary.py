@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from index.vocabulary import expansions
+import re
+
+import pytest
+
+from index.lexical import lexical_search
+from index.vocabulary import expansions, form_pattern, vocabulary
+from kb.catalogue import Catalogue
 
 
 def test_a_curly_apostrophe_matches_as_a_straight_one():
@@ -23,3 +29,76 @@ def test_a_plural_matches_its_singular_form():
 def test_an_acronym_that_is_a_word_still_matches_only_in_capitals_even_as_a_plural():
     assert expansions("mashes") == []
     assert "safeguarding adults review" in expansions("the SARs")
+
+
+def test_the_vocabulary_loads_and_each_entry_finds_its_own_forms():
+    terms = vocabulary()
+    assert len(terms) > 100
+    for term in terms:
+        assert len(term.forms) >= 2, term.forms
+        for form in term.forms:
+            assert term.found_in(form), form
+
+
+def test_no_form_is_listed_in_two_entries():
+    # Forms that match each other (a hyphen for a space, a plural) count as one form.
+    owner: dict[str, int] = {}
+    for i, term in enumerate(vocabulary()):
+        for form in term.forms:
+            for other, j in owner.items():
+                same = re.fullmatch(form_pattern(other), form, re.I) or re.fullmatch(form_pattern(form), other, re.I)
+                assert not (same and j != i), f"{form!r} and {other!r} are in two entries"
+            owner[form] = i
+
+
+PASSAGES = {
+    "dvds": "She had asked the police under the Domestic Violence Disclosure Scheme about his past.",
+    "clare": "A Clare's Law application was made in 2019.",
+    "pseudonym": "Her family chose the pseudonym used here.",
+    "changed": "All names have been changed to protect the children.",
+    "perpetrator": "The perpetrator attended every appointment with her.",
+    "abuser": "Her abuser controlled the money.",
+    "constabulary": "Hartshire Constabulary wrote to the Home Office within a month.",
+    "force": "Each police force reports the death to the national team.",
+    "imr": "Each agency wrote an individual management review.",
+    "dardr": "The Act renames the reviews domestic abuse related death reviews.",
+    "other": "The review panel met six times and heard from her sister.",
+}
+
+
+@pytest.fixture(scope="module")
+def catalogue(tmp_path_factory) -> Catalogue:
+    cat = Catalogue(tmp_path_factory.mktemp("vocab") / "catalogue.sqlite3")
+    for pid, text in PASSAGES.items():
+        cat.conn.execute("INSERT INTO passages_fts (text, passage_id) VALUES (?, ?)", (text, pid))
+    cat.conn.commit()
+    return cat
+
+
+def found(catalogue: Catalogue, query: str) -> set[str]:
+    return {pid for pid, _ in lexical_search(catalogue, query)}
+
+
+def test_clares_law_finds_the_disclosure_scheme_and_the_reverse(catalogue):
+    assert "dvds" in found(catalogue, "Claire's Law")  # the common misspelling too
+    assert "clare" in found(catalogue, "domestic violence disclosure scheme")
+
+
+def test_names_changed_finds_pseudonyms_and_the_reverse(catalogue):
+    assert "pseudonym" in found(catalogue, "were names changed")
+    assert "changed" in found(catalogue, "pseudonym")
+
+
+def test_abuser_finds_the_perpetrator_and_the_reverse(catalogue):
+    assert "perpetrator" in found(catalogue, "abuser")
+    assert "abuser" in found(catalogue, "perpetrators")
+
+
+def test_constabularies_find_police_forces_and_the_reverse(catalogue):
+    assert "force" in found(catalogue, "constabularies")
+    assert "constabulary" in found(catalogue, "which police force")
+
+
+def test_acronyms_of_the_review_find_their_long_forms(catalogue):
+    assert "imr" in found(catalogue, "IMRs")
+    assert "dardr" in found(catalogue, "DHR")
