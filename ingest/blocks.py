@@ -43,6 +43,9 @@ class Extracted:
     page_count: int | None = None
     title_hint: str | None = None
     meta: dict[str, str] = field(default_factory=dict)
+    # the file's own author property (PDF /Author, Word core properties): often a person or a template's
+    # owner, so it only names a national publisher the text does not name, and is never stored
+    author_hint: str | None = None
 
     @property
     def text(self) -> str:

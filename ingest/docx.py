@@ -756,17 +756,18 @@ def extract_docx(path: Path) -> Extracted:
     if not blocks:
         raise NoTextError(path, "no text: the document has no paragraphs with text")
 
-    title = None
+    title = author = None
     meta: dict[str, str] = {}
     try:
         props = document.core_properties
         from ingest.pdf import meaningful_title
 
         title = meaningful_title(props.title)
+        author = " ".join((props.author or "").split())[:200] or None
         if title and title.lower() in _GENERIC_TITLES:
             title = None
     except Exception:
         pass
     if not title:
         title = reader.title_paragraph or next((b.text for b in blocks if b.heading_level == 1), None)
-    return Extracted(blocks=blocks, page_count=None, title_hint=title, meta=meta)
+    return Extracted(blocks=blocks, page_count=None, title_hint=title, meta=meta, author_hint=author)

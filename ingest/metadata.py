@@ -621,6 +621,11 @@ def detect_fields(path: Path, extracted: Extracted) -> dict[str, str | None]:
     if doc_type in ("guidance", "research", "inspection_report"):  # by a department or inspectorate, not the place
         publishers = find_national(cover) or find_national(back) or find_national(full)
         body = publishers[0] if publishers else (None if national else body)
+    if body is None and (national or doc_type in ("guidance", "research", "inspection_report")):
+        # GOV.UK guidance may name its department only in the file's author property; a review's may be
+        # a Home Office template's, so this is for national documents only
+        publishers = find_national(extracted.author_hint or "")
+        body = publishers[0] if publishers else None
     return {"title": title, "body": committee or body, "area": area, "date": date, "type": doc_type}
 
 

@@ -1087,11 +1087,12 @@ def _extract_pdf(
         raise NoTextError(path, "no text: every page is blank")
 
     meta: dict[str, str] = {}
-    title = None
+    title = author = None
     try:
         info = reader.metadata
         if info is not None:
             title = meaningful_title(info.get("/Title"))
+            author = normalise_space(str(info.get("/Author") or ""))[:200] or None
             producer = info.get("/Producer")
             if producer:
                 meta["producer"] = normalise_space(str(producer))[:200]
@@ -1109,4 +1110,4 @@ def _extract_pdf(
         meta["unreadable_pages"] = ",".join(map(str, damaged))
     if warnings_seen.count:
         meta["pdf_warnings"] = str(warnings_seen.count)
-    return Extracted(blocks=blocks, page_count=len(pages), title_hint=title, meta=meta)
+    return Extracted(blocks=blocks, page_count=len(pages), title_hint=title, meta=meta, author_hint=author)

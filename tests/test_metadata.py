@@ -92,3 +92,28 @@ def test_a_sidecar_with_an_unknown_type_is_refused(tmp_path):
     path = tmp_path / "a.txt"
     with pytest.raises(ExtractionError, match="not one of"):
         detect_metadata(path, doc("Text."), {"type": "memo"})
+
+
+GUIDANCE = ("Information Sharing", "Advice for practitioners providing safeguarding services", "May 2024",
+            "This is non-statutory guidance for practitioners who share information about children at risk.")
+
+
+def guidance(author: str | None) -> Extracted:
+    return Extracted([Block(t) for t in GUIDANCE], author_hint=author)
+
+
+def test_a_department_named_only_in_the_files_author_property_publishes_its_guidance():
+    meta = detect_metadata(Path("advice.pdf"), guidance("Department for Education"))
+    assert (meta.doc_type, meta.body) == ("guidance", "Department for Education")
+
+
+def test_a_person_as_the_files_author_is_no_publisher():
+    assert detect_metadata(Path("advice.pdf"), guidance("Jane Smith")).body is None
+
+
+def test_a_review_written_on_a_home_office_template_is_not_published_by_the_home_office():
+    review = Extracted([Block(t) for t in (
+        "Domestic Homicide Review", "Overview Report", "Into the death of 'Anna'", "Northbridge Community Safety "
+        "Partnership", "March 2022")], author_hint="Home Office")
+    meta = detect_metadata(Path("dhr.pdf"), review)
+    assert meta.doc_type.startswith("dhr_") and meta.body != "Home Office"

@@ -51,3 +51,7 @@ def test_a_national_document_has_no_area_and_a_kcc_paper_is_kent_not_a_district_
     assert national and all(detected(p).area is None for p in national)
     kcc = [d["path"] for d in LABELS if d["body"] == "Kent County Council"]
     assert kcc and all(detected(p).area == "Kent" and detected(p).body in ("Kent County Council", None) for p in kcc)
+
+
+def test_guidance_that_names_its_department_only_in_the_files_properties_is_the_departments() -> None:
+    assert detected("gov_dfe_information_sharing_advice_safeguarding_2024.pdf").body == "Department for Education"
