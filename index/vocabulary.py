@@ -23,6 +23,12 @@ def form_pattern(form: str) -> str:
     return r"(?<![\w-])" + r"[\s-]+".join(parts) + r"s?(?![\w-])"
 
 
+@cache
+def form_regex(form: str, as_written: bool = False) -> re.Pattern[str]:
+    """`form_pattern` compiled once per process (a query tests every form of the vocabulary)."""
+    return re.compile(form_pattern(form), 0 if as_written else re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Term:
     forms: tuple[str, ...]
@@ -32,9 +38,7 @@ class Term:
         text = normalise(text)
         for form in self.forms:
             # Acronyms that are ordinary words in lower case ("DIAL", "MASH") match only as written.
-            acronym = self.case_sensitive and form.isupper()
-            flags = 0 if acronym else re.IGNORECASE
-            if re.search(form_pattern(form), text, flags):
+            if form_regex(form, self.case_sensitive and form.isupper()).search(text):
                 return True
         return False
 
@@ -48,7 +52,8 @@ def vocabulary() -> tuple[Term, ...]:
 def expansions(query: str) -> list[str]:
     """Every other form of each term the query uses (e.g. 'IDVA' -> 'independent domestic violence adviser')."""
     out: list[str] = []
+    plain = normalise(query)
     for term in vocabulary():
-        if term.found_in(query):
-            out += [f for f in term.forms if not Term((f,)).found_in(query) and f not in out]
+        if term.found_in(plain):
+            out += [f for f in term.forms if not form_regex(f).search(plain) and f not in out]
     return out
