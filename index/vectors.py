@@ -144,16 +144,19 @@ class VectorStore:
         for i in range(0, len(ids), 2000):
             self.collection.delete(ids=ids[i : i + 2000])
 
-    def embeddings_for(self, passage_ids: Iterable[str]) -> dict[str, list[float]]:
-        """An existing vector for each passage id that already has one (any occurrence will do)."""
-        wanted = list(set(passage_ids))
+    def embeddings_for(self, records: Mapping[str, Sequence[str]]) -> dict[str, list[float]]:
+        """An existing vector for each passage that already has one (any occurrence will do).
+
+        `records`: passage id -> the record ids of its occurrences (the catalogue knows them). Records are
+        read by id: a `where` on the passage id made Chroma scan metadata, which grows with the store.
+        """
+        passage_of = {rid: pid for pid, rids in records.items() for rid in rids}
+        ids = list(passage_of)
         found: dict[str, list[float]] = {}
-        for i in range(0, len(wanted), 500):
-            got = self.collection.get(
-                where={"passage_id": {"$in": wanted[i : i + 500]}}, include=["embeddings", "metadatas"]
-            )
-            for meta, emb in zip(got["metadatas"], got["embeddings"], strict=True):
-                found.setdefault(str(meta["passage_id"]), list(emb))
+        for i in range(0, len(ids), 500):
+            got = self.collection.get(ids=ids[i : i + 500], include=["embeddings"])
+            for rid, emb in zip(got["ids"], got["embeddings"], strict=True):
+                found.setdefault(passage_of[rid], list(emb))
         return found
 
     def all_ids(self) -> set[str]:

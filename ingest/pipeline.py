@@ -443,10 +443,9 @@ class Ingestor:
         for b in batch:  # a text published twice is embedded once, with the context it first came in
             for p in b.passages:
                 to_embed.setdefault(p.passage_id, embedding_text(b.meta, p))
-        # Chroma is asked only for passages the catalogue holds: it finds them by scanning metadata, which for a
-        # new library finds nothing (and cost 0.9 s a batch on a cold 100,000-passage store)
-        in_catalogue = list(self.catalogue.record_ids_of(list(texts)))
-        vectors = self.vectors.embeddings_for(in_catalogue) if in_catalogue else {}
+        # Chroma is asked, by record id, only for passages the catalogue holds (a new library holds none)
+        held_records = self.catalogue.record_ids_of(list(texts))
+        vectors = self.vectors.embeddings_for(held_records) if held_records else {}
         new_texts = {pid: to_embed[pid] for pid in texts if pid not in vectors}
         stored = self.catalogue.sentence_vectors(texts)
         sentences_of = {pid: answer_sentences(text) for pid, text in texts.items() if pid not in stored}

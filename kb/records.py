@@ -8,7 +8,7 @@ the readers never import the vector store or the model: the caller hands them in
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -80,4 +80,4 @@ class VectorSink(Protocol):
 
     def delete_document(self, doc_id: str) -> None: ...
 
-    def embeddings_for(self, passage_ids: Iterable[str]) -> dict[str, list[float]]: ...
+    def embeddings_for(self, records: Mapping[str, Sequence[str]]) -> dict[str, list[float]]: ...

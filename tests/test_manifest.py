@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -110,8 +110,8 @@ class FakeSink:
     def delete_document(self, doc_id: str) -> None:
         self.records = {k: v for k, v in self.records.items() if not k.startswith(doc_id + ":")}
 
-    def embeddings_for(self, passage_ids: Iterable[str]) -> dict[str, list[float]]:
-        wanted = set(passage_ids)
+    def embeddings_for(self, records: Mapping[str, Sequence[str]]) -> dict[str, list[float]]:
+        wanted = set(records)
         return {r.passage_id: list(r.embedding) for r in self.records.values() if r.passage_id in wanted}
 
 
