@@ -273,7 +273,8 @@ def build_kb(which: str = "current", context: bool | None = None):
 # --- systems and scoring ---------------------------------------------------------------------
 
 
-def systems_for(catalogue, vectors, embedder, variants: bool = False) -> dict[str, Callable]:
+def systems_for(catalogue, vectors, embedder, variants: bool = False, only: list[str] | None = None
+                ) -> dict[str, Callable]:
     from index.search import BASELINE, VARIANTS, Ranking, dense_search, lexical_only, search
     from kb.query import Query as KBQuery
 
@@ -289,6 +290,11 @@ def systems_for(catalogue, vectors, embedder, variants: bool = False) -> dict[st
     if variants:
         out["baseline"] = full(BASELINE)
         out.update({name: full(ranking) for name, ranking in VARIANTS.items()})
+    if only:
+        unknown = sorted(set(only) - set(VARIANTS))
+        if unknown:
+            raise SystemExit(f"unknown variant(s) {unknown}; index.search.VARIANTS has {sorted(VARIANTS)}")
+        out.update({name: full(VARIANTS[name]) for name in only})
     return out
 
 
@@ -313,11 +319,12 @@ def run_systems(queries: list[Query], systems: dict[str, Callable], verbose: boo
 
 
 def evaluate(split: str = "all", verbose: bool = False, which: str = "current", variants: bool = False,
-             context: bool | None = None, pool: dict | None = None) -> tuple[dict[str, dict[str, float]], int]:
+             context: bool | None = None, pool: dict | None = None, only: list[str] | None = None,
+             ) -> tuple[dict[str, dict[str, float]], int]:
     queries = load_queries(split, LABELS if which == "current" else REAL_LABELS)
     catalogue, vectors, embedder = build_kb(which, context)
     try:
-        systems = systems_for(catalogue, vectors, embedder, variants)
+        systems = systems_for(catalogue, vectors, embedder, variants, only)
         return run_systems(queries, systems, verbose, pool), len(queries)
     finally:
         catalogue.close()
@@ -354,6 +361,8 @@ def main() -> None:
     parser.add_argument("--set", default="both", choices=["current", "real", "both"])
     parser.add_argument("--split", default="all", choices=["dev", "test", "all"])
     parser.add_argument("--variants", action="store_true", help="also the ranking variants of index.search.VARIANTS")
+    parser.add_argument("--variant", action="append", metavar="NAME", dest="only",
+                        help="also this one ranking variant of index.search.VARIANTS (repeatable)")
     parser.add_argument("--context", choices=["on", "off"], help="embed passages with title and heading (default: "
                         "as ingest does)")
     parser.add_argument("--verbose", action="store_true", help="list the queries the full pipeline misses")
@@ -367,7 +376,7 @@ def main() -> None:
     start = time.perf_counter()
     for which in (["current", "real"] if args.set == "both" else [args.set]):
         pool: dict | None = {} if args.pool else None
-        results, n = evaluate(args.split, args.verbose, which, args.variants, context, pool)
+        results, n = evaluate(args.split, args.verbose, which, args.variants, context, pool, args.only)
         label = "current set (corpus + seeds)" if which == "current" else "real-text set"
         print_table(f"Retrieval, {label}, split {args.split}", results, n)
         best = max(("bm25", "vector"), key=lambda s: results[s]["R@10"])

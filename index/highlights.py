@@ -56,6 +56,75 @@ def has_figure(text: str) -> bool:
     return bool(_FIGURE.search(_YEARS.sub(" ", text)))
 
 
+# the frame of a number question, not its subject ("how many", "what share of")
+_FRAME = frozenset(
+    "many much often share proportion percentage fraction number numbers percent per cent rate total january february "
+    "march april may june july august september october november december".split()
+)
+_WORD = re.compile(r"[a-z0-9%\u00a3$][a-z0-9'%.,\u00a3$-]*")
+_FIGURE_WORD = re.compile(
+    rf"^(?:[\u00a3$]?\d.*|%|cent|percent|{_NUMBER_WORD}(?:-{_NUMBER_WORD})?|half|third|thirds|quarter|quarters|"
+    r"majority|minority)$"
+)
+FIGURE_WINDOW = 4  # words either side of a figure that may name what it counts ("153 Reviews", "36% of victims")
+
+
+MONEY = "<money>"  # the subject of "how much money / funding / ...": any sum of money is on it
+_AMOUNT = re.compile(r"[\u00a3$\u20ac]\s?\d|\b\d[\d,.]*(?:\s?(?:million|billion)|bn|m)\b", re.IGNORECASE)
+_MONEY_WORDS = frozenset("money funding funds grant grants cost costs spend spent budget pounds paid".split())
+
+
+def _stem(word: str) -> str:
+    return word.strip("'.,-")[:5]
+
+
+_COUNTED = re.compile(
+    r"\b(?:how (?:many|much)|what (?:share|proportion|percentage|fraction|number|percent|rate)|percentage|proportion|"
+    r"share|number|fraction|rate)\s+(?:of\s+)?(?:(?:the|these|those|all)\s+)?(.*)",
+)
+
+
+def subject_words(query: str) -> frozenset[str]:
+    """What a number question counts, crudely stemmed: the words just after its frame ("how many reviews went ...",
+    "what share of victims ..."), up to the first small word; failing that, all its content words."""
+    from index.lexical import STOPWORDS
+
+    def content(words: list[str]) -> list[str]:
+        return [w for w in words if w not in STOPWORDS and w not in _FRAME and len(w) > 2 and not _FIGURE_WORD.match(w)]
+
+    text = _YEARS.sub(" ", query.lower())
+    after = _COUNTED.search(text)
+    if after:
+        counted = []
+        for word in _WORD.findall(after.group(1)):
+            if word in STOPWORDS and counted:
+                break
+            counted += content([word])
+            if len(counted) == 3:
+                break
+        if counted:
+            money = {MONEY} if after.group(0).startswith("how much") and _MONEY_WORDS & set(counted) else set()
+            return frozenset(_stem(w) for w in counted) | money
+    return frozenset(_stem(w) for w in content(_WORD.findall(text)))
+
+
+def figure_near_subject(text: str, subject: frozenset[str], window: int = FIGURE_WINDOW) -> bool:
+    """Whether the text states a figure within `window` words of one of the subject's words.
+
+    "how many reviews ..." finds "information from 153 Reviews" and not "the 12 months between ...".
+    """
+    if not subject:
+        return False
+    if MONEY in subject and _AMOUNT.search(text):
+        return True
+    words = _WORD.findall(_YEARS.sub(" ", text.lower()))
+    stems = [_stem(w) for w in words]
+    for i, word in enumerate(words):
+        if _FIGURE_WORD.match(word) and any(s in subject for s in stems[max(i - window, 0): i + window + 1]):
+            return True
+    return False
+
+
 def add_highlights(
     excerpts: list[Excerpt],
     query_vec: np.ndarray,

@@ -30,8 +30,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from index.highlights import add_highlights, has_figure, is_number_question
+from index.highlights import add_highlights, figure_near_subject, has_figure, is_number_question, subject_words
 from index.lexical import lexical_search
+from index.periods import document_periods, periods_in, year_match, years_in
 from index.scope import Scope
 from kb.catalogue import Catalogue
 from kb.models import Excerpt
@@ -294,6 +295,8 @@ class Ranking:
     score_mix: float = SCORE_MIX  # first-place votes added per unit of the lists' rescaled scores (fuse_scores)
     feedback: float = 0.0  # Rocchio: weight of the first results' centroid added to the query vector (0: off)
     figure_margin: float | None = None  # number questions: see figure_on_subject (None: any figure counts)
+    years: float = 0.0  # a query naming years: first-place votes for a passage whose document or text names them all
+    figure_near: float = 0.0  # number questions: first-place votes more for a figure next to what the query counts
 
 
 def sentence_ranking(
@@ -443,6 +446,21 @@ def figure_on_subject(catalogue: Catalogue, query_vec: np.ndarray, passage_ids: 
     return out
 
 
+def year_matches(catalogue: Catalogue, passage_ids: Iterable[str], asked: frozenset[int]) -> dict[str, float]:
+    """For each passage, how well a period its text names, or one of a document it is in, matches the asked
+    years (`index.periods.year_match`); passages naming none of them are left out."""
+    ids = list(passage_ids)
+    texts = catalogue.passage_texts(ids)
+    out = {}
+    for pid, sources in catalogue.sources(ids).items():
+        named = periods_in(texts[pid][0]) if pid in texts else []
+        named += [period for s in sources for period in document_periods(s.title, s.date)]
+        match = year_match(asked, named)
+        if match:
+            out[pid] = match
+    return out
+
+
 def search(
     query: Query, catalogue: Catalogue, vectors: VectorStore, embedder: Embedder, highlights: bool = True,
     ranking: Ranking | None = None,
@@ -486,6 +504,15 @@ def search(
             with_figure = {pid for pid, (passage, _) in catalogue.passage_texts(scores).items() if has_figure(passage)}
         for pid in with_figure:
             scores[pid] += NUMBER_BOOST * first_place
+        if ranking.figure_near:
+            counted = subject_words(text)
+            for pid, (passage, _) in catalogue.passage_texts(with_figure).items():
+                if figure_near_subject(passage, counted):
+                    scores[pid] += ranking.figure_near * first_place
+    asked = years_in(text) if ranking.years else frozenset()
+    if asked:
+        for pid, match in year_matches(catalogue, scores, asked).items():
+            scores[pid] += ranking.years * match * first_place
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])[: max(query.top * 8, 40)]
     if ranking.neighbours:
         ranked = let_neighbours_compete(ranked, query_vec, catalogue, scope, read)
@@ -513,4 +540,12 @@ VARIANTS = {  # each change of issue 15 alone, on the baseline, then together (b
     "adopted+feedback": Ranking(feedback=FEEDBACK),
     "adopted+on subject": Ranking(figure_margin=FIGURE_MARGIN),
     "adopted+fb+on subject": FEEDBACK_AND_FIGURES,
+    "+years 0.5": Ranking(years=0.5),
+    "+years 1": Ranking(years=1.0),
+    "+years 2": Ranking(years=2.0),
+    "+figure near 0.5": Ranking(figure_near=0.5),
+    "+figure near 1": Ranking(figure_near=1.0),
+    "+figure near 2": Ranking(figure_near=2.0),
+    "+years 1 +figure near 1": Ranking(years=1.0, figure_near=1.0),
+    "+years 1 +figure near 2": Ranking(years=1.0, figure_near=2.0),
 }

@@ -1,0 +1,61 @@
+"""The years a query asks about, and the years a document or passage is about.
+
+"How many reviews in 2022-23" means the report on 2022 to 2023, not last year's report with the same
+wording: the search prefers passages whose document (by its title or date) or whose own text names the
+query's years. A year that names a law ("the 2004 Act", "Domestic Abuse Act 2021") is not a period.
+"""
+
+from __future__ import annotations
+
+import re
+
+_YEAR = r"(?:19|20)\d\d"
+# "2022-23", "2022/2023", "2022 to 2023", "2019 to September 2020", "between 2021 and 2022"
+_RANGE = re.compile(
+    rf"\b({_YEAR})\s*(?:[-/\u2013]|\bto\b|\band\b|\buntil\b)\s*(?:[A-Z][a-z]+\s+)?(\d\d(?:\d\d)?)\b"
+)
+_SINGLE = re.compile(rf"\b{_YEAR}\b")
+_LAW = re.compile(rf"\b(?:Act|Regulations|Order)\s+{_YEAR}\b|\b{_YEAR}\s+(?:Act|Regulations|Order)\b")
+MAX_SPAN = 10  # "1990 to 2020" is not a period a report is about year by year
+
+
+_CITATION = re.compile(rf"\([^()]*[A-Za-z][^()]*,\s*{_YEAR}[a-z]?[^()]*\)")  # "(Office for National Statistics, 2022)"
+
+
+def periods_in(text: str) -> list[frozenset[int]]:
+    """The periods the text names: each range as the years in it ("2022-23": 2022 and 2023), each other year alone.
+
+    Laws ("Domestic Abuse Act 2021") and citations ("(Smith et al., 2019)") name no period.
+    """
+    text = _CITATION.sub(" ", _LAW.sub(" ", text))
+    periods, in_ranges = [], set()
+    for match in _RANGE.finditer(text):
+        first, end = int(match.group(1)), match.group(2)
+        last = int(end) if len(end) == 4 else first // 100 * 100 + int(end)
+        if 0 < last - first <= MAX_SPAN:
+            periods.append(frozenset(range(first, last + 1)))
+            in_ranges.update(range(match.start(), match.end()))
+    periods += [frozenset({int(m.group())}) for m in _SINGLE.finditer(text) if m.start() not in in_ranges]
+    return list(dict.fromkeys(periods))
+
+
+def years_in(text: str) -> frozenset[int]:
+    """Every year the text names as a period (see `periods_in`)."""
+    return frozenset().union(*periods_in(text))
+
+
+def document_periods(title: str, date: str | None) -> list[frozenset[int]]:
+    """The periods a document is about: those its title names ("Key findings: October 2019 to September 2020"),
+    or else the year it is dated (a report's date can lag its period by years; its title says which)."""
+    named = periods_in(title)
+    if named or not date or not re.match(_YEAR, date):
+        return named
+    return [frozenset({int(date[:4])})]
+
+
+def year_match(asked: frozenset[int], periods: list[frozenset[int]]) -> float:
+    """The largest share of the asked years that one of the periods covers: "2022-23" is matched fully by a
+    report on 2022 to 2023 and half by last year's on 2021 to 2022; "2019" fully by "2019 to 2020"."""
+    if not asked:
+        return 0.0
+    return max((len(asked & period) / len(asked) for period in periods), default=0.0)
