@@ -132,11 +132,13 @@ def add_highlights(
     stored: dict[str, bytes] | None = None,
     max_each: int = 2,
     figures: bool = False,
+    counted: frozenset[str] | None = None,
 ) -> list[Excerpt]:
     """For each excerpt, the sentence(s) closest in meaning to the query.
 
     `stored` maps passage ids to their packed sentence vectors; sentences without one are embedded now.
-    `figures` (a number question): a sentence that states a figure is preferred, by FIGURE_BONUS.
+    `figures` (a number question): a sentence that states a figure is preferred, by FIGURE_BONUS; with `counted`
+    (the question's `subject_words`), a figure next to what it counts is preferred by as much again.
     """
     stored = stored or {}
     dim = int(query_vec.shape[0])
@@ -158,7 +160,8 @@ def add_highlights(
     for i, ex in enumerate(excerpts):
         found = scored.get(i, [])
         if figures:
-            found = [(sim + FIGURE_BONUS * has_figure(s), s) for sim, s in found]
+            found = [(sim + FIGURE_BONUS * (has_figure(s) + bool(counted and figure_near_subject(s, counted))), s)
+                     for sim, s in found]
         ranked = sorted(found, reverse=True)
         if not ranked:
             out.append(ex)

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from index.highlights import figure_near_subject, subject_words
+from index.highlights import add_highlights, figure_near_subject, subject_words
 from index.periods import document_periods, periods_in, year_match, years_in
-from index.search import Ranking, search, year_matches
+from index.search import BEFORE_YEARS, Ranking, search, year_matches
 from index.vectors import VectorStore
 from ingest.pipeline import Ingestor
 from kb.catalogue import Catalogue
 from kb.config import Settings
-from kb.models import Source
+from kb.models import Excerpt, Source
 from kb.query import Query
 from kb.tagger import ThemeTagger
 from tests.fakes import FakeEmbedder
@@ -166,12 +166,24 @@ def first_report(annual_reports, text: str, ranking: Ranking) -> str:
 
 def test_a_query_naming_a_year_prefers_that_years_report(annual_reports):
     query = "how many victims in the reviews were killed by a partner in 2022-23"
-    assert first_report(annual_reports, query, Ranking()) == "ho_2122"  # the words alone pick last year's
-    assert first_report(annual_reports, query, Ranking(years=1.0)) == "ho_2223"
-    assert first_report(annual_reports, query.replace("2022-23", "2021/22"), Ranking(years=1.0)) == "ho_2122"
+    assert first_report(annual_reports, query, BEFORE_YEARS) == "ho_2122"  # the words alone pick last year's
+    assert first_report(annual_reports, query, Ranking()) == "ho_2223"
+    assert first_report(annual_reports, query.replace("2022-23", "2021/22"), Ranking()) == "ho_2122"
 
 
 def test_a_number_question_prefers_the_figure_on_what_it_counts(annual_reports):
     query = "how many reviews went before the quality assurance panel"
-    assert first_report(annual_reports, query, Ranking()) == "qa_period"  # "12 months" is a figure too
-    assert first_report(annual_reports, query, Ranking(figure_near=1.0)) == "qa_count"
+    assert first_report(annual_reports, query, BEFORE_YEARS) == "qa_period"  # "12 months" is a figure too
+    assert first_report(annual_reports, query, Ranking()) == "qa_count"
+
+
+def test_the_highlight_of_a_number_question_is_the_figure_on_what_it_counts():
+    text = "Most went before the panel within 12 months. In all the panel saw 153 reviews from the partnerships."
+    embedder = FakeEmbedder()
+    query = "how many reviews went before the panel"
+    passage = Excerpt("p", text, 1.0, (), ())
+    plain = add_highlights([passage], embedder.encode_query(query), embedder, max_each=1, figures=True)[0]
+    counted = add_highlights([passage], embedder.encode_query(query), embedder, max_each=1, figures=True,
+                             counted=subject_words(query))[0]
+    assert plain.highlights == ("Most went before the panel within 12 months.",)
+    assert counted.highlights == ("In all the panel saw 153 reviews from the partnerships.",)
