@@ -8,6 +8,8 @@ query's years. A year that names a law ("the 2004 Act", "Domestic Abuse Act 2021
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from functools import lru_cache
 
 _YEAR = r"(?:19|20)\d\d"
 # "2022-23", "2022/2023", "2022 to 2023", "2019 to September 2020", "between 2021 and 2022"
@@ -27,6 +29,8 @@ def periods_in(text: str) -> list[frozenset[int]]:
 
     Laws ("Domestic Abuse Act 2021") and citations ("(Smith et al., 2019)") name no period.
     """
+    if not _SINGLE.search(text):
+        return []
     text = _CITATION.sub(" ", _LAW.sub(" ", text))
     periods, in_ranges = [], set()
     for match in _RANGE.finditer(text):
@@ -44,16 +48,17 @@ def years_in(text: str) -> frozenset[int]:
     return frozenset().union(*periods_in(text))
 
 
-def document_periods(title: str, date: str | None) -> list[frozenset[int]]:
+@lru_cache(maxsize=4096)
+def document_periods(title: str, date: str | None) -> tuple[frozenset[int], ...]:
     """The periods a document is about: those its title names ("Key findings: October 2019 to September 2020"),
     or else the year it is dated (a report's date can lag its period by years; its title says which)."""
-    named = periods_in(title)
+    named = tuple(periods_in(title))
     if named or not date or not re.match(_YEAR, date):
         return named
-    return [frozenset({int(date[:4])})]
+    return (frozenset({int(date[:4])}),)
 
 
-def year_match(asked: frozenset[int], periods: list[frozenset[int]]) -> float:
+def year_match(asked: frozenset[int], periods: Iterable[frozenset[int]]) -> float:
     """The largest share of the asked years that one of the periods covers: "2022-23" is matched fully by a
     report on 2022 to 2023 and half by last year's on 2021 to 2022; "2019" fully by "2019 to 2020"."""
     if not asked:

@@ -454,14 +454,19 @@ def figure_on_subject(catalogue: Catalogue, query_vec: np.ndarray, passage_ids: 
     return out
 
 
-def year_matches(catalogue: Catalogue, passage_ids: Iterable[str], asked: frozenset[int]) -> dict[str, float]:
+def year_matches(catalogue: Catalogue, passage_ids: Iterable[str], asked: frozenset[int],
+                 texts: dict[str, str] | None = None) -> dict[str, float]:
     """For each passage, how well a period its text names, or one of a document it is in, matches the asked
-    years (`index.periods.year_match`); passages naming none of them are left out."""
+    years (`index.periods.year_match`); passages naming none of them are left out.
+
+    `texts`: the passages' texts when already read.
+    """
     ids = list(passage_ids)
-    texts = catalogue.passage_texts(ids)
+    if texts is None:
+        texts = {pid: text for pid, (text, _) in catalogue.passage_texts(ids).items()}
     out = {}
     for pid, sources in catalogue.sources(ids).items():
-        named = periods_in(texts[pid][0]) if pid in texts else []
+        named = periods_in(texts[pid]) if pid in texts else []
         named += [period for s in sources for period in document_periods(s.title, s.date)]
         match = year_match(asked, named)
         if match:
@@ -505,6 +510,7 @@ def search(
             if themes & set(passage_themes):
                 scores[pid] += ranking.theme_boost * first_place
     figures = ranking.numbers and is_number_question(text)
+    texts: dict[str, str] | None = None  # passage texts, when read
     if figures:
         texts = {pid: passage for pid, (passage, _) in catalogue.passage_texts(scores).items()}
         if ranking.figure_margin is not None:
@@ -518,7 +524,7 @@ def search(
                 scores[pid] += ranking.figure_near * first_place
     asked = years_in(text) if ranking.years else frozenset()
     if asked:
-        for pid, match in year_matches(catalogue, scores, asked).items():
+        for pid, match in year_matches(catalogue, scores, asked, texts).items():
             scores[pid] += ranking.years * match * first_place
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])[: max(query.top * 8, 40)]
     if ranking.neighbours:

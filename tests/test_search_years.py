@@ -50,10 +50,10 @@ def test_each_period_of_a_passage_is_kept_apart():
 
 
 def test_a_report_is_about_the_period_its_title_names_else_the_year_it_is_dated():
-    assert document_periods("Key findings: September 2021 to October 2022", "2024-10-31") == [frozenset({2021, 2022})]
-    assert document_periods("Key findings from analysis of domestic homicide reviews", "2016-12") == [
-        frozenset({2016})]
-    assert document_periods("Safe accommodation", None) == []
+    assert document_periods("Key findings: September 2021 to October 2022", "2024-10-31") == (frozenset({2021, 2022}),)
+    assert document_periods("Key findings from analysis of domestic homicide reviews", "2016-12") == (
+        frozenset({2016}),)
+    assert document_periods("Safe accommodation", None) == ()
 
 
 def test_this_years_report_matches_fully_and_last_years_by_the_year_they_share():
