@@ -3,12 +3,15 @@
 "How many reviews in 2022-23" means the report on 2022 to 2023, not last year's report with the same
 wording: the search prefers passages whose document (by its title or date) or whose own text names the
 query's years. A year that names a law ("the 2004 Act", "Domestic Abuse Act 2021") is not a period.
+"Since 2019" and "before 2016" are open: any period from 2019 on, or before 2016, will do.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 
 _YEAR = r"(?:19|20)\d\d"
@@ -21,6 +24,8 @@ _LAW = re.compile(rf"\b(?:Act|Regulations|Order)\s+{_YEAR}\b|\b{_YEAR}\s+(?:Act|
 MAX_SPAN = 10  # "1990 to 2020" is not a period a report is about year by year
 
 
+_OPEN = re.compile(rf"\b(since|after|before)\s+(?:[A-Z][a-z]+\s+)?({_YEAR})\b(?!\s*(?:[-/\u2013]|to\b|and\b))",
+                   re.IGNORECASE)
 _CITATION = re.compile(rf"\([^()]*[A-Za-z][^()]*,\s*{_YEAR}[a-z]?[^()]*\)")  # "(Office for National Statistics, 2022)"
 
 
@@ -58,9 +63,32 @@ def document_periods(title: str, date: str | None) -> tuple[frozenset[int], ...]
     return (frozenset({int(date[:4])}),)
 
 
-def year_match(asked: frozenset[int], periods: Iterable[frozenset[int]]) -> float:
+@dataclass(frozen=True)
+class Asked:
+    """The years a query asks about; `open` when any one of them will do ("since 2019", "before 2016")."""
+
+    years: frozenset[int] = frozenset()
+    open: bool = False
+
+
+def asked_years(query: str, this_year: int | None = None) -> Asked:
+    """The years a query names: "in 2022-23" asks for 2022 and 2023, "since 2019" for any year from 2019 on."""
+    bound = _OPEN.search(query)
+    if not bound:
+        return Asked(years_in(query))
+    word, year = bound.group(1).lower(), int(bound.group(2))
+    if word == "before":
+        return Asked(frozenset(range(year - MAX_SPAN, year)), open=True)
+    last = max(this_year or date.today().year, year)
+    return Asked(frozenset(range(year + (word == "after"), last + 1)), open=True)
+
+
+def year_match(asked: Asked, periods: Iterable[frozenset[int]]) -> float:
     """The largest share of the asked years that one of the periods covers: "2022-23" is matched fully by a
-    report on 2022 to 2023 and half by last year's on 2021 to 2022; "2019" fully by "2019 to 2020"."""
-    if not asked:
+    report on 2022 to 2023 and half by last year's on 2021 to 2022; "2019" fully by "2019 to 2020". An open
+    question ("since 2019") is matched fully by any period with a year in its range."""
+    if not asked.years:
         return 0.0
-    return max((len(asked & period) / len(asked) for period in periods), default=0.0)
+    if asked.open:
+        return 1.0 if any(asked.years & period for period in periods) else 0.0
+    return max((len(asked.years & period) / len(asked.years) for period in periods), default=0.0)

@@ -32,7 +32,7 @@ import numpy as np
 
 from index.highlights import add_highlights, figure_near_subject, has_figure, is_number_question, subject_words
 from index.lexical import lexical_search
-from index.periods import document_periods, periods_in, year_match, years_in
+from index.periods import Asked, asked_years, document_periods, periods_in, year_match
 from index.scope import Scope
 from kb.catalogue import Catalogue
 from kb.models import Excerpt
@@ -454,7 +454,7 @@ def figure_on_subject(catalogue: Catalogue, query_vec: np.ndarray, passage_ids: 
     return out
 
 
-def year_matches(catalogue: Catalogue, passage_ids: Iterable[str], asked: frozenset[int],
+def year_matches(catalogue: Catalogue, passage_ids: Iterable[str], asked: Asked,
                  texts: dict[str, str] | None = None) -> dict[str, float]:
     """For each passage, how well a period its text names, or one of a document it is in, matches the asked
     years (`index.periods.year_match`); passages naming none of them are left out.
@@ -522,8 +522,8 @@ def search(
             scores[pid] += NUMBER_BOOST * first_place
             if counted and pid in texts and figure_near_subject(texts[pid], counted):
                 scores[pid] += ranking.figure_near * first_place
-    asked = years_in(text) if ranking.years else frozenset()
-    if asked:
+    asked = asked_years(text) if ranking.years else Asked()
+    if asked.years:
         for pid, match in year_matches(catalogue, scores, asked, texts).items():
             scores[pid] += ranking.years * match * first_place
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])[: max(query.top * 8, 40)]

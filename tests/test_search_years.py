@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from index.highlights import add_highlights, figure_near_subject, subject_words
-from index.periods import document_periods, periods_in, year_match, years_in
+from index.periods import Asked, asked_years, document_periods, periods_in, year_match, years_in
 from index.search import BEFORE_YEARS, Ranking, search, year_matches
 from index.vectors import VectorStore
 from ingest.pipeline import Ingestor
@@ -57,12 +57,22 @@ def test_a_report_is_about_the_period_its_title_names_else_the_year_it_is_dated(
 
 
 def test_this_years_report_matches_fully_and_last_years_by_the_year_they_share():
-    asked = years_in("how many victims in 2022-23")
+    asked = asked_years("how many victims in 2022-23")
     assert year_match(asked, [frozenset({2022, 2023})]) == 1.0
     assert year_match(asked, [frozenset({2021, 2022})]) == 0.5
     assert year_match(asked, [frozenset({2021, 2022}), frozenset({2022, 2023})]) == 1.0  # a table of years
-    assert year_match(frozenset({2019}), [frozenset({2019, 2020})]) == 1.0
-    assert year_match(asked, []) == 0.0 and year_match(frozenset(), [frozenset({2022})]) == 0.0
+    assert year_match(Asked(frozenset({2019})), [frozenset({2019, 2020})]) == 1.0
+    assert year_match(asked, []) == 0.0 and year_match(Asked(), [frozenset({2022})]) == 0.0
+
+
+def test_since_and_before_a_year_are_open_any_year_in_range_will_do():
+    since = asked_years("how has demand changed since 2019", this_year=2025)
+    assert since == Asked(frozenset(range(2019, 2026)), open=True)
+    assert year_match(since, [frozenset({2023, 2024})]) == 1.0
+    assert year_match(since, [frozenset({2016})]) == 0.0
+    before = asked_years("reviews published before 2016")
+    assert year_match(before, [frozenset({2013})]) == 1.0 and year_match(before, [frozenset({2016})]) == 0.0
+    assert asked_years("the reviews of 2021 to 2022") == Asked(frozenset({2021, 2022}))  # not open
 
 
 class Documents:
@@ -86,7 +96,7 @@ def test_a_passage_matches_by_its_documents_period_or_by_the_period_it_states():
         "states it": ("In 2022-23, over 50,000 people were supported.", "Safe accommodation", None),
         "undated": ("There were many victims.", "Domestic homicide reviews", None),
     })
-    got = year_matches(catalogue, ["this year", "last year", "states it", "undated"], years_in("in 2022-23"))
+    got = year_matches(catalogue, ["this year", "last year", "states it", "undated"], asked_years("in 2022-23"))
     assert got == {"this year": 1.0, "last year": 0.5, "states it": 1.0}
 
 
