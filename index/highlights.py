@@ -84,9 +84,10 @@ _COUNTED = re.compile(
 )
 
 
-def subject_words(query: str) -> frozenset[str]:
+def subject_words(query: str, counted_only: bool = False) -> frozenset[str]:
     """What a number question counts, crudely stemmed: the words just after its frame ("how many reviews went ...",
-    "what share of victims ..."), up to the first small word; failing that, all its content words."""
+    "what share of victims ..."), up to the first small word; failing that, all its content words (or none, with
+    `counted_only`: "killed out of proportion to their numbers" names nothing counted)."""
     from index.lexical import STOPWORDS
 
     def content(words: list[str]) -> list[str]:
@@ -105,7 +106,7 @@ def subject_words(query: str) -> frozenset[str]:
         if counted:
             money = {MONEY} if after.group(0).startswith("how much") and _MONEY_WORDS & set(counted) else set()
             return frozenset(_stem(w) for w in counted) | money
-    return frozenset(_stem(w) for w in content(_WORD.findall(text)))
+    return frozenset() if counted_only else frozenset(_stem(w) for w in content(_WORD.findall(text)))
 
 
 def figure_near_subject(text: str, subject: frozenset[str], window: int = FIGURE_WINDOW) -> bool:

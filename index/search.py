@@ -305,6 +305,7 @@ class Ranking:
     figure_margin: float | None = None  # number questions: see figure_on_subject (None: any figure counts)
     years: float = YEAR_BOOST  # a query naming years: votes for a passage whose document or text covers them (0: off)
     figure_near: float = FIGURE_NEAR  # number questions: votes more for a figure next to what they count (0: off)
+    neighbour_figures: bool = False  # number questions: a neighbour stating the figure on the subject takes the place
 
 
 def sentence_ranking(
@@ -348,7 +349,7 @@ NEIGHBOUR_DEPTH = 5  # the top results whose neighbouring passages may take thei
 
 def let_neighbours_compete(
     ranked: list[tuple[str, float]], query_vec: np.ndarray, catalogue: Catalogue, scope: Scope | None = None,
-    read: dict[str, bytes] | None = None,
+    read: dict[str, bytes] | None = None, counted: frozenset[str] = frozenset(),
 ) -> list[tuple[str, float]]:
     """A top result and the passages either side of it in its document compete for its place.
 
@@ -357,6 +358,8 @@ def let_neighbours_compete(
     NEIGHBOUR_DEPTH results is replaced by whichever of itself and its neighbours has the best answer
     sentence; the one it displaces moves just below it. A neighbour must pass the query's filters (a
     `--section` or `--theme` filter holds for it as for any result), in a document they accept.
+    `counted` (a number question's `subject_words`): a passage stating a figure next to them beats one that does
+    not, whatever their sentences' scores ("the 12 months to ..." in one passage, "153 reviews" in the next).
     """
     head = [pid for pid, _ in ranked[:NEIGHBOUR_DEPTH]]
     sources = catalogue.sources(head)
@@ -373,12 +376,18 @@ def let_neighbours_compete(
         neighbours = {pid: [n for n in ns if n in passes] for pid, ns in neighbours.items()}
     pool = set(head) | {n for ns in neighbours.values() for n in ns}
     sentence_score = dict(sentence_ranking(query_vec, catalogue, pool, read))
+    texts = catalogue.passage_texts(pool) if counted else {}
+    on_subject = {pid for pid, (text, _) in texts.items() if figure_near_subject(text, counted)}
+
+    def strength(pid: str) -> tuple[bool, float]:
+        return pid in on_subject, sentence_score.get(pid, -1.0)
+
     out = list(ranked)
     taken = set(head)
     for pid in head:
         rivals = [n for n in neighbours.get(pid, []) if n not in taken]
-        best = max(rivals, key=lambda n: sentence_score.get(n, -1.0), default=None)
-        if best is not None and sentence_score.get(best, -1.0) > sentence_score.get(pid, -1.0):
+        best = max(rivals, key=strength, default=None)
+        if best is not None and strength(best) > strength(pid):
             at = next(i for i, (p, _) in enumerate(out) if p == pid)
             out = [kv for kv in out if kv[0] != best]
             out.insert(at, (best, out[at][1]))
@@ -528,7 +537,9 @@ def search(
             scores[pid] += ranking.years * match * first_place
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])[: max(query.top * 8, 40)]
     if ranking.neighbours:
-        ranked = let_neighbours_compete(ranked, query_vec, catalogue, scope, read)
+        # only a question that names what it counts: this outranks the sentences' scores
+        counted = subject_words(text, counted_only=True) if figures and ranking.neighbour_figures else frozenset()
+        ranked = let_neighbours_compete(ranked, query_vec, catalogue, scope, read, counted)
     results = fold_and_diversify(build_excerpts(catalogue, ranked, scope), query.top, query.per_doc)
     if not highlights:
         return results
@@ -563,4 +574,5 @@ VARIANTS = {  # each change of issue 15 alone, on the baseline, then together (b
     "+figure near 0.5": replace(BEFORE_YEARS, figure_near=0.5),
     "+figure near 2": replace(BEFORE_YEARS, figure_near=2.0),
     "adopted, figure near 2": Ranking(figure_near=2.0),
+    "+neighbour figures": Ranking(neighbour_figures=True),
 }

@@ -197,3 +197,53 @@ def test_the_highlight_of_a_number_question_is_the_figure_on_what_it_counts():
                              counted=subject_words(query))[0]
     assert plain.highlights == ("Most went before the panel within 12 months.",)
     assert counted.highlights == ("In all the panel saw 153 reviews from the partnerships.",)
+
+
+class OneDocument:
+    """The catalogue reads of the neighbour step, for passages read in order from one document."""
+
+    def __init__(self, texts: dict[str, str], vectors: dict[str, bytes]) -> None:
+        self.texts, self.vectors, self.order = texts, vectors, list(texts)
+
+    def sources(self, ids):
+        return {pid: [Source("doc", "/doc.txt", "Doc", None, None, None, "other", None, None, "1", None)]
+                for pid in ids if pid in self.texts}
+
+    def neighbours(self, doc_id, pid):
+        i = self.order.index(pid)
+        return [p for p in self.order[max(i - 1, 0): i + 2] if p != pid]
+
+    def passage_texts(self, ids):
+        return {pid: (self.texts[pid], ()) for pid in ids if pid in self.texts}
+
+    def sentence_vectors(self, ids):
+        return {pid: self.vectors[pid] for pid in ids if pid in self.vectors}
+
+
+def test_a_neighbour_stating_the_figure_on_what_is_counted_takes_its_place():
+    import numpy as np
+
+    from index.search import let_neighbours_compete
+    from kb.sentences import pack
+
+    def unit(*values: float) -> np.ndarray:
+        v = np.array(values, dtype=np.float32)
+        return v / np.linalg.norm(v)
+
+    catalogue = OneDocument(
+        {"period": "Reviews went before the quality assurance panel for the 12 months to March.",
+         "count": "The panel summarised information from 153 reviews."},
+        {"period": pack(np.stack([unit(1, 0.1, 0, 0)])), "count": pack(np.stack([unit(1, 1, 0, 0)]))},
+    )
+    query = "how many reviews went before the quality assurance panel"
+    ranked = [("period", 1.0), ("elsewhere", 0.5)]
+    plain = let_neighbours_compete(ranked, unit(1, 0, 0, 0), catalogue)
+    counted = let_neighbours_compete(ranked, unit(1, 0, 0, 0), catalogue,
+                                     counted=subject_words(query, counted_only=True))
+    assert [pid for pid, _ in plain] == ["period", "elsewhere"]  # its own sentence is closer to the query
+    assert [pid for pid, _ in counted] == ["count", "period", "elsewhere"]
+
+
+def test_only_a_question_that_names_what_it_counts_has_counted_words():
+    assert subject_words("pensioners are killed at home out of proportion to their numbers", counted_only=True) == set()
+    assert subject_words("how many reviews were completed", counted_only=True) == {"revie"}
