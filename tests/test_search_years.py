@@ -247,3 +247,12 @@ def test_a_neighbour_stating_the_figure_on_what_is_counted_takes_its_place():
 def test_only_a_question_that_names_what_it_counts_has_counted_words():
     assert subject_words("pensioners are killed at home out of proportion to their numbers", counted_only=True) == set()
     assert subject_words("how many reviews were completed", counted_only=True) == {"revie"}
+
+
+def test_the_year_and_figure_steps_are_on_by_default_and_off_in_the_earlier_rankings():
+    from index.search import BASELINE
+
+    on = Ranking()
+    assert on.years > 0 and on.figure_near > 0 and on.neighbour_figures
+    for before in (BEFORE_YEARS, BASELINE):
+        assert before.years == 0 and before.figure_near == 0 and not before.neighbour_figures
