@@ -118,7 +118,10 @@ def figure_near_subject(text: str, subject: frozenset[str], window: int = FIGURE
         return False
     if MONEY in subject and _AMOUNT.search(text):
         return True
-    words = _WORD.findall(_YEARS.sub(" ", text.lower()))
+    lowered = text.lower()
+    if not any(stem in lowered for stem in subject):  # a quick test before reading word by word
+        return False
+    words = _WORD.findall(_YEARS.sub(" ", lowered))
     stems = [_stem(w) for w in words]
     for i, word in enumerate(words):
         if _FIGURE_WORD.match(word) and any(s in subject for s in stems[max(i - window, 0): i + window + 1]):
