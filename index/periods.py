@@ -15,36 +15,41 @@ from datetime import date
 from functools import lru_cache
 
 _YEAR = r"(?:19|20)\d\d"
-# "2022-23", "2022/2023", "2022 to 2023", "2019 to September 2020", "between 2021 and 2022"
-_RANGE = re.compile(
-    rf"\b({_YEAR})\s*(?:[-/\u2013]|\bto\b|\band\b|\buntil\b)\s*(?:[A-Z][a-z]+\s+)?(\d\d(?:\d\d)?)\b"
-)
 _SINGLE = re.compile(rf"\b{_YEAR}\b")
-_LAW = re.compile(rf"\b(?:Act|Regulations|Order)\s+{_YEAR}\b|\b{_YEAR}\s+(?:Act|Regulations|Order)\b")
-MAX_SPAN = 10  # "1990 to 2020" is not a period a report is about year by year
-
-
+# at a year: "2022-23", "2022/2023", "2022 to 2023", "2019 to September 2020", "2021 and 2022"
+_RANGE_AT = re.compile(rf"({_YEAR})\s*(?:[-/\u2013]|to\b|and\b|until\b)\s*(?:[A-Z][a-z]+\s+)?(\d\d(?:\d\d)?)\b")
+_LAW_BEFORE = re.compile(r"\b(?:Act|Regulations|Order)\s+$")  # "Domestic Abuse Act 2021"
+_LAW_AFTER = re.compile(r"\s+(?:Act|Regulations|Order)\b")  # "the 2004 Act"
+_CITED = re.compile(r"\([^()]*[A-Za-z][^()]*,\s*$")  # "(Office for National Statistics, 2022)"
 _OPEN = re.compile(rf"\b(since|after|before)\s+(?:[A-Z][a-z]+\s+)?({_YEAR})\b(?!\s*(?:[-/\u2013]|to\b|and\b))",
                    re.IGNORECASE)
-_CITATION = re.compile(rf"\([^()]*[A-Za-z][^()]*,\s*{_YEAR}[a-z]?[^()]*\)")  # "(Office for National Statistics, 2022)"
+MAX_SPAN = 10  # "1990 to 2020" is not a period a report is about year by year
 
 
 def periods_in(text: str) -> list[frozenset[int]]:
     """The periods the text names: each range as the years in it ("2022-23": 2022 and 2023), each other year alone.
 
-    Laws ("Domestic Abuse Act 2021") and citations ("(Smith et al., 2019)") name no period.
+    Laws ("Domestic Abuse Act 2021") and citations ("(Smith et al., 2019)") name no period. Only the places
+    where a year stands are read closely (a passage is read once per query that names a year).
     """
-    if not _SINGLE.search(text):
-        return []
-    text = _CITATION.sub(" ", _LAW.sub(" ", text))
-    periods, in_ranges = [], set()
-    for match in _RANGE.finditer(text):
-        first, end = int(match.group(1)), match.group(2)
-        last = int(end) if len(end) == 4 else first // 100 * 100 + int(end)
-        if 0 < last - first <= MAX_SPAN:
-            periods.append(frozenset(range(first, last + 1)))
-            in_ranges.update(range(match.start(), match.end()))
-    periods += [frozenset({int(m.group())}) for m in _SINGLE.finditer(text) if m.start() not in in_ranges]
+    periods: list[frozenset[int]] = []
+    taken_to = -1  # the end of the last range read: its second year is not a period of its own
+    for year in _SINGLE.finditer(text):
+        start, end = year.span()
+        if start < taken_to:
+            continue
+        if (_LAW_BEFORE.search(text, max(start - 14, 0), start) or _LAW_AFTER.match(text, end)
+                or _CITED.search(text, max(start - 120, 0), start)):
+            continue
+        span = _RANGE_AT.match(text, start)
+        if span:
+            first, last_text = int(span.group(1)), span.group(2)
+            last = int(last_text) if len(last_text) == 4 else first // 100 * 100 + int(last_text)
+            if 0 < last - first <= MAX_SPAN:
+                periods.append(frozenset(range(first, last + 1)))
+                taken_to = span.end()
+                continue
+        periods.append(frozenset({int(year.group())}))
     return list(dict.fromkeys(periods))
 
 
