@@ -1,6 +1,7 @@
 """Evaluate the theme tagger against two labelled sets of passages.
 
-    .venv/bin/python bench/eval_themes.py [--set current|real|both] [--split dev|test|all] [--errors] [--theme ID]
+    .venv/bin/python bench/eval_themes.py [--set current|real|both] [--split dev|test|test2|all] [--errors] [--theme ID]
+                                          [--hide-test]
 
 * current: tests/data/theme_labels.jsonl, mostly passages written in the style of our fictional corpus,
   and seed paragraphs;
@@ -8,6 +9,11 @@
   ../shared/real (as `dhr ingest` cuts them), unused seed paragraphs, the realistic DHRs of
   tests/fixtures/realistic, and short quotes of public DHR pages and national analyses, each with its
   URL. Many are hard negatives: agency lists, terms-of-reference questions, committee business.
+
+Each passage is in a split: "dev" (rules may be written from its errors), "test" (held out: run once, at the
+end of a piece of work) or "test2" (a second held-out split of passages added later, labelled before they
+were tagged; reported on its own line when the set has any). --hide-test prints no figure that includes a
+held-out split.
 
 Prints, per theme, the gold count and precision / recall / F1 of the tagger and of a keyword-only
 baseline (case-insensitive substring match of every phrase of the theme in the taxonomy, no
@@ -255,10 +261,17 @@ SETS = {"current": LABELS, "real": REAL_LABELS}
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--set", choices=("current", "real", "both"), default="both")
-    ap.add_argument("--split", choices=("dev", "test", "all"), default="all")
+    ap.add_argument("--split", choices=("dev", "test", "test2", "all"), default="all")
     ap.add_argument("--errors", action="store_true", help="list false positives and negatives")
     ap.add_argument("--theme", help="only list errors for this theme id")
+    ap.add_argument(
+        "--hide-test",
+        action="store_true",
+        help="print no figure that includes the test split (while working on rules: run it once, at the end)",
+    )
     args = ap.parse_args(argv)
+    if args.hide_test and args.split != "dev":
+        ap.error("--hide-test goes with --split dev")
 
     t0 = time.perf_counter()
     tagger = ThemeTagger()
@@ -276,7 +289,8 @@ def main(argv: list[str] | None = None) -> int:
         elapsed = time.perf_counter() - t0
         print(_table(res, taxonomy))
         print(f"(evaluated in {elapsed:.2f}s)")
-        for split in ("dev", "test", "all"):
+        held_out = ("test", "test2") if any(r.get("split") == "test2" for r in records) else ("test",)
+        for split in ("dev",) if args.hide_test else ("dev", *held_out, "all"):
             r = res if split == args.split else evaluate(split, tagger, records)
             print(
                 f"summary {name:7} {split:4} n={r.n:3}  tagger micro F1={r.tagger.micro_f1():.3f} "

@@ -864,3 +864,33 @@ def test_a_kick_off_meeting_is_not_a_kick(tagger):
 )
 def test_not_considered_as_a_judgement_is_not_a_lack_of_curiosity(tagger, text, expected):
     assert ("professional_curiosity" in tagger.tag(text)) is expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Abuse can take many forms: physical abuse, sexual abuse, emotional abuse, neglect.",
+        "sexual abuse physical abuse emotional abuse neglect (i.e., a child might be left hungry or dirty)",
+    ],
+)
+def test_a_guidance_list_of_kinds_of_abuse_is_a_definition_not_a_finding(tagger, text):
+    tags = set(tagger.tag(text))
+    assert not tags & {"physical_abuse", "sexual_abuse", "emotional_abuse"}, tags
+    assert {m.status for m in tagger.mentions(text)} == {"definition"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ms A suffered physical abuse, sexual abuse and emotional abuse throughout the relationship.",
+        "She experienced physical abuse, emotional abuse and financial abuse from him.",
+    ],
+)
+def test_a_list_of_kinds_of_abuse_someone_suffered_is_a_finding(tagger, text):
+    assert {"physical_abuse", "emotional_abuse"} <= set(tagger.tag(text))
+
+
+def test_a_portfolio_title_is_an_organisation_name(tagger):
+    text = "The Domestic Abuse Board is jointly chaired by the Commissioner for Safety, Children and Families."
+    assert "children_present" not in tagger.tag(text)
+    assert "children_present" in tagger.tag("The Domestic Abuse Board heard that the children were present.")

@@ -58,7 +58,7 @@ def test_labelled_set_is_well_formed(raw_labels):
     assert len({r["id"] for r in raw_labels}) == len(raw_labels)
     for rec in raw_labels:
         assert set(rec["themes"]) <= set(ids), rec["id"]
-        assert rec["split"] in {"dev", "test"}, rec["id"]
+        assert rec["split"] in {"dev", "test", "test2"}, rec["id"]
         if rec["source"].startswith("seed:"):
             # seed text is never copied into the repo: only a reference to the paragraph
             assert "text" not in rec, rec["id"]
@@ -95,6 +95,16 @@ def test_tagger_beats_the_keyword_baseline(result):
     assert result.tagger.macro_f1() > result.baseline.macro_f1()
 
 
+def test_hide_test_prints_no_held_out_figure(bench, capsys):
+    # while rules are written from dev, no figure that includes a held-out split is printed
+    assert bench.main(["--set", "current", "--split", "dev", "--hide-test"]) == 0
+    out = capsys.readouterr().out
+    assert "summary current dev" in out
+    assert "summary current test" not in out and "summary current all" not in out
+    with pytest.raises(SystemExit):
+        bench.main(["--set", "current", "--split", "all", "--hide-test"])
+
+
 def test_scores_can_fail(bench):
     # the gate is real: an empty prediction scores zero
     scores = bench.Scores()
@@ -120,7 +130,7 @@ def test_the_real_set_is_well_formed(real_rows):
     assert len({r["id"] for r in real_rows}) == len(real_rows)
     for rec in real_rows:
         assert set(rec["themes"]) <= set(ids), rec["id"]
-        assert rec["split"] in {"dev", "test"}, rec["id"]
+        assert rec["split"] in {"dev", "test", "test2"}, rec["id"]
         origin = _origin(rec)
         if origin == "url":
             # a short quote of a public page, with its address
