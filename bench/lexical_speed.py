@@ -161,10 +161,10 @@ class OwnPostings:
         import numpy as np
 
         self.np, self.conn = np, catalogue.conn
-        self.conn.execute("CREATE VIRTUAL TABLE temp.instances USING fts5vocab(main, passages_fts, 'instance')")
-        self.conn.execute("CREATE VIRTUAL TABLE temp.words USING fts5(text, tokenize = 'porter unicode61 "
-                          "remove_diacritics 2')")
-        self.conn.execute("CREATE VIRTUAL TABLE temp.word_instances USING fts5vocab(temp, words, 'instance')")
+        for table, kind in (("instances", "fts5vocab(main, passages_fts, 'instance')"),
+                            ("words", "fts5(text, tokenize = 'porter unicode61 remove_diacritics 2')"),
+                            ("word_instances", "fts5vocab(temp, words, 'instance')")):
+            self.conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{table} USING {kind}")
         averages = varints(bytes(self.conn.execute("SELECT block FROM passages_fts_data WHERE id = 1").fetchone()[0]))
         self.rows, self.avgdl = averages[0], float(averages[1]) / float(averages[0])
         ids, lengths = [], []
