@@ -1,31 +1,49 @@
-"""BM25 led by the rarer terms against one plain OR-ed FTS5 query, on bench/scale.py's cached stores.
+"""Lexical retrieval at scale: this tree's against an earlier revision's, and against one plain FTS5 query.
 
-    PYTHONPATH=. python bench/lexical_speed.py --sizes 10000,100000 --rounds 3
+    PYTHONPATH=. python bench/lexical_speed.py --sizes 10000,100000 --rounds 3 [--against HEAD~1] [--per-query]
 
-For each of bench/scale.py's 20 questions (with the theme phrases `search` adds; filters left out, as
-the filtered path ranks with the same function), per size: the time to count the terms (cold: the
-catalogue's remembered counts cleared first), one plain `Catalogue.bm25` over every counted term as
-before, and `ranked_matches`; the two are timed in turn, in alternating order, as wall and as CPU
-time of this process (steadier on a shared machine). Then how many of the plain top 60 the led search
-returns. It reads the stores only; a size whose store is not complete is skipped.
+On bench/scale.py's cached stores, for each of its 20 questions (with the theme phrases `search` adds):
+counting the terms (cold: the catalogue's remembered counts cleared first), `ranked_matches` for the
+top 60 unfiltered, `lexical_search` with the question's filter (counts warm), and one plain
+`Catalogue.bm25` over every term. The earlier revision's index/lexical.py and kb/catalogue.py are loaded
+from git into the same process, on their own connection, and each step is timed for both in turn, the
+order alternating by round, as wall and as CPU time of this process (steadier on a shared machine).
+It checks that `ranked_matches` returns the plain query's scores, in order (to 1e-9). `--per-query` prints, per
+question, the rows scored: every row any term matches, against the rows the first led search reads.
+Reads the stores only; a size whose store is not complete is skipped.
+
+`--own-postings` measures what an index of our own would cost instead (a prototype, nothing of it is in
+the code): each term's postings read once from FTS5 (fts5vocab, with positions, for phrases) into numpy,
+every passage's length from FTS5's docsize table, and the exact top 60 computed with FTS5's BM25 formula,
+phrase by phrase in the order FTS5 adds them up; scores compared with FTS5's own, and timed against it.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import math
 import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
 from bench.scale import QUERIES, store_complete, store_dir  # noqa: E402
-from index.lexical import either, informative_terms, ranked_matches  # noqa: E402
+from index import lexical  # noqa: E402
+from index.scope import Scope  # noqa: E402
 from index.search import CANDIDATES, theme_phrases  # noqa: E402
 from kb.catalogue import Catalogue  # noqa: E402
+from kb.query import Filters  # noqa: E402
+
+K1, B = 1.2, 0.75  # FTS5's bm25() constants
 
 
 def timed(fn: Callable[..., object], *args: object) -> tuple[float, float]:
@@ -40,44 +58,200 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def measure(n: int, rounds: int) -> None:
-    catalogue = Catalogue(store_dir(n) / "db" / "catalogue.sqlite3", read_only=True)
-    times: dict[str, list[tuple[float, float]]] = {"count terms (cold)": [], "plain bm25": [], "led bm25": []}
-    agreement = []
+def load_revision(rev: str) -> tuple[ModuleType, ModuleType]:
+    """(lexical, catalogue) modules as they were at `rev`, the first importing the second."""
+    folder = Path(tempfile.mkdtemp(prefix="lexical-rev-"))
+    modules = []
+    for name, path in (("catalogue_then", "kb/catalogue.py"), ("lexical_then", "index/lexical.py")):
+        source = subprocess.run(["git", "show", f"{rev}:{path}"], cwd=ROOT, check=True, capture_output=True,
+                                text=True).stdout
+        source = source.replace("from kb.catalogue import Catalogue", "from catalogue_then import Catalogue")
+        (folder / f"{name}.py").write_text(source)
+        spec = importlib.util.spec_from_file_location(name, folder / f"{name}.py")
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+        modules.append(module)
+    return modules[1], modules[0]
+
+
+def measure(n: int, rounds: int, against: str, per_query: bool) -> None:
+    path = store_dir(n) / "db" / "catalogue.sqlite3"
+    then_lexical, then_catalogue = load_revision(against)
+    ways = {"now": (lexical, Catalogue(path, read_only=True)),
+            "then": (then_lexical, then_catalogue.Catalogue(path, read_only=True))}
+    steps = ("count terms (cold)", "top 60 unfiltered", "lexical_search, filters", "plain bm25")
+    times: dict[tuple[str, str], list[tuple[float, float]]] = {(s, w): [] for s in steps for w in ways}
+    exact = 0
     for r in range(rounds):
-        for query, _ in QUERIES:
+        for query, flt in QUERIES:
             extra = theme_phrases(query)
-            catalogue._match_counts.clear()  # noqa: SLF001 - time the counting as a first question would
-            times["count terms (cold)"].append(timed(informative_terms, catalogue, query, extra))
-            terms = informative_terms(catalogue, query, extra)
-            runs = {"plain bm25": (catalogue.bm25, either(terms), CANDIDATES),
-                    "led bm25": (ranked_matches, catalogue, terms, CANDIDATES)}
-            for name in sorted(runs, reverse=r % 2 == 1):
-                times[name].append(timed(*runs[name]))
+            for way in sorted(ways, reverse=r % 2 == 1):
+                module, catalogue = ways[way]
+                catalogue._match_counts.clear()  # noqa: SLF001 - time the counting as a first question would
+                times["count terms (cold)", way].append(timed(module.informative_terms, catalogue, query, extra))
+                terms = module.informative_terms(catalogue, query, extra)
+                times["top 60 unfiltered", way].append(timed(module.ranked_matches, catalogue, terms, CANDIDATES))
+                scope = Scope.of(Filters(**flt), catalogue)
+                times["lexical_search, filters", way].append(
+                    timed(module.lexical_search, catalogue, query, scope, CANDIDATES, extra))
+                times["plain bm25", way].append(timed(catalogue.bm25, module.either(terms), CANDIDATES))
             if r == 0:
-                plain = {p for p, _ in catalogue.bm25(either(terms), CANDIDATES)}
-                led = {p for p, _ in ranked_matches(catalogue, terms, CANDIDATES)}
-                agreement.append(len(plain & led) / max(len(plain), 1))
-    print(f"\n{n:,} passages, {rounds} x {len(QUERIES)} questions, load average {os.getloadavg()[0]:.1f}")
-    print(f"{'':22} {'wall p50':>9} {'p95':>7} {'CPU p50':>9} {'p95':>7}")
-    for name, pairs in times.items():
+                catalogue = ways["now"][1]
+                terms = lexical.informative_terms(catalogue, query, extra)
+                plain = catalogue.bm25(lexical.either(terms), CANDIDATES)
+                led = lexical.ranked_matches(catalogue, terms, CANDIDATES)
+                exact += len(led) == len(plain) and all(math.isclose(a, b, rel_tol=1e-9)
+                                                         for (_, a), (_, b) in zip(led, plain, strict=True))
+                if per_query:
+                    profile(catalogue, query, terms)
+    print(f"\n{n:,} passages, {rounds} x {len(QUERIES)} questions, then = {against}, "
+          f"load average {os.getloadavg()[0]:.1f}")
+    print(f"{'':26} {'':5} {'wall p50':>9} {'p95':>7} {'CPU p50':>9} {'p95':>7}")
+    for step in steps:
+        for way in ways:
+            pairs = times[step, way]
+            wall, cpu = [w for w, _ in pairs], [c for _, c in pairs]
+            print(f"{step:26} {way:5} {pct(wall, .5):9.1f} {pct(wall, .95):7.1f} {pct(cpu, .5):9.1f} "
+                  f"{pct(cpu, .95):7.1f}")
+    print(f"top-{CANDIDATES} scores equal to the plain query's (to 1e-9; FTS5 adds the terms up in another "
+          f"order), in order: {exact} of {len(QUERIES)} questions")
+
+
+def profile(catalogue: Catalogue, query: str, terms: list[lexical.Term]) -> None:
+    """One line per question: its terms, the rows a plain search scores, the rows the first led search
+    scores (those holding a term of under COMMON_SHARE of the passages), led searches run, the n-th score."""
+    size = catalogue.fts_size()
+    rows = catalogue.fts_matches(lexical.either(terms), size)
+    leading = [t for t in terms if t.passages < lexical.COMMON_SHARE * size]
+    led = catalogue.fts_matches(lexical.either(leading), size) if leading else 0
+    searches: list[int] = []
+    original = catalogue.bm25_led_by
+
+    def counting(*args: object, **kwargs: object) -> list[tuple[str, float]]:
+        searches.append(1)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    catalogue.bm25_led_by = counting  # type: ignore[method-assign]
+    try:
+        found = lexical.ranked_matches(catalogue, terms, CANDIDATES)
+    finally:
+        del catalogue.bm25_led_by
+    print(f"{query[:44]:44} {len(terms):2} terms, {rows:7,} rows match, first lead {led:7,}; "
+          f"{len(searches) or 'no'} led search{'es' if len(searches) != 1 else ''}, "
+          f"n-th score {found[-1][1] if found else 0:5.2f}")
+
+
+def varints(blob: bytes) -> list[int]:
+    """SQLite's big-endian varints, one after another (FTS5's averages and docsize records)."""
+    out, value = [], 0
+    for byte in blob:
+        value = (value << 7) | (byte & 0x7F)
+        if not byte & 0x80:
+            out.append(value)
+            value = 0
+    return out
+
+
+class OwnPostings:
+    """Postings read from FTS5 into numpy, and BM25 computed from them as FTS5 computes it."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        import numpy as np
+
+        self.np, self.conn = np, catalogue.conn
+        for table, kind in (("instances", "fts5vocab(main, passages_fts, 'instance')"),
+                            ("words", "fts5(text, tokenize = 'porter unicode61 remove_diacritics 2')"),
+                            ("word_instances", "fts5vocab(temp, words, 'instance')")):
+            self.conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{table} USING {kind}")
+        averages = varints(bytes(self.conn.execute("SELECT block FROM passages_fts_data WHERE id = 1").fetchone()[0]))
+        self.rows, self.avgdl = averages[0], float(averages[1]) / float(averages[0])
+        ids, lengths = [], []
+        for rowid, blob in self.conn.execute("SELECT id, sz FROM passages_fts_docsize"):
+            ids.append(rowid)
+            lengths.append(varints(bytes(blob))[0])
+        self.length = np.zeros(max(ids) + 1)
+        self.length[ids] = lengths
+        self.keys: dict[str, object] = {}  # token -> rowid << 20 | position, of every instance
+
+    def tokens(self, phrase: str) -> list[str]:
+        """The phrase's tokens as FTS5 indexes them (its own tokenizer, on a scratch table)."""
+        self.conn.execute("DELETE FROM temp.words")
+        self.conn.execute("INSERT INTO temp.words (rowid, text) VALUES (1, ?)", (phrase.strip('"'),))
+        return [r[0] for r in self.conn.execute("SELECT term FROM temp.word_instances ORDER BY offset")]
+
+    def load(self, phrase: str) -> tuple[object, object]:
+        """(rowids, count in each) of the phrase: its tokens' instances at consecutive positions."""
+        np = self.np
+        keys = None
+        for i, token in enumerate(self.tokens(phrase)):
+            if token not in self.keys:
+                pairs = np.array(self.conn.execute("SELECT doc, offset FROM temp.instances WHERE term = ?",
+                                                   (token,)).fetchall(), dtype=np.int64).reshape(-1, 2)
+                self.keys[token] = pairs[:, 0] << 20 | pairs[:, 1]
+            shifted = self.keys[token] - i
+            keys = shifted if keys is None else np.intersect1d(keys, shifted, assume_unique=True)
+        rowids, counts = np.unique(keys >> 20, return_counts=True)
+        return rowids, counts.astype(np.float64)
+
+    def top(self, phrases: list[tuple[object, object]], n: int) -> list[tuple[int, float]]:
+        np = self.np
+        scores = np.zeros(len(self.length))
+        for rowids, tf in phrases:
+            hits = len(rowids)  # type: ignore[arg-type]
+            idf = max(float(np.log((self.rows - hits + 0.5) / (hits + 0.5))), 0.0) or 1e-6
+            length = self.length[rowids]
+            scores[rowids] += idf * ((tf * (K1 + 1.0)) / (tf + K1 * (1 - B + B * length / self.avgdl)))
+        best = np.argpartition(-scores, n)[:n]
+        best = best[np.argsort(-scores[best], kind="stable")]
+        return [(int(r), float(scores[r])) for r in best if scores[r] > 0]
+
+
+def own_postings(n: int, rounds: int) -> None:
+    catalogue = Catalogue(store_dir(n) / "db" / "catalogue.sqlite3", read_only=True)
+    started = time.perf_counter()
+    own = OwnPostings(catalogue)
+    lengths_s = time.perf_counter() - started
+    loading, scoring, fts, same = 0.0, [], [], 0
+    for query, _ in QUERIES:
+        terms = lexical.informative_terms(catalogue, query, theme_phrases(query))
+        started = time.perf_counter()
+        phrases = [own.load(t.phrase) for t in terms]
+        loading += time.perf_counter() - started
+        for _ in range(rounds):
+            scoring.append(timed(own.top, phrases, CANDIDATES))
+            fts.append(timed(catalogue.bm25, lexical.either(terms), CANDIDATES))
+        mine = own.top(phrases, CANDIDATES)
+        theirs = catalogue.conn.execute("SELECT -bm25(passages_fts) AS s FROM passages_fts WHERE passages_fts "
+                                        "MATCH ? ORDER BY s DESC LIMIT ?", (lexical.either(terms), CANDIDATES))
+        same += [s for _, s in mine] == [r[0] for r in theirs]
+    size = sum(k.nbytes for k in own.keys.values())  # type: ignore[attr-defined]
+    print(f"\n{n:,} passages, own postings (prototype), {rounds} x {len(QUERIES)} questions, "
+          f"load average {os.getloadavg()[0]:.1f}")
+    print(f"read once: passage lengths {lengths_s:.1f} s; {len(own.keys)} tokens' postings {loading:.1f} s "
+          f"({size / 2**20:.0f} MiB as int64 rowid|position keys)")
+    print(f"{'':26} {'wall p50':>9} {'p95':>7} {'CPU p50':>9} {'p95':>7}")
+    for name, pairs in (("top 60 from own postings", scoring), ("plain bm25 (FTS5)", fts)):
         wall, cpu = [w for w, _ in pairs], [c for _, c in pairs]
-        print(f"{name:22} {pct(wall, .5):9.1f} {pct(wall, .95):7.1f} {pct(cpu, .5):9.1f} {pct(cpu, .95):7.1f}")
-    plain_cpu, led_cpu = ([c for _, c in times[k]] for k in ("plain bm25", "led bm25"))
-    ratio = [pct(led_cpu, q) / pct(plain_cpu, q) for q in (0.5, 0.95)]
-    print(f"led / plain CPU: p50 {ratio[0]:.2f}, p95 {ratio[1]:.2f}")
-    print(f"top-{CANDIDATES} agreement with the plain query: mean {statistics.mean(agreement):.3f}, "
-          f"min {min(agreement):.3f}")
+        print(f"{name:26} {pct(wall, .5):9.1f} {pct(wall, .95):7.1f} {pct(cpu, .5):9.1f} {pct(cpu, .95):7.1f}")
+    print(f"scores identical to FTS5's, in order: {same} of {len(QUERIES)} questions "
+          f"(mean {statistics.mean(s for _, s in scoring):.1f} ms CPU)")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="10000,100000", help="passage counts, comma-separated (complete stores only)")
     ap.add_argument("--rounds", type=int, default=3, help="passes over the 20 questions")
+    ap.add_argument("--against", default="HEAD", help="the git revision to compare with (default HEAD)")
+    ap.add_argument("--per-query", action="store_true", help="print each question's rows scored")
+    ap.add_argument("--own-postings", action="store_true", help="also time the own-postings prototype (see above)")
     args = ap.parse_args()
     for n in (int(s) for s in args.sizes.split(",")):
         if store_complete(n):
-            measure(n, args.rounds)
+            measure(n, args.rounds, args.against, args.per_query)
+            if args.own_postings:
+                own_postings(n, args.rounds)
         else:
             print(f"\n{n:,} passages: no complete store (build it with bench/scale.py), skipped")
 
