@@ -69,6 +69,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import spacy
+from spacy.attrs import LEMMA, LOWER, ORTH
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -233,6 +234,78 @@ def _is_space(tok) -> bool:
     return tok.is_space or tok.text.strip() == ""
 
 
+# ----------------------------------------------------------------------------- screened token patterns
+
+_SCREEN_ATTRS = {"ORTH": 0, "TEXT": 0, "LOWER": 1, "LEMMA": 2}  # a pattern's attribute -> column of `Words`
+Words = tuple[set[int], set[int], set[int]]  # the orth, lower-case and lemma ids of a doc's tokens
+
+
+def doc_words(doc: Doc) -> Words:
+    """The distinct orth, lower-case and lemma ids of a doc's tokens (the lemmas as the pipeline left them)."""
+    values = doc.to_array([ORTH, LOWER, LEMMA])
+    return set(values[:, 0].tolist()), set(values[:, 1].tolist()), set(values[:, 2].tolist())
+
+
+def _must_match(op: str | None) -> bool:
+    """Whether a token pattern with this `OP` matches at least one token."""
+    if op is None or op in ("1", "+"):
+        return True
+    counted = re.fullmatch(r"\{(\d+)(?:,\d*)?\}", op)
+    return counted is not None and int(counted.group(1)) >= 1
+
+
+def requirements(pattern: list[dict], strings) -> list[tuple[int, frozenset[int]]]:  # noqa: ANN001 - StringStore
+    """What a doc must hold for a Matcher pattern to match in it: (column of `Words`, ids), of which the doc
+    must have at least one, for each token that must match and names its ORTH, TEXT, LOWER or LEMMA
+    (a value or an IN list). A token that may match nothing, or that is tested otherwise (NOT_IN,
+    REGEX, IS_TITLE, ...), requires nothing."""
+    out = []
+    for spec in pattern:
+        if not _must_match(spec.get("OP")):
+            continue
+        for attr, value in spec.items():
+            column = _SCREEN_ATTRS.get(attr.upper())
+            if column is None:
+                continue
+            if isinstance(value, dict) and "IN" in value:
+                values = value["IN"]
+            elif isinstance(value, str | int):
+                values = [value]
+            else:
+                continue
+            out.append((column, frozenset(strings.add(v) if isinstance(v, str) else v for v in values)))
+    return out
+
+
+class ScreenedMatcher:
+    """A spaCy Matcher that tries each pattern only on docs holding the words it requires (`requirements`).
+
+    It finds the same (key, start, end) matches as one Matcher holding every pattern (in another order):
+    a pattern whose required words are not all in a doc cannot match there. Most passages hold the words
+    of few of the taxonomy's token patterns, and a Matcher's time grows with tokens x patterns.
+    """
+
+    def __init__(self, vocab) -> None:  # noqa: ANN001 - spaCy Vocab
+        self.vocab = vocab
+        self.patterns: list[tuple[str, list[dict]]] = []  # (key, pattern) in the order added
+        self._matchers: list[tuple[list[tuple[int, frozenset[int]]], Matcher]] = []  # one per pattern
+
+    def add(self, key: str, patterns: list[list[dict]]) -> None:
+        for pattern in patterns:
+            matcher = Matcher(self.vocab)
+            matcher.add(key, [pattern])
+            self.patterns.append((key, pattern))
+            self._matchers.append((requirements(pattern, self.vocab.strings), matcher))
+
+    def __call__(self, doc: Doc, words: Words | None = None) -> list[tuple[int, int, int]]:
+        words = words if words is not None else doc_words(doc)
+        found: dict[tuple[int, int, int], None] = {}
+        for needs, matcher in self._matchers:
+            if all(not words[column].isdisjoint(ids) for column, ids in needs):
+                found.update(dict.fromkeys(matcher(doc)))
+        return list(found)
+
+
 class ThemeTagger:
     """Tag passages with taxonomy themes; see the module docstring for the context rules."""
 
@@ -244,7 +317,7 @@ class ThemeTagger:
         self._lemma = PhraseMatcher(vocab, attr="LEMMA")
         self._lower = PhraseMatcher(vocab, attr="LOWER")
         self._orth = PhraseMatcher(vocab, attr="ORTH")
-        self._tokens = Matcher(vocab)
+        self._tokens = ScreenedMatcher(vocab)
         self._cues = PhraseMatcher(vocab, attr="LOWER")
         self._rules: dict[str, ContextRule] = {}
         self._negatable = {t.id: t.negatable for t in self.taxonomy}
@@ -255,7 +328,7 @@ class ThemeTagger:
             self._add_theme(theme)
         ctx = self.taxonomy.context
         self._orgs = PhraseMatcher(vocab, attr="ORTH")
-        self._org_tokens = Matcher(vocab)
+        self._org_tokens = ScreenedMatcher(vocab)
         if ctx.organisations:
             names = self._variants(ctx.organisations)
             names += [n.replace("'s ", " ").replace("'s,", ",") for n in names if "'s" in n]
@@ -270,7 +343,7 @@ class ThemeTagger:
         self._definitions = PhraseMatcher(vocab, attr="LOWER")
         if ctx.definition_cues:
             self._definitions.add("DEF", [self.nlp.make_doc(c) for c in ctx.definition_cues])
-        self._definition_tokens = Matcher(vocab)
+        self._definition_tokens = ScreenedMatcher(vocab)
         if ctx.definition_patterns:
             self._definition_tokens.add("DEF", [thaw(p) for p in ctx.definition_patterns])
         self._applied = frozenset(ctx.definition_applied)
@@ -354,10 +427,11 @@ class ThemeTagger:
     def _mentions(self, doc: Doc, text: str, section_kind: str | None = None) -> list[ThemeMention]:
         found: dict[str, list[Span]] = {}
         excluded: dict[str, list[tuple[int, int]]] = {}
-        masked = [(s, e) for _, s, e in [*self._orgs(doc), *self._org_tokens(doc)]]
+        words = doc_words(doc)
+        masked = [(s, e) for _, s, e in [*self._orgs(doc), *self._org_tokens(doc, words)]]
         strings = self.nlp.vocab.strings
         matches = [(strings[k], s, e) for k, s, e in
-                   [*self._lemma(doc), *self._lower(doc), *self._orth(doc), *self._tokens(doc)]]
+                   [*self._lemma(doc), *self._lower(doc), *self._orth(doc), *self._tokens(doc, words)]]
         # what a rule's `unless_patterns` found, by rule ("children_present|r1")
         vetoes: dict[str, list[tuple[int, int]]] = {}
         for key, start, end in matches:
@@ -379,7 +453,7 @@ class ThemeTagger:
         cue_ends = self._strong_cue_ends(doc)
         asked = section_kind in self._question_sections
         questions = self._question_tokens(doc) if not asked else None
-        defined = self._defined_tokens(doc)
+        defined = self._defined_tokens(doc, words)
         out: list[ThemeMention] = []
         for tid, spans in found.items():
             # agency names are no evidence of what happened to people (negatable themes); practice themes
@@ -401,11 +475,11 @@ class ThemeTagger:
         out.sort(key=lambda m: (m.start, m.end, m.theme_id))
         return out
 
-    def _defined_tokens(self, doc: Doc) -> set[int]:
+    def _defined_tokens(self, doc: Doc, words: Words | None = None) -> set[int]:
         """Indices of the tokens of the sentences that quote a definition: a definition cue of the taxonomy
         ("defined as", "definition of", "Controlling behaviour is:", "any incident or pattern of
         incidents") and none of its words that apply a definition to someone ("met", "fell", "she", "Mr")."""
-        hits = [s for _, s, _ in [*self._definitions(doc), *self._definition_tokens(doc)]]
+        hits = [s for _, s, _ in [*self._definitions(doc), *self._definition_tokens(doc, words)]]
         out: set[int] = set()
         for sent in {doc[i].sent for i in hits}:
             if not any(tok.lower_ in self._applied or tok.lemma_ in self._applied for tok in sent):

@@ -6,8 +6,9 @@ import time
 from pathlib import Path
 
 import pytest
+from spacy.matcher import Matcher
 
-from kb.tagger import ThemeMention, ThemeTagger, default_tagger
+from kb.tagger import ThemeMention, ThemeTagger, default_tagger, requirements
 from kb.taxonomy import load_taxonomy
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
@@ -864,3 +865,34 @@ def test_a_kick_off_meeting_is_not_a_kick(tagger):
 )
 def test_not_considered_as_a_judgement_is_not_a_lack_of_curiosity(tagger, text, expected):
     assert ("professional_curiosity" in tagger.tag(text)) is expected
+
+
+# ----------------------------------------------------------------------------- token patterns, screened
+
+
+def test_a_token_pattern_requires_the_words_of_the_tokens_that_must_match(tagger):
+    strings = tagger.nlp.vocab.strings
+    pattern = [{"LOWER": {"IN": ["killed", "stabbed"]}}, {"LOWER": "by", "OP": "?"}, {"LEMMA": "partner", "OP": "+"},
+               {"LOWER": {"REGEX": "^[0-9]+$"}}, {"IS_TITLE": True, "OP": "{1,3}"}, {"ORTH": ":", "OP": "{0,2}"}]
+    assert requirements(pattern, strings) == [
+        (1, frozenset({strings["killed"], strings["stabbed"]})),  # LOWER
+        (2, frozenset({strings["partner"]})),  # LEMMA; "by" may be absent, REGEX and IS_TITLE name no word
+    ]
+
+
+def test_screened_token_patterns_find_what_one_matcher_with_every_pattern_finds(tagger):
+    texts = [ex for t in TAXONOMY for ex in (*t.examples_pos, *t.examples_neg)]
+    texts += [p for f in sorted(SEEDS.glob("*.txt")) for p in f.read_text().split("\n\n") if p.strip()]
+    screened = [tagger._tokens, tagger._org_tokens, tagger._definition_tokens]
+    plain = []
+    for matcher in screened:
+        plain.append(Matcher(tagger.nlp.vocab))
+        for key, pattern in matcher.patterns:
+            plain[-1].add(key, [pattern])
+    found = 0
+    for doc in tagger.nlp.pipe(texts):
+        for one, each in zip(plain, screened, strict=True):
+            expected = sorted(set(one(doc)))
+            assert sorted(each(doc)) == expected, doc.text[:80]
+            found += len(expected)
+    assert found > 50  # the texts exercise the patterns
