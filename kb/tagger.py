@@ -1,8 +1,9 @@
 """Rule-based theme tagger for DHR passages, built on a blank spaCy English pipeline.
 
-Pipeline: tokenizer -> lookup lemmatizer (spacy-lookups-data) -> lemmas lower-cased ->
-sentencizer. No trained model is loaded. Theme phrases from the taxonomy are matched with
-three PhraseMatchers (lemma, lower-case words, exact case for acronyms) and a token Matcher.
+Pipeline: tokenizer -> lookup lemmas (spacy-lookups-data), lower-cased -> sentencizer. No trained
+model is loaded. Theme phrases from the taxonomy are matched with three PhraseMatchers (lemma, lower-case
+words, exact case for acronyms) and token patterns (spaCy's Matcher, each pattern tried only on passages
+holding the words it requires).
 
 Every match becomes a ThemeMention with a status:
 
@@ -100,34 +101,47 @@ def _make_lower_lemma(nlp: Language, name: str):
 
 
 class _LowerLemma:
-    """Lower-case every lemma, re-looking up capitalised words ("Drinking" -> "drink")."""
+    """Each token's lemma: the lookup lemmatizer's (spacy-lookups-data), lower-cased, a capitalised word's
+    looked up in lower case ("Drinking" -> "drink"). It looks lemmas up itself, once per distinct word (the
+    same words recur in every passage), so spaCy's lemmatizer, which holds the table, is not run."""
 
     def __init__(self, nlp: Language) -> None:
         self.nlp = nlp
         self._table = None
+        self._known: dict[int, int] = {}  # orth id -> lemma id
 
     def _lookup(self):
         if self._table is None:
             self._table = self.nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
         return self._table
 
-    def __call__(self, doc: Doc) -> Doc:
+    def lemma(self, text: str) -> str:
+        """What spaCy's lookup lemmatizer gives `text`, lower-cased (looked up in lower case if capitalised)."""
         table = self._lookup()
+        found = table.get(text, text)
+        found = found if isinstance(found, str) else found[0]
+        lower = text.lower()
+        return (table.get(lower, found.lower()) if text != lower else found).lower()
+
+    def __call__(self, doc: Doc) -> Doc:
+        known = self._known
+        if len(known) > 200_000:
+            known.clear()
         for tok in doc:
-            lower = tok.lower_
-            if tok.text != lower:
-                tok.lemma_ = table.get(lower, tok.lemma_.lower()).lower()
-            elif tok.lemma_ != tok.lemma_.lower():
-                tok.lemma_ = tok.lemma_.lower()
+            lemma = known.get(tok.orth)
+            if lemma is None:
+                lemma = known[tok.orth] = self.nlp.vocab.strings.add(self.lemma(tok.text))
+            tok.lemma = lemma
         return doc
 
 
 def build_nlp() -> Language:
     nlp = spacy.blank("en")
-    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})  # loads the table; dhr_lower_lemma looks lemmas up
     nlp.add_pipe("dhr_lower_lemma")
     nlp.add_pipe("sentencizer")
     nlp.initialize()
+    nlp.disable_pipe("lemmatizer")
     return nlp
 
 

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
+import spacy
 from spacy.matcher import Matcher
 
 from kb.tagger import ThemeMention, ThemeTagger, default_tagger, requirements
@@ -230,10 +231,22 @@ def test_tag_many_equals_mentions_for_each_text(tagger):
 
 def test_the_pipeline_is_blank_english_with_a_lookup_lemmatizer(tagger):
     assert tagger.nlp.lang == "en"
-    assert tagger.nlp.pipe_names == ["lemmatizer", "dhr_lower_lemma", "sentencizer"]
+    assert tagger.nlp.pipe_names == ["dhr_lower_lemma", "sentencizer"]  # it looks up the lemmatizer's table
     assert tagger.nlp.get_pipe("lemmatizer").mode == "lookup"
     doc = tagger.nlp("Drinking Strangled children")
     assert [t.lemma_ for t in doc] == ["drink", "strangle", "child"]
+
+
+def test_lemmas_are_spacys_lookup_lemmas_lower_cased_and_capitalised_words_looked_up_in_lower_case(tagger):
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+    text = "\n".join(f.read_text() for f in sorted(SEEDS.glob("*.txt")))
+    expected = [t.lemma_.lower() if t.text == t.lower_ else table.get(t.lower_, t.lemma_.lower()).lower()
+                for t in nlp(text)]
+    for _ in range(2):  # the second time from what it remembers
+        assert [t.lemma_ for t in tagger.nlp(text)] == expected
 
 
 def test_default_tagger_is_shared():
