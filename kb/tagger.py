@@ -268,12 +268,43 @@ def _must_match(op: str | None) -> bool:
     return counted is not None and int(counted.group(1)) >= 1
 
 
-def requirements(pattern: list[dict], strings) -> list[tuple[int, frozenset[int]]]:  # noqa: ANN001 - StringStore
-    """What a doc must hold for a Matcher pattern to match in it: (column of `Words`, ids), of which the doc
-    must have at least one, for each token that must match and names its ORTH, TEXT, LOWER or LEMMA
-    (a value or an IN list). A token that may match nothing, or that is tested otherwise (NOT_IN,
-    REGEX, IS_TITLE, ...), requires nothing."""
-    out = []
+class Search:
+    """A REGEX some token's value must satisfy, asked once per distinct value (the same words recur)."""
+
+    def __init__(self, pattern: str, strings) -> None:  # noqa: ANN001 - spaCy StringStore
+        self.regex = re.compile(pattern)  # as spaCy's Matcher compiles and searches it
+        self.strings = strings
+        self._seen: dict[int, bool] = {}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Search) and other.regex == self.regex
+
+    def __hash__(self) -> int:
+        return hash(self.regex)
+
+    def any_in(self, ids: set[int]) -> bool:
+        seen = self._seen
+        if len(seen) > 200_000:
+            seen.clear()
+        for value in ids:
+            hit = seen.get(value)
+            if hit is None:
+                hit = seen[value] = self.regex.search(self.strings[value]) is not None
+            if hit:
+                return True
+        return False
+
+
+Need = tuple[int, frozenset[int] | Search]  # column of `Words`, and the ids one of which it must hold, or a Search
+
+
+def requirements(pattern: list[dict], strings) -> list[Need]:  # noqa: ANN001 - spaCy StringStore
+    """What a doc must hold for a Matcher pattern to match in it: for each token that must match and names
+    its ORTH, TEXT, LOWER or LEMMA (a value or an IN list), (column of `Words`, ids), of which the doc must
+    hold one; for each such token whose value must match a REGEX, (column, Search), which one of the doc's
+    values must satisfy. A token that may match nothing, or is tested otherwise (NOT_IN, IS_TITLE, ...),
+    requires nothing. The word lists come first: they are the cheaper to check."""
+    out: list[Need] = []
     for spec in pattern:
         if not _must_match(spec.get("OP")):
             continue
@@ -281,6 +312,8 @@ def requirements(pattern: list[dict], strings) -> list[tuple[int, frozenset[int]
             column = _SCREEN_ATTRS.get(attr.upper())
             if column is None:
                 continue
+            if isinstance(value, dict) and isinstance(value.get("REGEX"), str):
+                out.append((column, Search(value["REGEX"], strings)))
             if isinstance(value, dict) and "IN" in value:
                 values = value["IN"]
             elif isinstance(value, str | int):
@@ -288,7 +321,7 @@ def requirements(pattern: list[dict], strings) -> list[tuple[int, frozenset[int]
             else:
                 continue
             out.append((column, frozenset(strings.add(v) if isinstance(v, str) else v for v in values)))
-    return out
+    return sorted(out, key=lambda need: isinstance(need[1], Search))
 
 
 class ScreenedMatcher:
@@ -302,7 +335,7 @@ class ScreenedMatcher:
     def __init__(self, vocab) -> None:  # noqa: ANN001 - spaCy Vocab
         self.vocab = vocab
         self.patterns: list[tuple[str, list[dict]]] = []  # (key, pattern) in the order added
-        self._matchers: list[tuple[list[tuple[int, frozenset[int]]], Matcher]] = []  # one per pattern
+        self._matchers: list[tuple[list[Need], Matcher]] = []  # one per pattern
 
     def add(self, key: str, patterns: list[list[dict]]) -> None:
         for pattern in patterns:
@@ -315,7 +348,8 @@ class ScreenedMatcher:
         words = words if words is not None else doc_words(doc)
         found: dict[tuple[int, int, int], None] = {}
         for needs, matcher in self._matchers:
-            if all(not words[column].isdisjoint(ids) for column, ids in needs):
+            if all(need.any_in(words[column]) if isinstance(need, Search) else not words[column].isdisjoint(need)
+                   for column, need in needs):
                 found.update(dict.fromkeys(matcher(doc)))
         return list(found)
 

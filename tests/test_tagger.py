@@ -9,7 +9,7 @@ import pytest
 import spacy
 from spacy.matcher import Matcher
 
-from kb.tagger import ThemeMention, ThemeTagger, default_tagger, requirements
+from kb.tagger import Search, ThemeMention, ThemeTagger, default_tagger, requirements
 from kb.taxonomy import load_taxonomy
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
@@ -886,11 +886,21 @@ def test_not_considered_as_a_judgement_is_not_a_lack_of_curiosity(tagger, text, 
 def test_a_token_pattern_requires_the_words_of_the_tokens_that_must_match(tagger):
     strings = tagger.nlp.vocab.strings
     pattern = [{"LOWER": {"IN": ["killed", "stabbed"]}}, {"LOWER": "by", "OP": "?"}, {"LEMMA": "partner", "OP": "+"},
-               {"LOWER": {"REGEX": "^[0-9]+$"}}, {"IS_TITLE": True, "OP": "{1,3}"}, {"ORTH": ":", "OP": "{0,2}"}]
+               {"LOWER": {"REGEX": "^[0-9]+$"}}, {"IS_TITLE": True, "OP": "{1,3}"}, {"ORTH": ":", "OP": "{0,2}"},
+               {"TEXT": {"REGEX": "^x"}, "OP": "?"}]
     assert requirements(pattern, strings) == [
         (1, frozenset({strings["killed"], strings["stabbed"]})),  # LOWER
-        (2, frozenset({strings["partner"]})),  # LEMMA; "by" may be absent, REGEX and IS_TITLE name no word
+        (2, frozenset({strings["partner"]})),  # LEMMA; "by" may be absent; IS_TITLE names no word
+        (1, Search("^[0-9]+$", strings)),  # some lower-case word all digits
     ]
+
+
+def test_a_search_asks_whether_any_of_a_docs_values_satisfies_its_regex(tagger):
+    strings = tagger.nlp.vocab.strings
+    age = Search("^(6[5-9]|[7-9][0-9])$", strings)
+    assert age.any_in({strings.add("she"), strings.add("was"), strings.add("77")})
+    assert not age.any_in({strings.add("she"), strings.add("was"), strings.add("177")})
+    assert not age.any_in({strings.add("177")})  # the second time, remembered
 
 
 def test_screened_token_patterns_find_what_one_matcher_with_every_pattern_finds(tagger):
