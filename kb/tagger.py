@@ -500,7 +500,7 @@ class ThemeTagger:
             return []
         cue_ends = self._strong_cue_ends(doc)
         asked = section_kind in self._question_sections
-        questions = self._question_tokens(doc) if not asked else None
+        questions = None if asked else self._question_tokens(doc, {s.start for spans in found.values() for s in spans})
         defined = self._defined_tokens(doc, words)
         out: list[ThemeMention] = []
         for tid, spans in found.items():
@@ -534,11 +534,14 @@ class ThemeTagger:
                 out.update(range(sent.start, sent.end))
         return out
 
-    def _question_tokens(self, doc: Doc) -> set[int]:
+    def _question_tokens(self, doc: Doc, near: set[int] | None = None) -> set[int]:
         """Indices of the tokens inside a question: a sentence or list item that ends in "?" or opens
-        with one of the taxonomy's question openers ("Were there ...", "Did ...", "To consider ...")."""
+        with one of the taxonomy's question openers ("Were there ...", "Did ...", "To consider ...").
+        With `near` (token indices), only the sentences holding one of them are read."""
         out: set[int] = set()
         for sent in doc.sents:
+            if near is not None and not any(sent.start <= i < sent.end for i in near):
+                continue
             seg: list[int] = []
             for tok in sent:
                 newline = _is_space(tok) and "\n" in tok.text
