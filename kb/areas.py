@@ -213,7 +213,8 @@ def _first_run(name: str) -> str:
     """The letters and digits a printed name must begin with, folded ('' when it may begin otherwise)."""
     words = [w for w in re.split(r"[\s\-]+", name.replace("&", " and ").replace("\u2019", "'")) if w]
     first = words[0].translate(_FOLD) if words else ""
-    return "" if first == "and" else _RUN.match(first).group(0) if _RUN.match(first) else ""
+    run = _RUN.match(first)
+    return run.group(0) if run and first != "and" else ""  # "and" may be printed "&"
 
 
 @cache
@@ -226,9 +227,14 @@ def _starts() -> dict[str, tuple[str, ...]]:
 
 
 @cache
+def _prefix_starts() -> frozenset[str]:
+    return frozenset(_first_run(p) for p in PREFIXES)
+
+
+@cache
 def _regex_from(run: str) -> re.Pattern[str]:
     """`_regex` where the text's word begins with `run`: its prefixes, and the names that begin so."""
-    if run in {_first_run(p) for p in PREFIXES}:  # "City of London": the name starts at a later word
+    if run in _prefix_starts():  # "City of London": the name starts at a later word
         return _regex()
     return _compile(_starts()[run])
 
@@ -239,7 +245,7 @@ def _matches(text: str) -> Iterable[re.Match[str]]:
     if "" in starts:  # a name that may begin with something else than a letter or digit: no shortcut
         yield from _regex().finditer(text)
         return
-    first = starts.keys() | {_first_run(p) for p in PREFIXES}
+    first = starts.keys() | _prefix_starts()
     pos = 0
     for word in _RUN.finditer(text.translate(_FOLD)):
         if word.start() < pos or word.group(0) not in first:
