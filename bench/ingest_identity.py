@@ -9,6 +9,9 @@ Run from the repository root of each checkout, then compare:
 catalogue table (documents less their ingest time, passages, occurrences, passage_themes with status and
 evidence, sentence_vectors, the FTS5 rows, meta) and every Chroma record (id, metadata, embedding as the
 exact float32 bytes), sorted. `compare` says whether two dumps are identical and, if not, where they differ.
+The meta table's `tagging` row is a digest of the taxonomy and of kb/tagger.py's bytes (kb.taxonomy.
+tagging_version), so any edit to the tagger changes it even when every tag stays the same: `compare` names
+that difference apart from the others, and it alone does not count as a difference.
 """
 
 from __future__ import annotations
@@ -74,9 +77,13 @@ def dump(paths: list[Path]) -> dict[str, object]:
         return out
 
 
-def compare(a: dict[str, list], b: dict[str, list]) -> list[str]:
-    """Where two dumps differ (empty when they are identical)."""
-    problems = []
+def compare(a: dict[str, list], b: dict[str, list]) -> tuple[list[str], list[str]]:
+    """(where two dumps differ, notes): no differences when they are identical but for the tagging digest."""
+    problems, notes = [], []
+    digests = [dict(map(tuple, d.get("meta", []))).get("tagging") for d in (a, b)]
+    if digests[0] != digests[1]:
+        notes.append(f"meta tagging: {digests[0]!r} vs {digests[1]!r} (a digest of kb/tagger.py's bytes)")
+    a, b = ({**d, "meta": [r for r in d.get("meta", []) if r[0] != "tagging"]} for d in (a, b))
     for key in sorted(set(a) | set(b)):
         left, right = a.get(key, []), b.get(key, [])
         if left == right:
@@ -85,7 +92,7 @@ def compare(a: dict[str, list], b: dict[str, list]) -> list[str]:
         only_b = [r for r in right if r not in left]
         problems.append(f"{key}: {len(left)} vs {len(right)} rows; {len(only_a)} only in the first, {len(only_b)} "
                         f"only in the second; e.g. {only_a[:2]} / {only_b[:2]}")
-    return problems
+    return problems, notes
 
 
 def main() -> None:
@@ -103,8 +110,10 @@ def main() -> None:
         args.out.write_text(json.dumps(data))
         print(f"{args.out}: " + ", ".join(f"{k} {len(v)}" for k, v in data.items()))
         return
-    problems = compare(json.loads(args.first.read_text()), json.loads(args.second.read_text()))
-    print("\n".join(problems) if problems else "identical")
+    problems, notes = compare(json.loads(args.first.read_text()), json.loads(args.second.read_text()))
+    first = json.loads(args.first.read_text())
+    print("\n".join([*notes, *problems, "different" if problems else "identical: " + ", ".join(
+        f"{k} {len(v)} rows" for k, v in first.items())]))
     sys.exit(1 if problems else 0)
 
 
