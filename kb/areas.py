@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import csv
 import re
+import string
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -175,9 +177,13 @@ def _pattern(name: str) -> str:
 
 
 @cache
-def _regex() -> re.Pattern[str]:
-    names = {n for b in _local() for n in (b.name, *b.aliases, b.area)}
-    alternatives = "|".join(_pattern(n) for n in sorted(names, key=len, reverse=True))
+def _names() -> tuple[str, ...]:
+    """The names `_regex` tries, in the order it tries them (longest first)."""
+    return tuple(sorted({n for b in _local() for n in (b.name, *b.aliases, b.area)}, key=len, reverse=True))
+
+
+def _compile(names: Iterable[str]) -> re.Pattern[str]:
+    alternatives = "|".join(_pattern(n) for n in names)
     suffixes = "|".join(
         _pattern(s) for s in sorted(COUNCIL_SUFFIXES + PARTNERSHIP_SUFFIXES + POLICE_SUFFIXES, key=len, reverse=True)
     )
@@ -189,10 +195,71 @@ def _regex() -> re.Pattern[str]:
     )
 
 
+@cache
+def _regex() -> re.Pattern[str]:
+    return _compile(_names())
+
+
+# Finding names quickly. The regex above tries some 960 names at every word; a name can match only where
+# a word of the text begins with its first letters and digits. So the text is folded as re.IGNORECASE
+# compares ASCII letters (A-Z, and the four other characters it takes for one: İ ı ſ and the Kelvin sign),
+# and the regex runs only where a word begins as some name or prefix does, holding only the names that
+# begin so: the same matches, found without trying every name everywhere.
+_FOLD = str.maketrans(string.ascii_uppercase + "\u0130\u0131\u017f\u212a", string.ascii_lowercase + "iisk")
+_RUN = re.compile(r"[a-z0-9]+")
+
+
+def _first_run(name: str) -> str:
+    """The letters and digits a printed name must begin with, folded ('' when it may begin otherwise)."""
+    words = [w for w in re.split(r"[\s\-]+", name.replace("&", " and ").replace("\u2019", "'")) if w]
+    first = words[0].translate(_FOLD) if words else ""
+    run = _RUN.match(first)
+    return run.group(0) if run and first != "and" else ""  # "and" may be printed "&"
+
+
+@cache
+def _starts() -> dict[str, tuple[str, ...]]:
+    """First letters and digits -> the names beginning with them, in `_names()` order."""
+    out: dict[str, list[str]] = {}
+    for name in _names():
+        out.setdefault(_first_run(name), []).append(name)
+    return {run: tuple(names) for run, names in out.items()}
+
+
+@cache
+def _prefix_starts() -> frozenset[str]:
+    return frozenset(_first_run(p) for p in PREFIXES)
+
+
+@cache
+def _regex_from(run: str) -> re.Pattern[str]:
+    """`_regex` where the text's word begins with `run`: its prefixes, and the names that begin so."""
+    if run in _prefix_starts():  # "City of London": the name starts at a later word
+        return _regex()
+    return _compile(_starts()[run])
+
+
+def _matches(text: str) -> Iterable[re.Match[str]]:
+    """What `_regex().finditer(text)` finds."""
+    starts = _starts()
+    if "" in starts:  # a name that may begin with something else than a letter or digit: no shortcut
+        yield from _regex().finditer(text)
+        return
+    first = starts.keys() | _prefix_starts()
+    pos = 0
+    for word in _RUN.finditer(text.translate(_FOLD)):
+        if word.start() < pos or word.group(0) not in first:
+            continue
+        m = _regex_from(word.group(0)).match(text, word.start())
+        if m is not None:
+            yield m
+            pos = m.end()
+
+
 def find_mentions(text: str) -> list[Mention]:
     """Every body or place of the data file named in `text`, in order."""
     found = []
-    for m in _regex().finditer(text):
+    for m in _matches(text):
         name, prefix, suffix = m.group("name"), m.group("prefix"), m.group("suffix")
         body = _by_key().get(_key(name))
         if body is None or (not _is_acronym(name) and _key(name) in {_key(a) for a in body.aliases if _is_acronym(a)}):

@@ -1,8 +1,9 @@
 """Rule-based theme tagger for DHR passages, built on a blank spaCy English pipeline.
 
-Pipeline: tokenizer -> lookup lemmatizer (spacy-lookups-data) -> lemmas lower-cased ->
-sentencizer. No trained model is loaded. Theme phrases from the taxonomy are matched with
-three PhraseMatchers (lemma, lower-case words, exact case for acronyms) and a token Matcher.
+Pipeline: tokenizer -> lookup lemmas (spacy-lookups-data), lower-cased -> sentencizer. No trained
+model is loaded. Theme phrases from the taxonomy are matched with three PhraseMatchers (lemma, lower-case
+words, exact case for acronyms) and token patterns (spaCy's Matcher, each pattern tried only on passages
+holding the words it requires).
 
 Every match becomes a ThemeMention with a status:
 
@@ -69,6 +70,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import spacy
+from spacy.attrs import LEMMA, LOWER, ORTH
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -99,34 +101,47 @@ def _make_lower_lemma(nlp: Language, name: str):
 
 
 class _LowerLemma:
-    """Lower-case every lemma, re-looking up capitalised words ("Drinking" -> "drink")."""
+    """Each token's lemma: the lookup lemmatizer's (spacy-lookups-data), lower-cased, a capitalised word's
+    looked up in lower case ("Drinking" -> "drink"). It looks lemmas up itself, once per distinct word (the
+    same words recur in every passage), so spaCy's lemmatizer, which holds the table, is not run."""
 
     def __init__(self, nlp: Language) -> None:
         self.nlp = nlp
         self._table = None
+        self._known: dict[int, int] = {}  # orth id -> lemma id
 
     def _lookup(self):
         if self._table is None:
             self._table = self.nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
         return self._table
 
-    def __call__(self, doc: Doc) -> Doc:
+    def lemma(self, text: str) -> str:
+        """What spaCy's lookup lemmatizer gives `text`, lower-cased (looked up in lower case if capitalised)."""
         table = self._lookup()
+        found = table.get(text, text)
+        found = found if isinstance(found, str) else found[0]
+        lower = text.lower()
+        return (table.get(lower, found.lower()) if text != lower else found).lower()
+
+    def __call__(self, doc: Doc) -> Doc:
+        known = self._known
+        if len(known) > 200_000:
+            known.clear()
         for tok in doc:
-            lower = tok.lower_
-            if tok.text != lower:
-                tok.lemma_ = table.get(lower, tok.lemma_.lower()).lower()
-            elif tok.lemma_ != tok.lemma_.lower():
-                tok.lemma_ = tok.lemma_.lower()
+            lemma = known.get(tok.orth)
+            if lemma is None:
+                lemma = known[tok.orth] = self.nlp.vocab.strings.add(self.lemma(tok.text))
+            tok.lemma = lemma
         return doc
 
 
 def build_nlp() -> Language:
     nlp = spacy.blank("en")
-    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})  # loads the table; dhr_lower_lemma looks lemmas up
     nlp.add_pipe("dhr_lower_lemma")
     nlp.add_pipe("sentencizer")
     nlp.initialize()
+    nlp.disable_pipe("lemmatizer")
     return nlp
 
 
@@ -233,6 +248,112 @@ def _is_space(tok) -> bool:
     return tok.is_space or tok.text.strip() == ""
 
 
+# ----------------------------------------------------------------------------- screened token patterns
+
+_SCREEN_ATTRS = {"ORTH": 0, "TEXT": 0, "LOWER": 1, "LEMMA": 2}  # a pattern's attribute -> column of `Words`
+Words = tuple[set[int], set[int], set[int]]  # the orth, lower-case and lemma ids of a doc's tokens
+
+
+def doc_words(doc: Doc) -> Words:
+    """The distinct orth, lower-case and lemma ids of a doc's tokens (the lemmas as the pipeline left them)."""
+    values = doc.to_array([ORTH, LOWER, LEMMA])
+    return set(values[:, 0].tolist()), set(values[:, 1].tolist()), set(values[:, 2].tolist())
+
+
+def _must_match(op: str | None) -> bool:
+    """Whether a token pattern with this `OP` matches at least one token."""
+    if op is None or op in ("1", "+"):
+        return True
+    counted = re.fullmatch(r"\{(\d+)(?:,\d*)?\}", op)
+    return counted is not None and int(counted.group(1)) >= 1
+
+
+class Search:
+    """A REGEX some token's value must satisfy, asked once per distinct value (the same words recur)."""
+
+    def __init__(self, pattern: str, strings) -> None:  # noqa: ANN001 - spaCy StringStore
+        self.regex = re.compile(pattern)  # as spaCy's Matcher compiles and searches it
+        self.strings = strings
+        self._seen: dict[int, bool] = {}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Search) and other.regex == self.regex
+
+    def __hash__(self) -> int:
+        return hash(self.regex)
+
+    def any_in(self, ids: set[int]) -> bool:
+        seen = self._seen
+        if len(seen) > 200_000:
+            seen.clear()
+        for value in ids:
+            hit = seen.get(value)
+            if hit is None:
+                hit = seen[value] = self.regex.search(self.strings[value]) is not None
+            if hit:
+                return True
+        return False
+
+
+Need = tuple[int, frozenset[int] | Search]  # column of `Words`, and the ids one of which it must hold, or a Search
+
+
+def requirements(pattern: list[dict], strings) -> list[Need]:  # noqa: ANN001 - spaCy StringStore
+    """What a doc must hold for a Matcher pattern to match in it: for each token that must match and names
+    its ORTH, TEXT, LOWER or LEMMA (a value or an IN list), (column of `Words`, ids), of which the doc must
+    hold one; for each such token whose value must match a REGEX, (column, Search), which one of the doc's
+    values must satisfy. A token that may match nothing, or is tested otherwise (NOT_IN, IS_TITLE, ...),
+    requires nothing. The word lists come first: they are the cheaper to check."""
+    out: list[Need] = []
+    for spec in pattern:
+        if not _must_match(spec.get("OP")):
+            continue
+        for attr, value in spec.items():
+            column = _SCREEN_ATTRS.get(attr.upper())
+            if column is None:
+                continue
+            if isinstance(value, dict) and isinstance(value.get("REGEX"), str):
+                out.append((column, Search(value["REGEX"], strings)))
+            if isinstance(value, dict) and "IN" in value:
+                values = value["IN"]
+            elif isinstance(value, str | int):
+                values = [value]
+            else:
+                continue
+            out.append((column, frozenset(strings.add(v) if isinstance(v, str) else v for v in values)))
+    return sorted(out, key=lambda need: isinstance(need[1], Search))
+
+
+class ScreenedMatcher:
+    """A spaCy Matcher that tries each pattern only on docs holding the words it requires (`requirements`).
+
+    It finds the same (key, start, end) matches as one Matcher holding every pattern (in another order):
+    a pattern whose required words are not all in a doc cannot match there. Most passages hold the words
+    of few of the taxonomy's token patterns, and a Matcher's time grows with tokens x patterns.
+    """
+
+    def __init__(self, vocab) -> None:  # noqa: ANN001 - spaCy Vocab
+        self.vocab = vocab
+        self.patterns: list[tuple[str, list[dict]]] = []  # (key, pattern) in the order added
+        self._matchers: list[tuple[list[Need], Matcher]] = []  # one per pattern
+
+    def add(self, key: str, patterns: list[list[dict]]) -> None:
+        for pattern in patterns:
+            matcher = Matcher(self.vocab)
+            matcher.add(key, [pattern])
+            self.patterns.append((key, pattern))
+            self._matchers.append((requirements(pattern, self.vocab.strings), matcher))
+
+    def __call__(self, doc: Doc, words: Words | None = None) -> list[tuple[int, int, int]]:
+        words = words if words is not None else doc_words(doc)
+        found: dict[tuple[int, int, int], None] = {}
+        for needs, matcher in self._matchers:
+            if all(need.any_in(words[column]) if isinstance(need, Search) else not words[column].isdisjoint(need)
+                   for column, need in needs):
+                found.update(dict.fromkeys(matcher(doc)))
+        return list(found)
+
+
 class ThemeTagger:
     """Tag passages with taxonomy themes; see the module docstring for the context rules."""
 
@@ -244,7 +365,7 @@ class ThemeTagger:
         self._lemma = PhraseMatcher(vocab, attr="LEMMA")
         self._lower = PhraseMatcher(vocab, attr="LOWER")
         self._orth = PhraseMatcher(vocab, attr="ORTH")
-        self._tokens = Matcher(vocab)
+        self._tokens = ScreenedMatcher(vocab)
         self._cues = PhraseMatcher(vocab, attr="LOWER")
         self._rules: dict[str, ContextRule] = {}
         self._negatable = {t.id: t.negatable for t in self.taxonomy}
@@ -255,7 +376,7 @@ class ThemeTagger:
             self._add_theme(theme)
         ctx = self.taxonomy.context
         self._orgs = PhraseMatcher(vocab, attr="ORTH")
-        self._org_tokens = Matcher(vocab)
+        self._org_tokens = ScreenedMatcher(vocab)
         if ctx.organisations:
             names = self._variants(ctx.organisations)
             names += [n.replace("'s ", " ").replace("'s,", ",") for n in names if "'s" in n]
@@ -270,7 +391,7 @@ class ThemeTagger:
         self._definitions = PhraseMatcher(vocab, attr="LOWER")
         if ctx.definition_cues:
             self._definitions.add("DEF", [self.nlp.make_doc(c) for c in ctx.definition_cues])
-        self._definition_tokens = Matcher(vocab)
+        self._definition_tokens = ScreenedMatcher(vocab)
         if ctx.definition_patterns:
             self._definition_tokens.add("DEF", [thaw(p) for p in ctx.definition_patterns])
         self._applied = frozenset(ctx.definition_applied)
@@ -354,10 +475,11 @@ class ThemeTagger:
     def _mentions(self, doc: Doc, text: str, section_kind: str | None = None) -> list[ThemeMention]:
         found: dict[str, list[Span]] = {}
         excluded: dict[str, list[tuple[int, int]]] = {}
-        masked = [(s, e) for _, s, e in [*self._orgs(doc), *self._org_tokens(doc)]]
+        words = doc_words(doc)
+        masked = [(s, e) for _, s, e in [*self._orgs(doc), *self._org_tokens(doc, words)]]
         strings = self.nlp.vocab.strings
         matches = [(strings[k], s, e) for k, s, e in
-                   [*self._lemma(doc), *self._lower(doc), *self._orth(doc), *self._tokens(doc)]]
+                   [*self._lemma(doc), *self._lower(doc), *self._orth(doc), *self._tokens(doc, words)]]
         # what a rule's `unless_patterns` found, by rule ("children_present|r1")
         vetoes: dict[str, list[tuple[int, int]]] = {}
         for key, start, end in matches:
@@ -378,8 +500,8 @@ class ThemeTagger:
             return []
         cue_ends = self._strong_cue_ends(doc)
         asked = section_kind in self._question_sections
-        questions = self._question_tokens(doc) if not asked else None
-        defined = self._defined_tokens(doc)
+        questions = None if asked else self._question_tokens(doc, {s.start for spans in found.values() for s in spans})
+        defined = self._defined_tokens(doc, words)
         out: list[ThemeMention] = []
         for tid, spans in found.items():
             # agency names are no evidence of what happened to people (negatable themes); practice themes
@@ -401,22 +523,25 @@ class ThemeTagger:
         out.sort(key=lambda m: (m.start, m.end, m.theme_id))
         return out
 
-    def _defined_tokens(self, doc: Doc) -> set[int]:
+    def _defined_tokens(self, doc: Doc, words: Words | None = None) -> set[int]:
         """Indices of the tokens of the sentences that quote a definition: a definition cue of the taxonomy
         ("defined as", "definition of", "Controlling behaviour is:", "any incident or pattern of
         incidents") and none of its words that apply a definition to someone ("met", "fell", "she", "Mr")."""
-        hits = [s for _, s, _ in [*self._definitions(doc), *self._definition_tokens(doc)]]
+        hits = [s for _, s, _ in [*self._definitions(doc), *self._definition_tokens(doc, words)]]
         out: set[int] = set()
         for sent in {doc[i].sent for i in hits}:
             if not any(tok.lower_ in self._applied or tok.lemma_ in self._applied for tok in sent):
                 out.update(range(sent.start, sent.end))
         return out
 
-    def _question_tokens(self, doc: Doc) -> set[int]:
+    def _question_tokens(self, doc: Doc, near: set[int] | None = None) -> set[int]:
         """Indices of the tokens inside a question: a sentence or list item that ends in "?" or opens
-        with one of the taxonomy's question openers ("Were there ...", "Did ...", "To consider ...")."""
+        with one of the taxonomy's question openers ("Were there ...", "Did ...", "To consider ...").
+        With `near` (token indices), only the sentences holding one of them are read."""
         out: set[int] = set()
         for sent in doc.sents:
+            if near is not None and not any(sent.start <= i < sent.end for i in near):
+                continue
             seg: list[int] = []
             for tok in sent:
                 newline = _is_space(tok) and "\n" in tok.text

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
-from kb.areas import DATA, bodies, body_of_domain, find_mentions, find_national, resolve
+from kb.areas import _FOLD, DATA, _matches, _regex, bodies, body_of_domain, find_mentions, find_national, resolve
 
 
 def test_the_data_lists_every_kind_of_council_and_the_43_police_forces() -> None:
@@ -107,3 +109,31 @@ def test_a_place_that_is_also_a_word_counts_only_as_a_bodys_name_or_in_another_s
         "In London and Reading; the Metropolitan Police Service; County Durham; Reading Borough Council.")]
     assert ("London", False) not in found and ("Reading", False) not in found
     assert ("London", True) in found and ("Durham", False) in found and ("Reading", True) in found
+
+
+SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+
+
+def test_the_fold_takes_every_character_re_ignorecase_matches_with_an_ascii_letter_or_digit() -> None:
+    ascii_alnum = re.compile("[a-z0-9]", re.IGNORECASE)
+    for code in range(0x110000):
+        char = chr(code)
+        if ascii_alnum.fullmatch(char):
+            assert re.fullmatch("[a-z0-9]", char.translate(_FOLD)), hex(code)
+            assert re.fullmatch(char.translate(_FOLD), char, re.IGNORECASE), hex(code)
+
+
+@pytest.mark.parametrize("text", [
+    "City of London Police and Safer Kent", "KCC, Kent County Council and the London Borough of Hackney CSP",
+    "the \u212aent Police; \u017fouthwark; \u0130slington; North-Yorkshire; x-Kent; Kent_", "reading Reading Hart",
+    "Safer Sutton Partnership, the Royal Borough of Kensington and Chelsea, Borough of Poole, St. Helens",
+])
+def test_names_are_found_where_the_one_regex_of_every_name_finds_them(text: str) -> None:
+    assert [m.span() + m.groups() for m in _matches(text)] == [m.span() + m.groups() for m in _regex().finditer(text)]
+
+
+def test_names_in_the_seed_texts_are_found_where_the_one_regex_of_every_name_finds_them() -> None:
+    texts = [f.read_text() for f in sorted(SEEDS.glob("*.txt"))]
+    found = [[m.span() + m.groups() for m in _matches(t)] for t in texts]
+    assert found == [[m.span() + m.groups() for m in _regex().finditer(t)] for t in texts]
+    assert sum(map(len, found)) > 10

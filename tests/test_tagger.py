@@ -6,8 +6,10 @@ import time
 from pathlib import Path
 
 import pytest
+import spacy
+from spacy.matcher import Matcher
 
-from kb.tagger import ThemeMention, ThemeTagger, default_tagger
+from kb.tagger import Search, ThemeMention, ThemeTagger, default_tagger, requirements
 from kb.taxonomy import load_taxonomy
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
@@ -229,10 +231,22 @@ def test_tag_many_equals_mentions_for_each_text(tagger):
 
 def test_the_pipeline_is_blank_english_with_a_lookup_lemmatizer(tagger):
     assert tagger.nlp.lang == "en"
-    assert tagger.nlp.pipe_names == ["lemmatizer", "dhr_lower_lemma", "sentencizer"]
+    assert tagger.nlp.pipe_names == ["dhr_lower_lemma", "sentencizer"]  # it looks up the lemmatizer's table
     assert tagger.nlp.get_pipe("lemmatizer").mode == "lookup"
     doc = tagger.nlp("Drinking Strangled children")
     assert [t.lemma_ for t in doc] == ["drink", "strangle", "child"]
+
+
+def test_lemmas_are_spacys_lookup_lemmas_lower_cased_and_capitalised_words_looked_up_in_lower_case(tagger):
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+    text = "\n".join(f.read_text() for f in sorted(SEEDS.glob("*.txt")))
+    expected = [t.lemma_.lower() if t.text == t.lower_ else table.get(t.lower_, t.lemma_.lower()).lower()
+                for t in nlp(text)]
+    for _ in range(2):  # the second time from what it remembers
+        assert [t.lemma_ for t in tagger.nlp(text)] == expected
 
 
 def test_default_tagger_is_shared():
@@ -894,3 +908,44 @@ def test_a_portfolio_title_is_an_organisation_name(tagger):
     text = "The Domestic Abuse Board is jointly chaired by the Commissioner for Safety, Children and Families."
     assert "children_present" not in tagger.tag(text)
     assert "children_present" in tagger.tag("The Domestic Abuse Board heard that the children were present.")
+
+
+# ----------------------------------------------------------------------------- token patterns, screened
+
+
+def test_a_token_pattern_requires_the_words_of_the_tokens_that_must_match(tagger):
+    strings = tagger.nlp.vocab.strings
+    pattern = [{"LOWER": {"IN": ["killed", "stabbed"]}}, {"LOWER": "by", "OP": "?"}, {"LEMMA": "partner", "OP": "+"},
+               {"LOWER": {"REGEX": "^[0-9]+$"}}, {"IS_TITLE": True, "OP": "{1,3}"}, {"ORTH": ":", "OP": "{0,2}"},
+               {"TEXT": {"REGEX": "^x"}, "OP": "?"}]
+    assert requirements(pattern, strings) == [
+        (1, frozenset({strings["killed"], strings["stabbed"]})),  # LOWER
+        (2, frozenset({strings["partner"]})),  # LEMMA; "by" may be absent; IS_TITLE names no word
+        (1, Search("^[0-9]+$", strings)),  # some lower-case word all digits
+    ]
+
+
+def test_a_search_asks_whether_any_of_a_docs_values_satisfies_its_regex(tagger):
+    strings = tagger.nlp.vocab.strings
+    age = Search("^(6[5-9]|[7-9][0-9])$", strings)
+    assert age.any_in({strings.add("she"), strings.add("was"), strings.add("77")})
+    assert not age.any_in({strings.add("she"), strings.add("was"), strings.add("177")})
+    assert not age.any_in({strings.add("177")})  # the second time, remembered
+
+
+def test_screened_token_patterns_find_what_one_matcher_with_every_pattern_finds(tagger):
+    texts = [ex for t in TAXONOMY for ex in (*t.examples_pos, *t.examples_neg)]
+    texts += [p for f in sorted(SEEDS.glob("*.txt")) for p in f.read_text().split("\n\n") if p.strip()]
+    screened = [tagger._tokens, tagger._org_tokens, tagger._definition_tokens]
+    plain = []
+    for matcher in screened:
+        plain.append(Matcher(tagger.nlp.vocab))
+        for key, pattern in matcher.patterns:
+            plain[-1].add(key, [pattern])
+    found = 0
+    for doc in tagger.nlp.pipe(texts):
+        for one, each in zip(plain, screened, strict=True):
+            expected = sorted(set(one(doc)))
+            assert sorted(each(doc)) == expected, doc.text[:80]
+            found += len(expected)
+    assert found > 50  # the texts exercise the patterns
