@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from index.lexical import STOPWORDS
 from kb.models import Excerpt
 from kb.sentences import answer_sentences, unpack
 
@@ -88,8 +89,6 @@ def subject_words(query: str, counted_only: bool = False) -> frozenset[str]:
     """What a number question counts, crudely stemmed: the words just after its frame ("how many reviews went ...",
     "what share of victims ..."), up to the first small word; failing that, all its content words (or none, with
     `counted_only`: "killed out of proportion to their numbers" names nothing counted)."""
-    from index.lexical import STOPWORDS
-
     def content(words: list[str]) -> list[str]:
         return [w for w in words if w not in STOPWORDS and w not in _FRAME and len(w) > 2 and not _FIGURE_WORD.match(w)]
 

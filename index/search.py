@@ -526,6 +526,7 @@ def search(
             if themes & set(passage_themes):
                 scores[pid] += ranking.theme_boost * first_place
     figures = ranking.numbers and is_number_question(text)
+    subject = subject_words(text) if figures and ranking.figure_near else frozenset()  # what the question counts
     texts: dict[str, str] | None = None  # passage texts, when read
     if figures:
         texts = {pid: passage for pid, (passage, _) in catalogue.passage_texts(scores).items()}
@@ -533,10 +534,9 @@ def search(
             with_figure = figure_on_subject(catalogue, query_vec, scores, ranking.figure_margin, read)
         else:
             with_figure = {pid for pid, passage in texts.items() if has_figure(passage)}
-        counted = subject_words(text) if ranking.figure_near else frozenset()
         for pid in with_figure:
             scores[pid] += NUMBER_BOOST * first_place
-            if counted and pid in texts and figure_near_subject(texts[pid], counted):
+            if subject and pid in texts and figure_near_subject(texts[pid], subject):
                 scores[pid] += ranking.figure_near * first_place
     asked = asked_years(text) if ranking.years else Asked()
     if asked.years:
@@ -552,8 +552,7 @@ def search(
         return results
     stored = {ex.passage_id: read[ex.passage_id] for ex in results if ex.passage_id in read}
     stored.update(catalogue.sentence_vectors(ex.passage_id for ex in results if ex.passage_id not in read))
-    return add_highlights(results, query_vec, embedder, stored, figures=figures,
-                          counted=subject_words(text) if figures and ranking.figure_near else None)
+    return add_highlights(results, query_vec, embedder, stored, figures=figures, counted=subject or None)
 
 
 BASELINE = Ranking(sentences=0.0, neighbours=False, numbers=False, score_mix=0.0, years=0.0, figure_near=0.0,
