@@ -10,6 +10,10 @@
   tests/fixtures/realistic, and short quotes of public DHR pages and national analyses, each with its
   URL. Many are hard negatives: agency lists, terms-of-reference questions, committee business.
 
+Both sets are labelled by tests/data/THEME_LABELLING.md (what counts as evidence of each theme, what does
+not); every change to an existing label is recorded, with the guide's rule, in
+tests/data/theme_labels_real_changes.jsonl.
+
 Each passage is in a split: "dev" (rules may be written from its errors), "test" (held out: run once, at the
 end of a piece of work) or "test2" (a second held-out split of passages added later, labelled before they
 were tagged; reported on its own line when the set has any). --hide-test prints no figure that includes a

@@ -949,3 +949,61 @@ def test_screened_token_patterns_find_what_one_matcher_with_every_pattern_finds(
             assert sorted(each(doc)) == expected, doc.text[:80]
             found += len(expected)
     assert found > 50  # the texts exercise the patterns
+
+
+
+# ----------------------------------------------------------------------------- the labelling guide's non-evidence
+# (tests/data/THEME_LABELLING.md): each sentence is one false-positive pattern of the real dev split, and each is
+# tagged without the rule of themes.toml that now drops it
+
+CP, PA, CJ, FF = "children_present", "physical_abuse", "criminal_justice", "family_friends_knowledge"
+
+
+@pytest.mark.parametrize(
+    "theme, text",
+    [
+        # CP3: children as one of a list of client groups, with nothing said about them
+        (CP, "Services included the provision for victims, perpetrators, children and young people."),
+        (CP, "The partnership aims to improve service responses for all domestic violence victims and their children."),
+        # CP4: children at risk of exploitation; a child in a list of people; the education of all children
+        (CP, "Members wanted links between services for children and young people at risk of child exploitation "
+         "and services which support victims of domestic abuse."),
+        (CP, "Protect the identities of anyone who might suffer harm if their details became known to an abuser "
+         "(e.g., the child, a carer, a neighbour, or a colleague)."),
+        (CP, "The research will identify risk factors for domestic homicide within vulnerable groups (children "
+         "exposed to domestic violence; rural communities; immigrant populations)."),
+        (CP, "The domestic abuse strategy could support the education of children and young people about healthy "
+         "relationships."),
+        # PA1: an injury in a condition about anyone, in practice guidance
+        (PA, "The practice introduced a template prompting clinicians to ask about domestic abuse when a patient "
+         "presents with an injury that is not fully explained."),
+        # CJ5: a history of contact with the criminal justice system; CJ3: a guidance page's title in a list of links
+        (CJ, "Perpetrators who had used mental health services were more likely to have had contact with the "
+         "criminal justice system."),
+        (CJ, "Multi-agency public protection arrangements (MAPPA): Guidance - GOV.UK (www.gov.uk)"),
+        # FF6: what he cut her off from is coercive control; FF5: who may call a helpline
+        (FF, "Adult B controlled her money and her contact with family and friends."),
+        (FF, "He isolated her from her family and friends."),
+        (FF, "The helpline is a national service for women experiencing domestic violence, their family, friends, "
+         "colleagues and others calling on their behalf."),
+    ],
+)
+def test_what_the_labelling_guide_calls_no_evidence_is_not_tagged(tagger, theme, text):
+    assert theme not in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "theme, text",
+    [
+        (CP, "The children were exposed to domestic abuse for years."),
+        (CP, "The refuge supported Ms A and her two children, aged 4 and 7, after the assault."),
+        (PA, "Anna attended the surgery with a wrist injury and said she had fallen."),
+        (PA, "She presented at A&E with an injury to her face after he assaulted her."),
+        (CJ, "He was managed under MAPPA at level 2 after his release."),
+        (CJ, "He had contact with the criminal justice system and was sentenced to a community order in 2015."),
+        (FF, "Her family and friends told the chair they had been worried about her for months."),
+        (FF, "Information from family and friends helped the panel understand her life."),
+    ],
+)
+def test_what_the_labelling_guide_calls_evidence_is_still_tagged(tagger, theme, text):
+    assert theme in tagger.tag(text)
