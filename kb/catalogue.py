@@ -501,8 +501,8 @@ class Catalogue:
         ]
         for chunk in _chunks(orphans, 500):
             marks = ",".join("?" * len(chunk))
+            self._purge_postings(chunk)
             self.conn.execute(f"DELETE FROM passages_fts WHERE passage_id IN ({marks})", chunk)
-            self.conn.execute(f"DELETE FROM lexical_rows WHERE passage_id IN ({marks})", chunk)
             self.conn.execute(f"DELETE FROM passage_themes WHERE passage_id IN ({marks})", chunk)
             self.conn.execute(f"DELETE FROM sentence_vectors WHERE passage_id IN ({marks})", chunk)
             self.conn.execute(f"DELETE FROM passages WHERE passage_id IN ({marks})", chunk)
@@ -829,6 +829,36 @@ class Catalogue:
             segment = postings.Segment(segment.token, older[0], postings.np.concatenate(keys))
         self.conn.execute("INSERT INTO lexical_postings (token, first_row, instances, keys) VALUES (?, ?, ?, ?)",
                           (segment.token, segment.first_row, len(segment.keys), segment.blob()))
+
+    def _purge_postings(self, passage_ids: Sequence[str]) -> None:
+        """Remove these passages' rows and every posting of their words (nothing of a forgotten text stays).
+
+        A document's rows were written together, so each of its words' instances sit in one or two
+        segments: only those are rewritten."""
+        marks = ",".join("?" * len(passage_ids))
+        rows = self.conn.execute(f"SELECT r.row, p.text FROM lexical_rows r JOIN passages p USING (passage_id)"
+                                 f" WHERE r.passage_id IN ({marks})", list(passage_ids)).fetchall()
+        self.conn.execute(f"DELETE FROM lexical_rows WHERE passage_id IN ({marks})", list(passage_ids))
+        if not rows:
+            return
+        gone = postings.np.array(sorted(r[0] for r in rows), dtype=postings.np.int64)
+        low, high = int(gone[0]), int(gone[-1])
+        for token in dict.fromkeys(t for t, _, _ in self._tokenizer().instances([(r[0], r[1]) for r in rows])):
+            held = self.conn.execute(
+                "SELECT first_row, keys FROM lexical_postings WHERE token = ? AND first_row <= ? AND first_row >="
+                " coalesce((SELECT max(first_row) FROM lexical_postings WHERE token = ? AND first_row <= ?), 0)",
+                (token, high, token, low)).fetchall()
+            for first_row, blob in held:
+                keys = postings.keys_of(blob)
+                kept = keys[~postings.np.isin(keys >> postings.POSITION_BITS, gone)]
+                if len(kept) == len(keys):
+                    continue
+                if len(kept):
+                    self.conn.execute("UPDATE lexical_postings SET keys = ?, instances = ? WHERE token = ? AND "
+                                      "first_row = ?", (kept.astype("<i8").tobytes(), len(kept), token, first_row))
+                else:
+                    self.conn.execute("DELETE FROM lexical_postings WHERE token = ? AND first_row = ?",
+                                      (token, first_row))
 
     def _tokenizer(self) -> Tokenizer:
         if self._words is None:

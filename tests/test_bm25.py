@@ -14,6 +14,7 @@ import pytest
 
 from index.bm25 import own_index
 from index.lexical import either, informative_terms, lexical_search, ranked_matches
+from kb import postings
 from kb.catalogue import Catalogue, ThemeMentionRow
 from kb.models import DocumentMeta, Passage
 
@@ -127,3 +128,15 @@ def test_a_knowledge_base_without_postings_opened_read_only_searches_with_fts5(c
     old = Catalogue(tmp_path / "catalogue.sqlite3", read_only=True)
     assert own_index(old) is None
     assert lexical_search(old, "w3 w8")
+
+
+def test_forgetting_a_document_leaves_no_posting_of_its_words(cat):
+    write_doc(cat, 600, ["w1 quagga w2 okapi", "w3 quagga narwhal"])
+    rows = [r[0] for r in cat.conn.execute("SELECT row FROM lexical_rows WHERE passage_id IN "
+                                           "(SELECT passage_id FROM occurrences WHERE doc_id = 'd600')")]
+    cat.delete_document("d600")
+    for (blob,) in cat.conn.execute("SELECT keys FROM lexical_postings"):
+        assert not set((postings.keys_of(blob) >> postings.POSITION_BITS).tolist()) & set(rows)
+    assert cat.conn.execute("SELECT COUNT(*) FROM lexical_postings WHERE token IN ('quagga', 'okapi', 'narwhal')"
+                            ).fetchone()[0] == 0
+    assert_fts5_ranks_as_own(cat)
