@@ -87,8 +87,9 @@ def measure(n: int, rounds: int, against: str, per_query: bool) -> None:
                 module, catalogue = ways[way]
                 catalogue._match_counts.clear()  # noqa: SLF001 - time the counting as a first question would
                 own = bm25.own_index(catalogue) if way == "now" else None
-                if own is not None:  # the phrases read from the postings, likewise
-                    own.phrases.clear()
+                if own is not None:  # the postings read, likewise
+                    own.read.clear()
+                    own.counts.clear()
                     own.held = 0
                 times["count terms (cold)", way].append(timed(module.informative_terms, catalogue, query, extra))
                 terms = module.informative_terms(catalogue, query, extra)

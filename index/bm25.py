@@ -7,7 +7,8 @@ count tokens. Adding the same float64 terms in the same order gives the same sco
 (tests/test_bm25.py compares them with FTS5's); what changes is the cost: a term's passages are scored
 in one vector operation instead of one row at a time, so a million passages cost tens of milliseconds.
 
-Postings read are kept in memory while the catalogue is unchanged (its `version`), up to CACHE_BYTES.
+Postings read are kept in memory while the catalogue is unchanged (its `version`), up to CACHE_BYTES
+(the least recently used go first).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from kb import postings
 from kb.catalogue import Catalogue, Tokenizer
 
 K1, B = 1.2, 0.75  # FTS5's bm25() constants, fixed in SQLite
-CACHE_BYTES = 512 * 2**20  # phrases' matching rows and counts kept between questions
+CACHE_BYTES = 512 * 2**20  # tokens' keys and phrases' rows and counts kept between questions
 
 
 class OwnIndex:
@@ -47,46 +48,61 @@ class OwnIndex:
         self.length[rows] = lengths
         self.size, tokens = self.catalogue.fts_totals()
         self.average = tokens / self.size if self.size else 1.0
-        self.phrases: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
-        self.held = 0
+        self.read: OrderedDict[str, tuple[np.ndarray, ...]] = OrderedDict()  # least recently used first
+        self.held = 0  # bytes in `read`
+        self.counts: dict[str, int] = {}
+
+    def _remember(self, key: str, arrays: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
+        self.read[key] = arrays
+        self.held += sum(a.nbytes for a in arrays)
+        while self.held > CACHE_BYTES and len(self.read) > 1:
+            self.held -= sum(a.nbytes for a in self.read.popitem(last=False)[1])
+        return arrays
+
+    def _recall(self, key: str) -> tuple[np.ndarray, ...] | None:
+        if key in self.read:
+            self.read.move_to_end(key)
+            return self.read[key]
+        return None
+
+    def _tokens(self, phrase: str) -> list[str]:
+        text = phrase.strip('"')
+        if text not in self.tokens:
+            self.tokens[text] = self.tokenizer.tokens(text)
+        return self.tokens[text]
 
     def _keys(self, token: str) -> np.ndarray:
-        """The token's instances in passages still in the index, as sorted keys."""
-        blobs = self.catalogue.posting_blobs(token)
-        if not blobs:
-            return np.zeros(0, dtype=np.int64)
-        keys = np.concatenate([postings.keys_of(b) for b in blobs])
-        rows = keys >> postings.POSITION_BITS
-        live = rows < len(self.length)
-        live[live] = self.length[rows[live]] > 0  # rows deleted since keep their postings until a rebuild
-        return keys[live]
+        """The token's instances, as sorted keys (a forgotten passage's postings went with it)."""
+        held = self._recall("token " + token)
+        if held is None:
+            blobs = self.catalogue.posting_blobs(token)
+            keys = np.concatenate([postings.keys_of(b) for b in blobs]) if blobs else np.zeros(0, dtype=np.int64)
+            held = self._remember("token " + token, (keys,))
+        return held[0]
 
     def matches(self, phrase: str) -> tuple[np.ndarray, np.ndarray]:
         """(rows, how often the phrase occurs in each) of the passages holding an FTS5 phrase ('"a b"')."""
         self.refresh()
-        if phrase in self.phrases:
-            self.phrases.move_to_end(phrase)
-            return self.phrases[phrase]
-        text = phrase.strip('"')
-        if text not in self.tokens:
-            self.tokens[text] = self.tokenizer.tokens(text)
-        keys: np.ndarray | None = None
-        for i, token in enumerate(self.tokens[text]):
-            shifted = self._keys(token) - i  # the phrase's i-th word sits i positions after its first
-            keys = shifted if keys is None else np.intersect1d(keys, shifted, assume_unique=True)
-        rows = (keys if keys is not None else np.zeros(0, dtype=np.int64)) >> postings.POSITION_BITS
-        found, counts = np.unique(rows, return_counts=True)
-        pair = (found, counts.astype(np.float64))
-        self.phrases[phrase] = pair
-        self.held += found.nbytes * 2
-        while self.held > CACHE_BYTES and len(self.phrases) > 1:
-            old_rows, old_counts = self.phrases.popitem(last=False)[1]
-            self.held -= old_rows.nbytes + old_counts.nbytes
-        return pair
+        held = self._recall("phrase " + phrase)
+        if held is None:
+            keys: np.ndarray | None = None
+            for i, token in enumerate(self._tokens(phrase)):
+                shifted = self._keys(token) - i  # the phrase's i-th word sits i positions after its first
+                keys = shifted if keys is None else common(keys, shifted)
+            found = runs((keys if keys is not None else np.zeros(0, dtype=np.int64)) >> postings.POSITION_BITS)
+            held = self._remember("phrase " + phrase, found)
+        return held[0], held[1]
 
     def count(self, phrase: str) -> int:
-        """How many passages hold the phrase (FTS5's count of matching rows)."""
-        return len(self.matches(phrase)[0])
+        """How many passages hold the phrase (FTS5's count of matching rows); a single word's is read from its
+        segments' counts, so a word too common to search by is never read."""
+        self.refresh()
+        tokens = self._tokens(phrase)
+        if len(tokens) != 1 or ("phrase " + phrase) in self.read:
+            return len(self.matches(phrase)[0])
+        if phrase not in self.counts:
+            self.counts[phrase] = self.catalogue.token_rows(tokens[0])
+        return self.counts[phrase]
 
     def top(self, phrases: Sequence[str], n: int, within: Sequence[str] | None = None) -> list[tuple[str, float]]:
         """(passage_id, BM25 score; higher is better) of the best `n` passages holding any of the phrases,
@@ -108,6 +124,25 @@ class OwnIndex:
         best = candidates[np.lexsort((candidates, -scores[candidates]))][:n]
         ids = self.catalogue.passages_of_rows([int(r) for r in best])
         return [(ids[int(r)], float(scores[r])) for r in best if int(r) in ids]
+
+
+def common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The values in both of two sorted arrays of distinct values, in order (without sorting them again)."""
+    if len(a) > len(b):
+        a, b = b, a
+    if not len(a):
+        return a
+    at = np.searchsorted(b, a)
+    at[at == len(b)] = 0
+    return a[b[at] == a]
+
+
+def runs(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(each distinct value, how many times it occurs as float64) of a sorted array."""
+    if not len(rows):
+        return rows, np.zeros(0)
+    starts = np.flatnonzero(np.concatenate(([True], rows[1:] != rows[:-1])))
+    return rows[starts], np.diff(np.append(starts, len(rows))).astype(np.float64)
 
 
 _OPEN: weakref.WeakKeyDictionary[Catalogue, OwnIndex] = weakref.WeakKeyDictionary()

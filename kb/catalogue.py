@@ -107,6 +107,7 @@ CREATE TABLE IF NOT EXISTS lexical_postings (
     token TEXT NOT NULL,
     first_row INTEGER NOT NULL,
     instances INTEGER NOT NULL,
+    rows INTEGER NOT NULL,
     keys BLOB NOT NULL,
     PRIMARY KEY (token, first_row)
 );
@@ -827,8 +828,9 @@ class Catalogue:
                               (segment.token, *older))
             keys = [*(postings.keys_of(b[0]) for b in blobs), segment.keys]
             segment = postings.Segment(segment.token, older[0], postings.np.concatenate(keys))
-        self.conn.execute("INSERT INTO lexical_postings (token, first_row, instances, keys) VALUES (?, ?, ?, ?)",
-                          (segment.token, segment.first_row, len(segment.keys), segment.blob()))
+        self.conn.execute("INSERT INTO lexical_postings (token, first_row, instances, rows, keys)"
+                          " VALUES (?, ?, ?, ?, ?)",
+                          (segment.token, segment.first_row, len(segment.keys), segment.rows, segment.blob()))
 
     def _purge_postings(self, passage_ids: Sequence[str]) -> None:
         """Remove these passages' rows and every posting of their words (nothing of a forgotten text stays).
@@ -854,8 +856,9 @@ class Catalogue:
                 if len(kept) == len(keys):
                     continue
                 if len(kept):
-                    self.conn.execute("UPDATE lexical_postings SET keys = ?, instances = ? WHERE token = ? AND "
-                                      "first_row = ?", (kept.astype("<i8").tobytes(), len(kept), token, first_row))
+                    self.conn.execute("UPDATE lexical_postings SET keys = ?, instances = ?, rows = ? WHERE token = ?"
+                                      " AND first_row = ?", (kept.astype("<i8").tobytes(), len(kept),
+                                                             postings.distinct_rows(kept), token, first_row))
                 else:
                     self.conn.execute("DELETE FROM lexical_postings WHERE token = ? AND first_row = ?",
                                       (token, first_row))
@@ -924,6 +927,11 @@ class Catalogue:
         """A token's segments, oldest first: concatenated, its keys in order."""
         return [r[0] for r in self.conn.execute(
             "SELECT keys FROM lexical_postings WHERE token = ? ORDER BY first_row", (token,))]
+
+    def token_rows(self, token: str) -> int:
+        """How many passages hold a token (its segments' counts: no postings are read)."""
+        return self.conn.execute("SELECT COALESCE(SUM(rows), 0) FROM lexical_postings WHERE token = ?",
+                                 (token,)).fetchone()[0]
 
     def passages_of_rows(self, rows: Sequence[int]) -> dict[int, str]:
         out: dict[int, str] = {}

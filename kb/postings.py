@@ -32,6 +32,16 @@ class Segment:
     def blob(self) -> bytes:
         return self.keys.astype("<i8").tobytes()
 
+    @property
+    def rows(self) -> int:
+        """How many passages hold the token here."""
+        return distinct_rows(self.keys)
+
+
+def distinct_rows(keys: np.ndarray) -> int:
+    rows = keys >> POSITION_BITS
+    return int(np.count_nonzero(rows[1:] != rows[:-1])) + 1 if len(rows) else 0
+
 
 def keys_of(blob: bytes) -> np.ndarray:
     return np.frombuffer(blob, dtype="<i8")
