@@ -12,10 +12,9 @@ It checks that `ranked_matches` returns the plain query's scores, in order (to 1
 question, the rows scored: every row any term matches, against the rows the first led search reads.
 Reads the stores only; a size whose store is not complete is skipped.
 
-`--own-postings` measures what an index of our own would cost instead (a prototype, nothing of it is in
-the code): each term's postings read once from FTS5 (fts5vocab, with positions, for phrases) into numpy,
-every passage's length from FTS5's docsize table, and the exact top 60 computed with FTS5's BM25 formula,
-phrase by phrase in the order FTS5 adds them up; scores compared with FTS5's own, and timed against it.
+A store whose lexical postings are in step (bench/scale.py writes them) is searched by this tree through
+them (index/bm25.py); an earlier revision without them uses FTS5, so `--against` a revision before them
+times the one against the other.
 """
 
 from __future__ import annotations
@@ -24,7 +23,6 @@ import argparse
 import importlib.util
 import math
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -37,13 +35,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.scale import QUERIES, store_complete, store_dir  # noqa: E402
-from index import lexical  # noqa: E402
+from index import bm25, lexical  # noqa: E402
 from index.scope import Scope  # noqa: E402
 from index.search import CANDIDATES, theme_phrases  # noqa: E402
 from kb.catalogue import Catalogue  # noqa: E402
 from kb.query import Filters  # noqa: E402
-
-K1, B = 1.2, 0.75  # FTS5's bm25() constants
 
 
 def timed(fn: Callable[..., object], *args: object) -> tuple[float, float]:
@@ -90,6 +86,11 @@ def measure(n: int, rounds: int, against: str, per_query: bool) -> None:
             for way in sorted(ways, reverse=r % 2 == 1):
                 module, catalogue = ways[way]
                 catalogue._match_counts.clear()  # noqa: SLF001 - time the counting as a first question would
+                own = bm25.own_index(catalogue) if way == "now" else None
+                if own is not None:  # the postings read, likewise
+                    own.read.clear()
+                    own.counts.clear()
+                    own.held = 0
                 times["count terms (cold)", way].append(timed(module.informative_terms, catalogue, query, extra))
                 terms = module.informative_terms(catalogue, query, extra)
                 times["top 60 unfiltered", way].append(timed(module.ranked_matches, catalogue, terms, CANDIDATES))
@@ -143,115 +144,16 @@ def profile(catalogue: Catalogue, query: str, terms: list[lexical.Term]) -> None
           f"n-th score {found[-1][1] if found else 0:5.2f}")
 
 
-def varints(blob: bytes) -> list[int]:
-    """SQLite's big-endian varints, one after another (FTS5's averages and docsize records)."""
-    out, value = [], 0
-    for byte in blob:
-        value = (value << 7) | (byte & 0x7F)
-        if not byte & 0x80:
-            out.append(value)
-            value = 0
-    return out
-
-
-class OwnPostings:
-    """Postings read from FTS5 into numpy, and BM25 computed from them as FTS5 computes it."""
-
-    def __init__(self, catalogue: Catalogue) -> None:
-        import numpy as np
-
-        self.np, self.conn = np, catalogue.conn
-        for table, kind in (("instances", "fts5vocab(main, passages_fts, 'instance')"),
-                            ("words", "fts5(text, tokenize = 'porter unicode61 remove_diacritics 2')"),
-                            ("word_instances", "fts5vocab(temp, words, 'instance')")):
-            self.conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{table} USING {kind}")
-        averages = varints(bytes(self.conn.execute("SELECT block FROM passages_fts_data WHERE id = 1").fetchone()[0]))
-        self.rows, self.avgdl = averages[0], float(averages[1]) / float(averages[0])
-        ids, lengths = [], []
-        for rowid, blob in self.conn.execute("SELECT id, sz FROM passages_fts_docsize"):
-            ids.append(rowid)
-            lengths.append(varints(bytes(blob))[0])
-        self.length = np.zeros(max(ids) + 1)
-        self.length[ids] = lengths
-        self.keys: dict[str, object] = {}  # token -> rowid << 20 | position, of every instance
-
-    def tokens(self, phrase: str) -> list[str]:
-        """The phrase's tokens as FTS5 indexes them (its own tokenizer, on a scratch table)."""
-        self.conn.execute("DELETE FROM temp.words")
-        self.conn.execute("INSERT INTO temp.words (rowid, text) VALUES (1, ?)", (phrase.strip('"'),))
-        return [r[0] for r in self.conn.execute("SELECT term FROM temp.word_instances ORDER BY offset")]
-
-    def load(self, phrase: str) -> tuple[object, object]:
-        """(rowids, count in each) of the phrase: its tokens' instances at consecutive positions."""
-        np = self.np
-        keys = None
-        for i, token in enumerate(self.tokens(phrase)):
-            if token not in self.keys:
-                pairs = np.array(self.conn.execute("SELECT doc, offset FROM temp.instances WHERE term = ?",
-                                                   (token,)).fetchall(), dtype=np.int64).reshape(-1, 2)
-                self.keys[token] = pairs[:, 0] << 20 | pairs[:, 1]
-            shifted = self.keys[token] - i
-            keys = shifted if keys is None else np.intersect1d(keys, shifted, assume_unique=True)
-        rowids, counts = np.unique(keys >> 20, return_counts=True)
-        return rowids, counts.astype(np.float64)
-
-    def top(self, phrases: list[tuple[object, object]], n: int) -> list[tuple[int, float]]:
-        np = self.np
-        scores = np.zeros(len(self.length))
-        for rowids, tf in phrases:
-            hits = len(rowids)  # type: ignore[arg-type]
-            idf = max(float(np.log((self.rows - hits + 0.5) / (hits + 0.5))), 0.0) or 1e-6
-            length = self.length[rowids]
-            scores[rowids] += idf * ((tf * (K1 + 1.0)) / (tf + K1 * (1 - B + B * length / self.avgdl)))
-        best = np.argpartition(-scores, n)[:n]
-        best = best[np.argsort(-scores[best], kind="stable")]
-        return [(int(r), float(scores[r])) for r in best if scores[r] > 0]
-
-
-def own_postings(n: int, rounds: int) -> None:
-    catalogue = Catalogue(store_dir(n) / "db" / "catalogue.sqlite3", read_only=True)
-    started = time.perf_counter()
-    own = OwnPostings(catalogue)
-    lengths_s = time.perf_counter() - started
-    loading, scoring, fts, same = 0.0, [], [], 0
-    for query, _ in QUERIES:
-        terms = lexical.informative_terms(catalogue, query, theme_phrases(query))
-        started = time.perf_counter()
-        phrases = [own.load(t.phrase) for t in terms]
-        loading += time.perf_counter() - started
-        for _ in range(rounds):
-            scoring.append(timed(own.top, phrases, CANDIDATES))
-            fts.append(timed(catalogue.bm25, lexical.either(terms), CANDIDATES))
-        mine = own.top(phrases, CANDIDATES)
-        theirs = catalogue.conn.execute("SELECT -bm25(passages_fts) AS s FROM passages_fts WHERE passages_fts "
-                                        "MATCH ? ORDER BY s DESC LIMIT ?", (lexical.either(terms), CANDIDATES))
-        same += [s for _, s in mine] == [r[0] for r in theirs]
-    size = sum(k.nbytes for k in own.keys.values())  # type: ignore[attr-defined]
-    print(f"\n{n:,} passages, own postings (prototype), {rounds} x {len(QUERIES)} questions, "
-          f"load average {os.getloadavg()[0]:.1f}")
-    print(f"read once: passage lengths {lengths_s:.1f} s; {len(own.keys)} tokens' postings {loading:.1f} s "
-          f"({size / 2**20:.0f} MiB as int64 rowid|position keys)")
-    print(f"{'':26} {'wall p50':>9} {'p95':>7} {'CPU p50':>9} {'p95':>7}")
-    for name, pairs in (("top 60 from own postings", scoring), ("plain bm25 (FTS5)", fts)):
-        wall, cpu = [w for w, _ in pairs], [c for _, c in pairs]
-        print(f"{name:26} {pct(wall, .5):9.1f} {pct(wall, .95):7.1f} {pct(cpu, .5):9.1f} {pct(cpu, .95):7.1f}")
-    print(f"scores identical to FTS5's, in order: {same} of {len(QUERIES)} questions "
-          f"(mean {statistics.mean(s for _, s in scoring):.1f} ms CPU)")
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="10000,100000", help="passage counts, comma-separated (complete stores only)")
     ap.add_argument("--rounds", type=int, default=3, help="passes over the 20 questions")
     ap.add_argument("--against", default="HEAD", help="the git revision to compare with (default HEAD)")
     ap.add_argument("--per-query", action="store_true", help="print each question's rows scored")
-    ap.add_argument("--own-postings", action="store_true", help="also time the own-postings prototype (see above)")
     args = ap.parse_args()
     for n in (int(s) for s in args.sizes.split(",")):
         if store_complete(n):
             measure(n, args.rounds, args.against, args.per_query)
-            if args.own_postings:
-                own_postings(n, args.rounds)
         else:
             print(f"\n{n:,} passages: no complete store (build it with bench/scale.py), skipped")
 

@@ -758,6 +758,21 @@ WARMUP = ["domestic abuse", "what did the GP know", "safeguarding adults review 
           "Clare's Law disclosure", "housing officer visited the home"]
 
 
+def lexical_postings(n: int) -> dict:
+    """Write the lexical index's own postings if the store has none in step (a store built before they were
+    kept), as `dhr check --repair` does; run in a child process. Returns their cost and size."""
+    from kb.catalogue import Catalogue
+    from kb.config import Settings
+
+    catalogue = Catalogue(Settings(db=store_dir(n) / "db").catalogue_path)
+    t0 = time.perf_counter()
+    written = not catalogue.postings_synced()
+    if written:
+        catalogue.rebuild_postings(progress=lambda done, total: log(f"[postings {n:,}] {done:,} of {total:,} rows"))
+    size = catalogue.conn.execute("SELECT COALESCE(SUM(length(keys)), 0) FROM lexical_postings").fetchone()[0]
+    return {"written": written, "seconds": time.perf_counter() - t0, "bytes": size}
+
+
 def rss_mb() -> tuple[float, float, float]:
     """(peak RSS so far by ru_maxrss, current RSS, VmHWM) in MiB.
 
@@ -1005,13 +1020,17 @@ def ingest_at_size(catalogue, vectors, embedder) -> dict:  # noqa: ANN001 - the 
         t = time.perf_counter()
         report = Ingestor(catalogue, vectors, embedder, tagger).run([Path(tmp)])
         wall = time.perf_counter() - t
+        t = time.perf_counter()
         for r in report.results:
             if r.doc_id:
                 catalogue.delete_document(r.doc_id)
+        forget_s = time.perf_counter() - t
+        for r in report.results:
+            if r.doc_id:
                 vectors.delete_document(r.doc_id)
     tm = report.timings
     return {"passages": tm.passages, "wall_s": wall, "extract_tag_s": tm.extract_tag, "embed_s": tm.embed,
-            "store_s": tm.store}
+            "store_s": tm.store, "forget_catalogue_s": forget_s}
 
 
 def first_query(n: int) -> dict:
@@ -1113,7 +1132,8 @@ def print_size(r: dict, info: dict | None) -> None:
     per = 1000 / max(ing["passages"], 1)
     print(f"  ingest of {ing['passages']} real passages into this store (then removed): {ing['wall_s'] * per:.1f} ms/passage "
           f"wall; extraction+tagging {ing['extract_tag_s'] * per:.1f}, embedding {ing['embed_s'] * per:.1f}, "
-          f"storing {ing['store_s'] * per:.1f} ms/passage")
+          f"storing {ing['store_s'] * per:.1f} ms/passage; forgetting them from the catalogue "
+          f"{ing.get('forget_catalogue_s', 0) * 1000:.0f} ms")
     print()
 
 
@@ -1135,6 +1155,7 @@ def main() -> None:
     ap.add_argument("--first-query", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--measure", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--sentences", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--postings", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
 
     if args.pool:  # child: make (or load) the sentence pool
@@ -1150,6 +1171,9 @@ def main() -> None:
         return
     if args.sentences is not None:  # child: store the answer-sentence vectors of one store
         print(json.dumps(sentence_vectors(args.sentences, args.budget)))
+        return
+    if args.postings is not None:  # child: the lexical postings of one store
+        print(json.dumps(lexical_postings(args.postings)))
         return
     if args.measure is not None:  # child: measure one store
         r = measure(args.measure, args.queries)
@@ -1223,6 +1247,9 @@ def main() -> None:
             continue
         print(f"store {n:>7,}: answer-sentence vectors (as ingest stores them): {sv['written']:,} passages written now, "
               f"{sv['total']:,} held, {sv['without']:,} without (their highlights embed at query time); {sv['seconds']:.0f} s")
+        lp = run_child(["--postings", str(n)])
+        print(f"store {n:>7,}: lexical postings {'written now in ' + format(lp['seconds'], '.0f') + ' s' if lp['written'] else 'held'}"
+              f", {lp['bytes'] / 2**20:,.0f} MiB ({lp['bytes'] / n / 1024:.2f} KiB a passage)")
         infos[n] = info
     if unfinished or args.build_only:
         print(f"stores not finished yet: {', '.join(f'{n:,}' for n in unfinished)}; run the same command again"

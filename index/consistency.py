@@ -38,12 +38,14 @@ class CheckReport:
     orphan_passages: int = 0  # passages no document cites
     fts_mismatch: int = 0  # passages missing from, or extra in, the lexical index
     missing_sentence_vectors: int = 0  # passages whose highlights must be embedded at query time
+    postings_out_of_step: bool = False  # the lexical index's own postings (kb/postings.py) are not in use
     missing_sources: list[str] = field(default_factory=list)  # documents whose file is gone (not a store problem)
 
     @property
     def consistent(self) -> bool:
         return not (self.unfinished_documents or self.orphan_vectors or self.missing_vectors
-                    or self.orphan_passages or self.fts_mismatch or self.missing_sentence_vectors)
+                    or self.orphan_passages or self.fts_mismatch or self.missing_sentence_vectors
+                    or self.postings_out_of_step)
 
     @property
     def unknown_documents(self) -> set[str]:
@@ -93,6 +95,10 @@ class CheckReport:
         if self.missing_sentence_vectors:
             out.append(f"{self.missing_sentence_vectors} passage(s) without stored sentence vectors "
                        "(their highlights are embedded at query time, which is slower)")
+        if self.postings_out_of_step:
+            out.append("the lexical index's own postings are out of step with it (written before they were kept, "
+                       "or by an older version): word search scores with FTS5, which is slower on a large "
+                       "knowledge base")
         return out
 
 
@@ -134,6 +140,7 @@ def check(catalogue: Catalogue, vectors: VectorStore) -> CheckReport:
         orphan_passages=counts.orphan_passages,
         fts_mismatch=len(counts.fts_ids ^ counts.passage_ids) + (counts.fts_rows - len(counts.fts_ids)),
         missing_sentence_vectors=counts.missing_sentence_vectors,
+        postings_out_of_step=not catalogue.postings_synced(),
         missing_sources=sorted(d.path for d in missing_sources(catalogue)),
     )
 
@@ -154,6 +161,8 @@ def repair(catalogue: Catalogue, vectors: VectorStore, embedder: Embedder, force
     vectors.delete_ids(report.orphan_vectors)
     # passages nobody cites, then the lexical index rebuilt from the passages table
     catalogue.remove_orphan_passages(rebuild_lexical=bool(report.fts_mismatch or report.orphan_passages))
+    if not catalogue.postings_synced():
+        catalogue.rebuild_postings()
     missing = set(report.missing_vectors)
     if missing:
         found = [o for o in catalogue.all_occurrences() if record_id(o.doc_id, o.ordinal) in missing]

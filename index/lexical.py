@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from index.bm25 import K1, own_index
 from index.scope import Scope
 from index.vocabulary import expansions
 from kb.catalogue import Catalogue
@@ -60,12 +61,13 @@ def informative_terms(catalogue: Catalogue, query: str, extra_terms: Sequence[st
     found is that common, they are all kept.
     """
     half = catalogue.fts_size() / 2
-    counted = [Term(t, catalogue.fts_matches(t, int(half) + 1)) for t in fts_terms(query, extra_terms)]
+    own = own_index(catalogue)
+    counted = [Term(t, own.count(t) if own else catalogue.fts_matches(t, int(half) + 1))
+               for t in fts_terms(query, extra_terms)]
     found = [t for t in counted if t.passages > 0]
     return [t for t in found if t.passages < half] or found
 
 
-K1 = 1.2  # FTS5's bm25() constants, fixed in SQLite
 COMMON_SHARE = 0.1  # terms in this share of the passages or more do not lead the search (see ranked_matches)
 LEAD_DEPTH = 250  # deeper, the n-th score is too low to rule out the common terms: one plain search is cheaper
 LEAD_FROM = 50_000  # passages; below this one plain search costs as little (bench/lexical_speed.py: x1.1 at 10k)
@@ -97,12 +99,17 @@ def ranked_matches(
 ) -> list[tuple[str, float]]:
     """The best `n` passages by BM25 over all `terms` OR-ed, as `Catalogue.bm25` ranks them, reading fewer rows.
 
+    The catalogue's own postings score them when they are in step with FTS5 (index/bm25.py). Otherwise
+    (a knowledge base written before they were kept):
     FTS5 scores every row any term matches, so common terms cost the most and change the least. The
     search is led by the rarer terms (MaxScore): it reads only passages holding one of them, each scored
     by every term. A passage holding none of them scores at most the common terms' `ceiling`; when the
     n-th score found is at least that, no passage left out could rank. If not, the commonest terms that
     stay under that n-th score are set aside instead, and a second search is exact by construction.
     """
+    own = own_index(catalogue)
+    if own is not None:
+        return own.top([t.phrase for t in terms], n, within)
     size = catalogue.fts_size()
     if n > LEAD_DEPTH or size < LEAD_FROM:
         return catalogue.bm25(either(terms), n, within)

@@ -319,6 +319,9 @@ class Ingestor:
             report.results += self.write_batch(batch, report.timings)
         if fresh:
             self.catalogue.record_tagging(tagging_version(self.tagger.taxonomy))
+        if not self.catalogue.postings_synced():  # a knowledge base written before they were kept
+            self.catalogue.rebuild_postings()
+            report.notes.append("the lexical index's own postings were written anew (word search is faster with them)")
         return report
 
     def worth_reading_ahead(self, path: Path) -> bool:

@@ -6,6 +6,9 @@ Tables
 - occurrences: where each passage appears (document, order, page, paragraph, section).
 - passage_themes: theme mentions per passage, with status present / negated / hypothetical.
 - passages_fts: FTS5 full-text index over passage text, for lexical search.
+- lexical_rows, lexical_postings: the same index's rows (passage id, length) and each token's positions,
+  kept beside FTS5 so BM25 can be scored in numpy (kb/postings.py); `meta` records the FTS5 state they
+  match, and a write by code that does not keep them leaves them unused until `dhr check --repair`.
 - sentence_vectors: each passage's answer-sentence embeddings (packed int8), for highlights.
 - meta: facts about the knowledge base as a whole, such as the `vector_space` (model and precision) that
   made its vectors, so a query or an ingest with another one is refused rather than mixing them.
@@ -17,15 +20,17 @@ the knowledge base lives in this module; callers get dataclasses back, never row
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from kb import postings
 from kb.citation import Source, label_of_review
 from kb.errors import StoreError
 from kb.models import DocumentMeta, Passage
@@ -34,7 +39,9 @@ from kb.records import record_id
 
 PUBLISHED = "d.status = 'ok'"  # the one definition of "published", for tables aliased d
 
-SCHEMA = """
+TOKENIZE = "porter unicode61 remove_diacritics 2"  # passages_fts's tokenizer
+
+SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT PRIMARY KEY,
     path TEXT NOT NULL UNIQUE,
@@ -48,7 +55,7 @@ CREATE TABLE IF NOT EXISTS documents (
     doc_type TEXT NOT NULL,
     url TEXT,
     page_count INTEGER,
-    extra_json TEXT NOT NULL DEFAULT '{}',
+    extra_json TEXT NOT NULL DEFAULT '{{}}',
     ingested_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS documents_hash ON documents(content_hash);
@@ -88,7 +95,21 @@ CREATE TABLE IF NOT EXISTS meta (
     value TEXT NOT NULL
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
-    text, passage_id UNINDEXED, tokenize = 'porter unicode61 remove_diacritics 2'
+    text, passage_id UNINDEXED, tokenize = '{TOKENIZE}'
+);
+CREATE TABLE IF NOT EXISTS lexical_rows (
+    row INTEGER PRIMARY KEY AUTOINCREMENT,
+    passage_id TEXT NOT NULL,
+    length INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS lexical_rows_passage ON lexical_rows(passage_id);
+CREATE TABLE IF NOT EXISTS lexical_postings (
+    token TEXT NOT NULL,
+    first_row INTEGER NOT NULL,
+    instances INTEGER NOT NULL,
+    rows INTEGER NOT NULL,
+    keys BLOB NOT NULL,
+    PRIMARY KEY (token, first_row)
 );
 """
 
@@ -236,6 +257,30 @@ def copy_sqlite(source: sqlite3.Connection | Path, path: Path) -> None:
     os.chmod(path, 0o600)
 
 
+class Tokenizer:
+    """FTS5's tokenizer, run on a private in-memory database (never the catalogue's connection, whose
+    change counter keys the caches of query answers)."""
+
+    def __init__(self) -> None:
+        self.conn = sqlite3.connect(":memory:")
+        self.conn.execute(f"CREATE VIRTUAL TABLE words USING fts5(text, tokenize = '{TOKENIZE}')")
+        self.conn.execute("CREATE VIRTUAL TABLE instances USING fts5vocab(words, 'instance')")
+
+    def instances(self, rows: Sequence[tuple[int, str]]) -> list[tuple[str, int, int]]:
+        """(token, row, position) of every token of every (row, text), ordered by token, row, position."""
+        with self.conn:
+            self.conn.execute("DELETE FROM words")
+            self.conn.executemany("INSERT INTO words (rowid, text) VALUES (?, ?)", rows)
+            found = self.conn.execute("SELECT term, doc, offset FROM instances").fetchall()
+            self.conn.execute("DELETE FROM words")
+        return found
+
+    def tokens(self, text: str) -> list[str]:
+        """The text's tokens in order, as FTS5 indexes them ('Assessments' is 'assess')."""
+        found = self.instances([(1, text)])
+        return [t for t, _, _ in sorted(found, key=lambda i: i[2])]
+
+
 _BM25_SQL = "SELECT passage_id, -bm25(passages_fts) AS score FROM passages_fts WHERE passages_fts MATCH ?"
 _WITHIN_SQL = " AND passage_id IN (SELECT value FROM json_each(?))"
 
@@ -252,6 +297,7 @@ class Catalogue:
         self.read_only = read_only
         self._match_counts: dict[tuple[str, int], int] = {}  # fts_matches' answers, while `version()` stays
         self._match_counts_version: tuple[int, int, int] | None = None
+        self._words: Tokenizer | None = None  # FTS5's tokenizer, made when postings are first written
         _refuse_truncated(path, read_only)
         try:
             if read_only:
@@ -359,7 +405,7 @@ class Catalogue:
         themes included); without it, mentions whose status is 'present'. `sentence_vectors` holds
         packed answer-sentence vectors (see index.highlights) for passages that have them.
         """
-        with self.conn:
+        with self._lexical_write() as synced:
             self._delete_document(doc_id)
             self.conn.execute(
                 "INSERT INTO documents (doc_id, path, content_hash, status, title, body, area, date, year, doc_type,"
@@ -381,6 +427,7 @@ class Catalogue:
                 ),
             )
             present_lists = present or [sorted({m.theme_id for m in ms if m.status == "present"}) for ms in themes]
+            new_rows: list[tuple[int, str]] = []
             for passage, mentions, counted in zip(passages, themes, present_lists, strict=True):
                 pid = passage.passage_id
                 inserted = self.conn.execute(
@@ -388,7 +435,7 @@ class Catalogue:
                     (pid, passage.text, passage.word_count, json.dumps(sorted(counted))),
                 ).rowcount
                 if inserted:
-                    self.conn.execute("INSERT INTO passages_fts (text, passage_id) VALUES (?, ?)", (passage.text, pid))
+                    new_rows += self._insert_lexical(pid, passage.text, synced)
                     self.conn.executemany(
                         "INSERT OR IGNORE INTO passage_themes (passage_id, theme_id, status, evidence)"
                         " VALUES (?, ?, ?, ?)",
@@ -412,6 +459,7 @@ class Catalogue:
                         passage.section_kind,
                     ),
                 )
+            self._index_postings(new_rows)
 
     def documents_sharing(self, passage_ids: Sequence[str]) -> list[tuple[DocumentRow, int, int]]:
         """(document, how many of these passages it holds, how many distinct passages it has) for every
@@ -436,7 +484,7 @@ class Catalogue:
 
     def delete_document(self, doc_id: str) -> None:
         """Remove a document, its occurrences, and every passage no other document still cites."""
-        with self.conn:
+        with self._lexical_write():
             self._delete_document(doc_id)
 
     def _delete_document(self, doc_id: str) -> None:
@@ -454,6 +502,7 @@ class Catalogue:
         ]
         for chunk in _chunks(orphans, 500):
             marks = ",".join("?" * len(chunk))
+            self._purge_postings(chunk)
             self.conn.execute(f"DELETE FROM passages_fts WHERE passage_id IN ({marks})", chunk)
             self.conn.execute(f"DELETE FROM passage_themes WHERE passage_id IN ({marks})", chunk)
             self.conn.execute(f"DELETE FROM sentence_vectors WHERE passage_id IN ({marks})", chunk)
@@ -727,6 +776,180 @@ class Catalogue:
             params = [params[0], allowed, params[1], allowed]
         rows = self.conn.execute(sql, [*params, n])
         return [(r[0], float(r[1])) for r in rows]
+
+    # --- the lexical index's own postings (kb/postings.py, scored by index/bm25.py) -----------------
+
+    @contextlib.contextmanager
+    def _lexical_write(self) -> Iterator[bool]:
+        """A transaction that may change the lexical index; it yields whether the postings are kept in step.
+
+        FTS5 writes its totals only when the transaction commits, so the state the postings match is
+        recorded just after, in a second transaction: a crash between the two leaves them out of step
+        (searches use FTS5 until `dhr check --repair`), never wrong."""
+        synced = self._postings_synced()
+        with self.conn:
+            yield synced
+        if synced:
+            self._record_postings_synced()
+
+    def _insert_lexical(self, passage_id: str, text: str, synced: bool) -> list[tuple[int, str]]:
+        """Add a passage to the lexical index; with the postings kept, under a row number never used before
+        (FTS5 would reuse a deleted highest rowid), returned for `_index_postings`."""
+        if not synced:
+            self.conn.execute("INSERT INTO passages_fts (text, passage_id) VALUES (?, ?)", (text, passage_id))
+            return []
+        row = self.conn.execute("INSERT INTO lexical_rows (passage_id, length) VALUES (?, 0)", (passage_id,)).lastrowid
+        self.conn.execute("INSERT INTO passages_fts (rowid, text, passage_id) VALUES (?, ?, ?)",
+                          (row, text, passage_id))
+        return [(row, text)]
+
+    def _index_postings(self, rows: Sequence[tuple[int, str]]) -> None:
+        """Write the postings and lengths of these (row, text), in the caller's transaction."""
+        if not rows:
+            return
+        found = self._tokenizer().instances(rows)
+        sizes = postings.lengths(found)
+        self.conn.executemany("UPDATE lexical_rows SET length = ? WHERE row = ?",
+                              [(sizes.get(row, 0), row) for row, _ in rows])
+        for segment in postings.segments(found):
+            self._append_segment(segment)
+
+    def _append_segment(self, segment: postings.Segment) -> None:
+        """Add a token's newest segment, merged with the newest ones held as `postings.merges` says."""
+        held = self.conn.execute("SELECT first_row, instances FROM lexical_postings WHERE token = ?"
+                                 " ORDER BY first_row", (segment.token,)).fetchall()
+        merged = postings.merges([r[1] for r in held] + [len(segment.keys)])
+        if merged:
+            older = [r[0] for r in held[len(held) - merged + 1:]]
+            marks = ",".join("?" * len(older))
+            blobs = self.conn.execute(f"SELECT keys FROM lexical_postings WHERE token = ? AND first_row IN ({marks})"
+                                      " ORDER BY first_row", (segment.token, *older)).fetchall()
+            self.conn.execute(f"DELETE FROM lexical_postings WHERE token = ? AND first_row IN ({marks})",
+                              (segment.token, *older))
+            keys = [*(postings.keys_of(b[0]) for b in blobs), segment.keys]
+            segment = postings.Segment(segment.token, older[0], postings.np.concatenate(keys))
+        self.conn.execute("INSERT INTO lexical_postings (token, first_row, instances, rows, keys)"
+                          " VALUES (?, ?, ?, ?, ?)",
+                          (segment.token, segment.first_row, len(segment.keys), segment.rows, segment.blob()))
+
+    def _purge_postings(self, passage_ids: Sequence[str]) -> None:
+        """Remove these passages' rows and every posting of their words (nothing of a forgotten text stays).
+
+        A document's rows were written together, so each of its words' instances sit in one or two
+        segments: only those are rewritten."""
+        marks = ",".join("?" * len(passage_ids))
+        rows = self.conn.execute(f"SELECT r.row, p.text FROM lexical_rows r JOIN passages p USING (passage_id)"
+                                 f" WHERE r.passage_id IN ({marks})", list(passage_ids)).fetchall()
+        self.conn.execute(f"DELETE FROM lexical_rows WHERE passage_id IN ({marks})", list(passage_ids))
+        if not rows:
+            return
+        gone = postings.np.array(sorted(r[0] for r in rows), dtype=postings.np.int64)
+        low, high = int(gone[0]), int(gone[-1])
+        for token in dict.fromkeys(t for t, _, _ in self._tokenizer().instances([(r[0], r[1]) for r in rows])):
+            held = self.conn.execute(
+                "SELECT first_row, keys FROM lexical_postings WHERE token = ? AND first_row <= ? AND first_row >="
+                " coalesce((SELECT max(first_row) FROM lexical_postings WHERE token = ? AND first_row <= ?), 0)",
+                (token, high, token, low)).fetchall()
+            for first_row, blob in held:
+                keys = postings.keys_of(blob)
+                kept = keys[~postings.np.isin(keys >> postings.POSITION_BITS, gone)]
+                if len(kept) == len(keys):
+                    continue
+                if len(kept):
+                    self.conn.execute("UPDATE lexical_postings SET keys = ?, instances = ?, rows = ? WHERE token = ?"
+                                      " AND first_row = ?", (kept.astype("<i8").tobytes(), len(kept),
+                                                             postings.distinct_rows(kept), token, first_row))
+                else:
+                    self.conn.execute("DELETE FROM lexical_postings WHERE token = ? AND first_row = ?",
+                                      (token, first_row))
+
+    def _tokenizer(self) -> Tokenizer:
+        if self._words is None:
+            self._words = Tokenizer()
+        return self._words
+
+    def lexical_state(self) -> str:
+        """The lexical index's totals and highest row, as FTS5 keeps them: any write changes it."""
+        block = self.conn.execute("SELECT block FROM passages_fts_data WHERE id = 1").fetchone()
+        highest = self.conn.execute("SELECT rowid FROM passages_fts ORDER BY rowid DESC LIMIT 1").fetchone()
+        return f"{bytes(block[0]).hex() if block and block[0] else ''}:{highest[0] if highest else 0}"
+
+    def _postings_synced(self) -> bool:
+        """Whether the postings hold exactly what passages_fts holds: they were written with its last change,
+        or both are empty (a new knowledge base)."""
+        recorded = self._meta_value("lexical_postings")
+        if recorded is not None:
+            return recorded == self.lexical_state()
+        q = self.conn.execute
+        return (q("SELECT 1 FROM passages_fts LIMIT 1").fetchone() is None
+                and q("SELECT 1 FROM lexical_rows LIMIT 1").fetchone() is None
+                and q("SELECT 1 FROM lexical_postings LIMIT 1").fetchone() is None)
+
+    def postings_synced(self) -> bool:
+        """Whether searches can score the own postings (index/bm25.py); if not, FTS5 scores them."""
+        try:
+            return self._postings_synced()
+        except sqlite3.OperationalError:  # an older catalogue opened read-only: no such tables
+            return False
+
+    def _record_postings_synced(self) -> None:
+        self._record_meta("lexical_postings", self.lexical_state())
+
+    def rebuild_postings(self, chunk: int = 20_000, progress: Callable[[int, int], None] | None = None) -> None:
+        """Write the postings anew from the lexical index, a chunk of rows per transaction; they are used
+        again only once the last chunk is written. `progress(done, total)` after each chunk."""
+        with self.conn:
+            self.conn.execute("DELETE FROM meta WHERE key = 'lexical_postings'")
+            self.conn.execute("DELETE FROM lexical_postings")
+            self.conn.execute("DELETE FROM lexical_rows")
+        total = self.conn.execute("SELECT COUNT(*) FROM passages_fts").fetchone()[0]
+        done, last = 0, -1
+        while True:
+            rows = self.conn.execute("SELECT rowid, text, passage_id FROM passages_fts WHERE rowid > ?"
+                                     " ORDER BY rowid LIMIT ?", (last, chunk)).fetchall()
+            if not rows:
+                break
+            with self.conn:
+                self.conn.executemany("INSERT INTO lexical_rows (row, passage_id, length) VALUES (?, ?, 0)",
+                                      [(r[0], r[2]) for r in rows])
+                self._index_postings([(r[0], r[1]) for r in rows])
+            done, last = done + len(rows), rows[-1][0]
+            if progress:
+                progress(done, total)
+        self._record_postings_synced()
+
+    def lexical_lengths(self) -> tuple[list[int], list[int]]:
+        """(rows, their lengths in tokens) of every passage of the lexical index."""
+        rows = self.conn.execute("SELECT row, length FROM lexical_rows").fetchall()
+        return [r[0] for r in rows], [r[1] for r in rows]
+
+    def posting_blobs(self, token: str) -> list[bytes]:
+        """A token's segments, oldest first: concatenated, its keys in order."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT keys FROM lexical_postings WHERE token = ? ORDER BY first_row", (token,))]
+
+    def token_rows(self, token: str) -> int:
+        """How many passages hold a token (its segments' counts: no postings are read)."""
+        return self.conn.execute("SELECT COALESCE(SUM(rows), 0) FROM lexical_postings WHERE token = ?",
+                                 (token,)).fetchone()[0]
+
+    def passages_of_rows(self, rows: Sequence[int]) -> dict[int, str]:
+        out: dict[int, str] = {}
+        for part in _chunks(list(rows), 500):
+            marks = ",".join("?" * len(part))
+            out.update(self.conn.execute(f"SELECT row, passage_id FROM lexical_rows WHERE row IN ({marks})", part))
+        return out
+
+    def rows_of_passages(self, passage_ids: Sequence[str]) -> list[int]:
+        return [r[0] for r in self.conn.execute(
+            "SELECT row FROM lexical_rows WHERE passage_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(passage_ids)),))]
+
+    def fts_totals(self) -> tuple[int, int]:
+        """(passages, tokens) in the lexical index, from FTS5's own record: what its BM25 averages over."""
+        row = self.conn.execute("SELECT block FROM passages_fts_data WHERE id = 1").fetchone()
+        values = postings.varints(bytes(row[0])) if row and row[0] else []
+        return (values[0], values[1]) if len(values) >= 2 else (0, 0)
 
     # --- consistency (dhr check) -----------------------------------------------------------
 

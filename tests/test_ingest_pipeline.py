@@ -152,3 +152,19 @@ def test_a_new_file_at_the_path_a_document_moved_from_does_not_replace_it(setup)
     names = sorted(Path(d.path).name for d in stores.catalogue.documents())
     assert "swap.txt" in names and "swap-moved.txt" in names
     assert check(stores.catalogue, stores.vectors).consistent
+
+
+def test_an_ingest_into_a_knowledge_base_without_postings_writes_them(setup):
+    """The first ingest by this version into an older knowledge base brings its lexical postings in step."""
+    from index.bm25 import own_index
+
+    folder, stores, spy = setup
+    catalogue = stores.catalogue
+    with catalogue.conn:
+        catalogue.conn.execute("INSERT INTO passages_fts (text, passage_id) VALUES ('older words', 'older')")
+    assert own_index(catalogue) is None
+    report = Ingestor(catalogue, spy, stores.embedder, ThemeTagger()).run([folder])
+    assert any("own postings were written anew" in note for note in report.notes)
+    assert own_index(catalogue).count('"older"') == 1
+    again = Ingestor(catalogue, spy, stores.embedder, ThemeTagger()).run([folder])
+    assert not any("postings" in note for note in again.notes)

@@ -94,3 +94,23 @@ def test_an_ordinary_repair_says_what_it_will_delete_before_it_deletes_it(kb: Pa
     announce = next(i for i, ln in enumerate(lines) if ln.startswith("Repair will delete 3 vector(s)"))
     assert announce < lines.index("Repaired.")
     assert vector_count(kb) == held - 3
+
+
+def test_postings_out_of_step_are_reported_and_a_repair_writes_them_again(kb: Path):
+    """A knowledge base written before the lexical postings were kept (or by an older version) still
+    answers, through FTS5; `dhr check` says so and `--repair` writes them, after which searches use them."""
+    from index.bm25 import own_index
+
+    cat = Catalogue(kb / "catalogue.sqlite3")
+    with cat.conn:
+        cat.conn.execute("DELETE FROM lexical_postings")
+        cat.conn.execute("DELETE FROM meta WHERE key = 'lexical_postings'")
+    assert own_index(cat) is None
+    cat.close()
+    found = dhr("check", "--db", str(kb))
+    assert found.exit_code == 1
+    assert "own postings are out of step" in found.output
+    repaired = dhr("check", "--repair", "--db", str(kb))
+    assert repaired.exit_code == 0, repaired.output
+    assert dhr("check", "--db", str(kb)).exit_code == 0
+    assert own_index(Catalogue(kb / "catalogue.sqlite3", read_only=True)) is not None
