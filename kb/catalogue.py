@@ -22,6 +22,7 @@ import functools
 import json
 import os
 import sqlite3
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -234,6 +235,23 @@ def copy_sqlite(source: sqlite3.Connection | Path, path: Path) -> None:
         if opened is not None:
             opened.close()
     os.chmod(path, 0o600)
+
+
+FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"  # passages_fts's, as SCHEMA declares it
+_tokenizers = threading.local()
+
+
+@functools.lru_cache(maxsize=8192)
+def fts_tokens(text: str) -> tuple[str, ...]:
+    """The tokens passages_fts holds for `text`: "IDVAs" and "IDVA" are both ("idva",) (porter stems)."""
+    conn = getattr(_tokenizers, "conn", None)
+    if conn is None:
+        conn = _tokenizers.conn = sqlite3.connect(":memory:")
+        conn.execute(f"CREATE VIRTUAL TABLE t USING fts5(x, tokenize = '{FTS_TOKENIZER}')")
+        conn.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
+    conn.execute("DELETE FROM t")
+    conn.execute("INSERT INTO t (x) VALUES (?)", (text,))
+    return tuple(term for (term,) in conn.execute("SELECT term FROM v ORDER BY offset"))
 
 
 _BM25_SQL = "SELECT passage_id, -bm25(passages_fts) AS score FROM passages_fts WHERE passages_fts MATCH ?"
