@@ -131,6 +131,13 @@ def test_a_figure_counts_when_it_stands_next_to_what_the_question_counts():
     assert not figure_near_subject("The 2022-23 report names the victims.", victims)  # a year is no figure
 
 
+def test_reviews_and_dhrs_count_the_same_things():
+    # The knowledge base's reviews are domestic homicide reviews, whichever word the question or the report uses.
+    assert figure_near_subject("In excess of 400 DHRs have been completed.", subject_words("how many reviews"))
+    assert figure_near_subject("The panel saw 153 reviews.", subject_words("how many DHRs went to the panel"))
+    assert not figure_near_subject("In excess of 400 DHRs have been completed.", subject_words("how many victims"))
+
+
 def test_a_question_about_money_finds_a_sum_of_money():
     subject = subject_words("how much money has government given councils for the duty")
     assert figure_near_subject("The government has provided £377.3 million to local authorities.", subject)
