@@ -132,3 +132,28 @@ def test_an_acronym_scores_its_passages_the_same_as_its_plural(tmp_path):
         cat.conn.execute("INSERT INTO passages_fts (text, passage_id) VALUES (?, ?)", (text, pid))
     cat.conn.commit()
     assert lexical_search(cat, "IDVA") == lexical_search(cat, "IDVAs")
+
+
+# --- terms of art added for issue 15 -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("query", "other_form"), [
+    ("the IDVA service", "independent domestic violence advocate"),  # IDVAs are advisers or advocates
+    ("is Sarah's Law the same scheme", "child sex offender disclosure scheme"),
+    ("a vulnerable adult", "adult at risk"),  # the Care Act 2014's term for the older one
+    ("referred to the crisis team", "crisis resolution and home treatment team"),
+    ("her former partner", "ex-partner"),
+    ("did the review hear from relatives", "family members"),
+    ("the DVCVA", "Domestic Violence, Crime and Victims Act"),
+])
+def test_a_term_of_art_finds_its_other_forms(query, other_form):
+    assert other_form in expansions(query)
+
+
+@pytest.mark.parametrize(("american", "british"), [
+    ("controlling behavior", "behaviour"), ("a community organization", "organisation"),
+    ("a pediatric ward", "paediatric"), ("abuse not recognized", "recognised"), ("counseling", "counselling"),
+])
+def test_an_american_spelling_finds_the_british_one(american, british):
+    assert british in expansions(american)
+
