@@ -73,7 +73,7 @@ FIGURE_MARGIN = 0.05
 # Measured again after the steps below (real-text dev split, R@5/R@10/MRR from .813/.918/.732): the Rocchio feedback
 # alone at 0.15/0.3/0.5 .833-.842/.899-.907/.728-.734, R@5 up, R@10 and MRR flat; and RM3-style lexical feedback
 # (Ranking(lexical_feedback=...), `feedback_words`): BM25 run again with the FEEDBACK_TERMS words weighing most in the
-# FEEDBACK_DEPTH best fused passages, its list fused at LEXICAL_FEEDBACK: dev .831/.897/.744 (MRR +1.2, R@10 -2.1),
+# FEEDBACK_DEPTH best fused passages, its list fused at LEXICAL_FEEDBACK: dev .831/.907/.745 (MRR +1.3, R@10 -1.1),
 # current set R@10 -0.8, MRR -1.1; 0.3 dev .833/.897/.741, current R@10 -1.3. Neither adopted (issue 15).
 LEXICAL_FEEDBACK = 0.5
 FEEDBACK_TERMS = 5
