@@ -21,7 +21,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from kb import postings
-from kb.catalogue import Catalogue, Tokenizer
+from kb.catalogue import Catalogue, fts_tokens
 
 K1, B = 1.2, 0.75  # FTS5's bm25() constants, fixed in SQLite
 CACHE_BYTES = 512 * 2**20  # tokens' keys and phrases' rows and counts kept between questions
@@ -33,8 +33,6 @@ class OwnIndex:
     def __init__(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
         self.version: tuple[int, int, int] | None = None
-        self.tokenizer = Tokenizer()
-        self.tokens: dict[str, list[str]] = {}
         self.refresh()
 
     def refresh(self) -> None:
@@ -65,11 +63,9 @@ class OwnIndex:
             return self.read[key]
         return None
 
-    def _tokens(self, phrase: str) -> list[str]:
-        text = phrase.strip('"')
-        if text not in self.tokens:
-            self.tokens[text] = self.tokenizer.tokens(text)
-        return self.tokens[text]
+    @staticmethod
+    def _tokens(phrase: str) -> tuple[str, ...]:
+        return fts_tokens(phrase.strip('"'))
 
     def _keys(self, token: str) -> np.ndarray:
         """The token's instances, as sorted keys (a forgotten passage's postings went with it)."""

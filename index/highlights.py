@@ -108,13 +108,25 @@ def subject_words(query: str, counted_only: bool = False) -> frozenset[str]:
     return frozenset() if counted_only else frozenset(_stem(w) for w in content(_WORD.findall(text)))
 
 
-def figure_near_subject(text: str, subject: frozenset[str], window: int = FIGURE_WINDOW) -> bool:
-    """Whether the text states a figure within `window` words of one of the subject's words.
+# Words that count the same things here: the knowledge base's reviews are domestic homicide reviews, so "how many
+# reviews" is answered by "400 DHRs" and "how many DHRs" by "153 reviews" (crudely stemmed, as `subject_words`).
+SAME_COUNTED = (frozenset({"revie", "dhr", "dhrs"}),)
 
-    "how many reviews ..." finds "information from 153 Reviews" and not "the 12 months between ...".
+
+def counted_alike(subject: frozenset[str]) -> frozenset[str]:
+    """The subject's stems and those that count the same things (SAME_COUNTED)."""
+    return subject.union(*(group for group in SAME_COUNTED if group & subject))
+
+
+def figure_near_subject(text: str, subject: frozenset[str], window: int = FIGURE_WINDOW) -> bool:
+    """Whether the text states a figure within `window` words of one of the subject's words (or of a word that
+    counts the same things, `counted_alike`).
+
+    "how many reviews ..." finds "information from 153 Reviews" and "400 DHRs", not "the 12 months between ...".
     """
     if not subject:
         return False
+    subject = counted_alike(subject)
     if MONEY in subject and _AMOUNT.search(text):
         return True
     lowered = text.lower()

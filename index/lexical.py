@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from index.bm25 import K1, own_index
 from index.scope import Scope
 from index.vocabulary import expansions
-from kb.catalogue import Catalogue
+from kb.catalogue import Catalogue, fts_tokens
 from kb.query import Filters
 
 STOPWORDS = frozenset(
@@ -24,14 +24,21 @@ TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'&]*")
 
 
 def fts_terms(query: str, extra_terms: Sequence[str] = ()) -> list[str]:
-    """The query's content words and the vocabulary's other forms (and `extra_terms`), each an FTS5 phrase."""
+    """The query's content words and the vocabulary's other forms (and `extra_terms`), each an FTS5 phrase.
+
+    Phrases the index reads as the same tokens ("IDVA" and "IDVAs", "safeguarding adult(s) review") are kept once:
+    BM25 sums over the phrases of the query, so a second copy would count the same words twice.
+    """
     words = [w.lower().strip("'") for w in TOKEN.findall(query)]
-    terms = list(dict.fromkeys(f'"{w}"' for w in words if w not in STOPWORDS and len(w) > 1))
+    phrases = [w for w in words if w not in STOPWORDS and len(w) > 1]
     for form in [*expansions(query), *extra_terms]:
         tokens = [t.lower() for t in TOKEN.findall(form)]
         if tokens:
-            terms.append('"' + " ".join(tokens) + '"')
-    return list(dict.fromkeys(terms))
+            phrases.append(" ".join(tokens))
+    kept: dict[tuple[str, ...], str] = {}
+    for phrase in phrases:
+        kept.setdefault(fts_tokens(phrase) or (phrase,), f'"{phrase}"')
+    return list(kept.values())
 
 
 def fts_query(query: str, extra_terms: Sequence[str] = ()) -> str | None:

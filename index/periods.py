@@ -3,7 +3,9 @@
 "How many reviews in 2022-23" means the report on 2022 to 2023, not last year's report with the same
 wording: the search prefers passages whose document (by its title or date) or whose own text names the
 query's years. A year that names a law ("the 2004 Act", "Domestic Abuse Act 2021") is not a period.
-"Since 2019" and "before 2016" are open: any period from 2019 on, or before 2016, will do.
+"Since 2019" and "before 2016" are open: any period from 2019 on, or before 2016, will do. A query
+without a year may name one by today's date: "this year", "last year", "in the past year" (this year or
+last).
 """
 
 from __future__ import annotations
@@ -24,6 +26,10 @@ _CITED = re.compile(r"\([^()]*[A-Za-z][^()]*,\s*$")  # "(Office for National Sta
 _OPEN = re.compile(rf"\b(since|after|before)\s+(?:[A-Z][a-z]+\s+)?({_YEAR})\b(?!\s*(?:[-/\u2013]|to\b|and\b))",
                    re.IGNORECASE)
 MAX_SPAN = 10  # "1990 to 2020" is not a period a report is about year by year
+_PAST_YEAR = re.compile(r"\b(?:in|over|during|for|within)\s+the\s+(?:past|last)\s+(?:year|12 months|twelve months)\b",
+                        re.IGNORECASE)
+_LAST_YEAR = re.compile(r"\blast\s+year(?!s)\b", re.IGNORECASE)  # not "the last years of her life"
+_THIS_YEAR = re.compile(r"\b(?:this|the current)\s+year(?!s)\b", re.IGNORECASE)
 
 
 def periods_in(text: str) -> list[frozenset[int]]:
@@ -76,11 +82,24 @@ class Asked:
     open: bool = False
 
 
+def relative_years(query: str, this_year: int) -> Asked:
+    """The years a query names by today's date: "this year", "last year", "in the past year" (either of the two)."""
+    if _PAST_YEAR.search(query):
+        return Asked(frozenset({this_year - 1, this_year}), open=True)
+    if _LAST_YEAR.search(query):
+        return Asked(frozenset({this_year - 1}))
+    if _THIS_YEAR.search(query):
+        return Asked(frozenset({this_year}))
+    return Asked()
+
+
 def asked_years(query: str, this_year: int | None = None) -> Asked:
-    """The years a query names: "in 2022-23" asks for 2022 and 2023, "since 2019" for any year from 2019 on."""
+    """The years a query names: "in 2022-23" asks for 2022 and 2023, "since 2019" for any year from 2019 on,
+    "last year" for the year before `this_year` (today's, by default) when it names no year in figures."""
     bound = _OPEN.search(query)
     if not bound:
-        return Asked(years_in(query))
+        named = years_in(query)
+        return Asked(named) if named else relative_years(query, this_year or date.today().year)
     word, year = bound.group(1).lower(), int(bound.group(2))
     if word == "before":
         return Asked(frozenset(range(year - MAX_SPAN, year)), open=True)

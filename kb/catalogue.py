@@ -26,6 +26,7 @@ import functools
 import json
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -279,6 +280,18 @@ class Tokenizer:
         """The text's tokens in order, as FTS5 indexes them ('Assessments' is 'assess')."""
         found = self.instances([(1, text)])
         return [t for t, _, _ in sorted(found, key=lambda i: i[2])]
+
+
+_tokenizers = threading.local()
+
+
+@functools.lru_cache(maxsize=8192)
+def fts_tokens(text: str) -> tuple[str, ...]:
+    """The tokens passages_fts holds for `text`: "IDVAs" and "IDVA" are both ("idva",) (porter stems)."""
+    tokenizer = getattr(_tokenizers, "tokenizer", None)
+    if tokenizer is None:
+        tokenizer = _tokenizers.tokenizer = Tokenizer()
+    return tuple(tokenizer.tokens(text))
 
 
 _BM25_SQL = "SELECT passage_id, -bm25(passages_fts) AS score FROM passages_fts WHERE passages_fts MATCH ?"

@@ -1,8 +1,9 @@
-"""Issue 15 ranking steps, without the model: Rocchio feedback's centroid and figures on the query's subject."""
+"""Issue 15 ranking options, without the model: Rocchio's centroid, RM3's words, figures on the query's subject."""
 
 import numpy as np
 
-from index.search import FEEDBACK_AND_FIGURES, VARIANTS, Ranking, feedback_vector, figure_on_subject
+from index.search import FEEDBACK_AND_FIGURES, VARIANTS, Ranking, feedback_vector, feedback_words, figure_on_subject
+from kb.catalogue import Catalogue
 from kb.sentences import answer_sentences, pack
 
 DIM = 4
@@ -62,3 +63,34 @@ def test_feedback_and_figures_on_subject_are_measured_variants_not_the_default()
     assert FEEDBACK_AND_FIGURES.feedback > 0 and FEEDBACK_AND_FIGURES.figure_margin is not None
     assert VARIANTS["adopted+feedback"] == Ranking(feedback=FEEDBACK_AND_FIGURES.feedback)
     assert VARIANTS["adopted+fb+on subject"] == FEEDBACK_AND_FIGURES
+
+
+class IndexedTexts(Catalogue):
+    """A catalogue whose full-text index holds `texts`, read back by `passage_texts`."""
+
+    def __init__(self, path, texts: dict[str, str]) -> None:
+        super().__init__(path)
+        self.texts = texts
+        for pid, text in texts.items():
+            self.conn.execute("INSERT INTO passages_fts (text, passage_id) VALUES (?, ?)", (text, pid))
+        self.conn.commit()
+
+    def passage_texts(self, ids):
+        return {pid: (self.texts[pid], ()) for pid in ids if pid in self.texts}
+
+
+def test_lexical_feedback_adds_the_words_that_weigh_most_in_the_first_passages_and_are_not_the_querys(tmp_path):
+    texts = {
+        "a": "The chairperson wrote the overview report; the chairperson met the family.",
+        "b": "Each chairperson completes training before the overview report is written.",
+        "c": "The family met the police.", "d": "The police met the GP.", "e": "The GP met the family.",
+    } | {f"other {i}": f"Visit {i}: the GP saw her." for i in range(20)}
+    catalogue = IndexedTexts(tmp_path / "catalogue.sqlite3", texts)
+    words = feedback_words(catalogue, ["a", "b"], "who writes the reports", n=2)
+    assert words[0] == "chairperson"  # the most frequent in the first passages, and rare elsewhere
+    assert "report" not in words and "family" not in words  # the query's own word (any form); a common one
+
+
+def test_lexical_feedback_is_a_measured_variant_not_the_default():
+    assert Ranking().lexical_feedback == 0
+    assert VARIANTS["adopted+lexical feedback"].lexical_feedback > 0

@@ -75,6 +75,20 @@ def test_since_and_before_a_year_are_open_any_year_in_range_will_do():
     assert asked_years("the reviews of 2021 to 2022") == Asked(frozenset({2021, 2022}))  # not open
 
 
+def test_last_year_and_this_year_are_read_by_todays_date():
+    assert asked_years("how many families were turned away last year", this_year=2025) == Asked(frozenset({2024}))
+    assert asked_years("what has the partnership funded this year", this_year=2025) == Asked(frozenset({2025}))
+    past = asked_years("how many referrals ended in the last year", this_year=2025)  # the past twelve months
+    assert past == Asked(frozenset({2024, 2025}), open=True)
+    assert year_match(past, [frozenset({2023, 2024})]) == 1.0
+
+
+def test_a_year_in_figures_outranks_a_relative_one_and_plural_years_are_no_year():
+    assert asked_years("last year's report on 2019", this_year=2025) == Asked(frozenset({2019}))
+    assert asked_years("contact in the last years of her life", this_year=2025) == Asked()
+    assert asked_years("a previous year's review", this_year=2025) == Asked()
+
+
 class Documents:
     """The two catalogue reads `year_matches` makes: passage texts and where each passage appears."""
 
@@ -129,6 +143,13 @@ def test_a_figure_counts_when_it_stands_next_to_what_the_question_counts():
     assert figure_near_subject("Thirty-one per cent (49) of the victims died by suicide.", victims)
     assert figure_near_subject("36% of victims had been targeted previously.", victims)
     assert not figure_near_subject("The 2022-23 report names the victims.", victims)  # a year is no figure
+
+
+def test_reviews_and_dhrs_count_the_same_things():
+    # The knowledge base's reviews are domestic homicide reviews, whichever word the question or the report uses.
+    assert figure_near_subject("In excess of 400 DHRs have been completed.", subject_words("how many reviews"))
+    assert figure_near_subject("The panel saw 153 reviews.", subject_words("how many DHRs went to the panel"))
+    assert not figure_near_subject("In excess of 400 DHRs have been completed.", subject_words("how many victims"))
 
 
 def test_a_question_about_money_finds_a_sum_of_money():

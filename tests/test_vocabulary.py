@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from index.lexical import lexical_search
+from index.lexical import fts_terms, lexical_search
 from index.vocabulary import expansions, form_pattern, vocabulary
-from kb.catalogue import Catalogue
+from kb.catalogue import SCHEMA, TOKENIZE, Catalogue, fts_tokens
 
 
 def test_a_curly_apostrophe_matches_as_a_straight_one():
@@ -102,3 +102,58 @@ def test_constabularies_find_police_forces_and_the_reverse(catalogue):
 def test_acronyms_of_the_review_find_their_long_forms(catalogue):
     assert "imr" in found(catalogue, "IMRs")
     assert "dardr" in found(catalogue, "DHR")
+
+
+# --- a form the index reads as another counts once ---------------------------------------------------------------
+
+
+def test_the_index_reads_a_plural_and_its_singular_as_one_token():
+    assert fts_tokens("IDVAs") == fts_tokens("idva") == ("idva",)
+    assert fts_tokens("safeguarding adults review") == fts_tokens("safeguarding adult review")
+
+
+def test_the_tokens_are_read_as_the_catalogue_indexes_them():
+    assert f"tokenize = '{TOKENIZE}'" in SCHEMA
+
+
+def test_no_two_search_phrases_are_the_same_words_to_the_index():
+    for query in ("IDVA", "IDVAs", "a safeguarding adults review", "the constabulary", "reviews and the review"):
+        terms = fts_terms(query)
+        assert len({fts_tokens(t.strip('"')) for t in terms}) == len(terms), terms
+
+
+def test_an_acronym_scores_its_passages_the_same_as_its_plural(tmp_path):
+    # "IDVA" once added "IDVAs" as a second phrase, which the index stems to the same token: BM25 then counted every
+    # "IDVA" in a passage twice, so an acronym outweighed the other words of the query.
+    cat = Catalogue(tmp_path / "catalogue.sqlite3")
+    texts = {"idva": "The IDVA called her twice.", "adviser": "An independent domestic violence adviser called.",
+             "other": "Her sister called the police.", "more": "The panel met twice."}
+    for pid, text in texts.items():
+        cat.conn.execute("INSERT INTO passages_fts (text, passage_id) VALUES (?, ?)", (text, pid))
+    cat.conn.commit()
+    assert lexical_search(cat, "IDVA") == lexical_search(cat, "IDVAs")
+
+
+# --- terms of art added for issue 15 -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("query", "other_form"), [
+    ("the IDVA service", "independent domestic violence advocate"),  # IDVAs are advisers or advocates
+    ("is Sarah's Law the same scheme", "child sex offender disclosure scheme"),
+    ("a vulnerable adult", "adult at risk"),  # the Care Act 2014's term for the older one
+    ("referred to the crisis team", "crisis resolution and home treatment team"),
+    ("her former partner", "ex-partner"),
+    ("did the review hear from relatives", "family members"),
+    ("the DVCVA", "Domestic Violence, Crime and Victims Act"),
+])
+def test_a_term_of_art_finds_its_other_forms(query, other_form):
+    assert other_form in expansions(query)
+
+
+@pytest.mark.parametrize(("american", "british"), [
+    ("controlling behavior", "behaviour"), ("a community organization", "organisation"),
+    ("a pediatric ward", "paediatric"), ("abuse not recognized", "recognised"), ("counseling", "counselling"),
+])
+def test_an_american_spelling_finds_the_british_one(american, british):
+    assert british in expansions(american)
+
