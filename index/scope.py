@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,24 +43,33 @@ class Scope:
     def allowed(self, catalogue: Catalogue) -> list[OccurrenceInfo]:
         """Every published occurrence the filters accept (narrowed in SQL, then tested exactly).
 
-        Both retrievers may need the list for one query; it is kept until the catalogue changes.
+        Both retrievers may need the list for one query, and the next questions often keep the filter
+        (listing 100,000 occurrences takes about half a second), so the last few lists are kept until
+        the catalogue changes.
         """
-        version = (catalogue.version(), self.filters, self.doc_ids)
-        if _allowed_cache and _allowed_cache[0] == version:
-            return _allowed_cache[1]
+        key = (catalogue.version(), self.filters, self.doc_ids)
+        known = self.known_allowed(catalogue)
+        if known is not None:
+            return known
         occurrences = catalogue.candidate_occurrences(self.doc_ids, self.filters.section, self.filters.theme)
         allowed = [o for o in occurrences if self.accepts(o)]
-        _allowed_cache[:] = [version, allowed]
+        _allowed_cache[key] = allowed
+        while len(_allowed_cache) > 1 and sum(map(len, _allowed_cache.values())) > KEPT_OCCURRENCES:
+            _allowed_cache.popitem(last=False)
         return allowed
 
     def known_allowed(self, catalogue: Catalogue) -> list[OccurrenceInfo] | None:
-        """`allowed`, if it has already been worked out for this query (the dense side does so for a
-        narrow filter); else None, so a caller can choose without paying for the list."""
-        version = (catalogue.version(), self.filters, self.doc_ids)
-        return _allowed_cache[1] if _allowed_cache and _allowed_cache[0] == version else None
+        """`allowed`, if it has already been worked out (the dense side does so for a narrow filter); else
+        None, so a caller can choose without paying for the list."""
+        key = (catalogue.version(), self.filters, self.doc_ids)
+        if key not in _allowed_cache:
+            return None
+        _allowed_cache.move_to_end(key)
+        return _allowed_cache[key]
 
     def chroma_where(self) -> dict[str, Any] | None:
         return chroma_where(self.filters, self.doc_ids)
 
 
-_allowed_cache: list = []  # [version, occurrences]: the last `Scope.allowed` answer
+KEPT_OCCURRENCES = 400_000  # `Scope.allowed` answers kept, in occurrences (about 200 bytes each)
+_allowed_cache: OrderedDict[tuple, list[OccurrenceInfo]] = OrderedDict()  # least recently used first

@@ -3,6 +3,7 @@ catalogue, searched by record id, handed to Chroma's own filter, or (BM25) ranke
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from pathlib import Path
 
 import pytest
@@ -101,7 +102,7 @@ def test_filtered_bm25_is_the_unfiltered_ranking_restricted_to_allowed_passages(
     everything = lexical_search(catalogue, QUERY, None, n=10_000)
     expected = [pid for pid, _ in everything if pid in allowed][:15]
     scope = Scope.of(filters, catalogue)
-    monkeypatch.setattr(scope_mod, "_allowed_cache", [])
+    monkeypatch.setattr(scope_mod, "_allowed_cache", OrderedDict())
     if listed:  # the dense side has listed what the filter allows (it does for a narrow one)
         scope.allowed(catalogue)
     got = [pid for pid, _ in lexical_search(catalogue, QUERY, scope, n=15)]
