@@ -285,13 +285,17 @@ class Tokenizer:
 _tokenizers = threading.local()
 
 
+def tokenizer() -> Tokenizer:
+    """This thread's FTS5 tokenizer (an SQLite connection belongs to the thread that made it)."""
+    if getattr(_tokenizers, "tokenizer", None) is None:
+        _tokenizers.tokenizer = Tokenizer()
+    return _tokenizers.tokenizer
+
+
 @functools.lru_cache(maxsize=8192)
 def fts_tokens(text: str) -> tuple[str, ...]:
     """The tokens passages_fts holds for `text`: "IDVAs" and "IDVA" are both ("idva",) (porter stems)."""
-    tokenizer = getattr(_tokenizers, "tokenizer", None)
-    if tokenizer is None:
-        tokenizer = _tokenizers.tokenizer = Tokenizer()
-    return tuple(tokenizer.tokens(text))
+    return tuple(tokenizer().tokens(text))
 
 
 _BM25_SQL = "SELECT passage_id, -bm25(passages_fts) AS score FROM passages_fts WHERE passages_fts MATCH ?"
@@ -310,7 +314,6 @@ class Catalogue:
         self.read_only = read_only
         self._match_counts: dict[tuple[str, int], int] = {}  # fts_matches' answers, while `version()` stays
         self._match_counts_version: tuple[int, int, int] | None = None
-        self._words: Tokenizer | None = None  # FTS5's tokenizer, made when postings are first written
         _refuse_truncated(path, read_only)
         try:
             if read_only:
@@ -820,7 +823,7 @@ class Catalogue:
         """Write the postings and lengths of these (row, text), in the caller's transaction."""
         if not rows:
             return
-        found = self._tokenizer().instances(rows)
+        found = tokenizer().instances(rows)
         sizes = postings.lengths(found)
         self.conn.executemany("UPDATE lexical_rows SET length = ? WHERE row = ?",
                               [(sizes.get(row, 0), row) for row, _ in rows])
@@ -858,7 +861,7 @@ class Catalogue:
             return
         gone = postings.np.array(sorted(r[0] for r in rows), dtype=postings.np.int64)
         low, high = int(gone[0]), int(gone[-1])
-        for token in dict.fromkeys(t for t, _, _ in self._tokenizer().instances([(r[0], r[1]) for r in rows])):
+        for token in dict.fromkeys(t for t, _, _ in tokenizer().instances([(r[0], r[1]) for r in rows])):
             held = self.conn.execute(
                 "SELECT first_row, keys FROM lexical_postings WHERE token = ? AND first_row <= ? AND first_row >="
                 " coalesce((SELECT max(first_row) FROM lexical_postings WHERE token = ? AND first_row <= ?), 0)",
@@ -875,11 +878,6 @@ class Catalogue:
                 else:
                     self.conn.execute("DELETE FROM lexical_postings WHERE token = ? AND first_row = ?",
                                       (token, first_row))
-
-    def _tokenizer(self) -> Tokenizer:
-        if self._words is None:
-            self._words = Tokenizer()
-        return self._words
 
     def lexical_state(self) -> str:
         """The lexical index's totals and highest row, as FTS5 keeps them: any write changes it."""
