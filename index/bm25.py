@@ -49,6 +49,8 @@ class OwnIndex:
         self.read: OrderedDict[str, tuple[np.ndarray, ...]] = OrderedDict()  # least recently used first
         self.held = 0  # bytes in `read`
         self.counts: dict[str, int] = {}
+        self.within: Sequence[str] | None = None  # `_rows_within`'s last list, and its rows
+        self.within_rows = np.zeros(0, dtype=np.int64)
 
     def _remember(self, key: str, arrays: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
         self.read[key] = arrays
@@ -100,6 +102,14 @@ class OwnIndex:
             self.counts[phrase] = self.catalogue.token_rows(tokens[0])
         return self.counts[phrase]
 
+    def _rows_within(self, within: Sequence[str]) -> np.ndarray:
+        """The sorted rows of these passage ids; the last list's are kept (a filter's list is the same object
+        from one question to the next, index/scope.py)."""
+        if self.within is not within:
+            self.within_rows = np.unique(np.array(self.catalogue.rows_of_passages(within), dtype=np.int64))
+            self.within = within
+        return self.within_rows
+
     def top(self, phrases: Sequence[str], n: int, within: Sequence[str] | None = None) -> list[tuple[str, float]]:
         """(passage_id, BM25 score; higher is better) of the best `n` passages holding any of the phrases,
         optionally only among `within` (passage ids); equal scores in row order."""
@@ -112,8 +122,8 @@ class OwnIndex:
             scores[rows] += idf * ((tf * (K1 + 1.0)) / (tf + K1 * (1 - B + B * length / self.average)))
         candidates = np.flatnonzero(scores)
         if within is not None:
-            allowed = np.array(self.catalogue.rows_of_passages(within), dtype=np.int64)
-            candidates = np.intersect1d(candidates, allowed[allowed < len(scores)])
+            allowed = self._rows_within(within)
+            candidates = common(candidates, allowed[allowed < len(scores)])
         if len(candidates) > n:  # the n best, and any tied with the n-th (equal scores go in row order)
             nth = -np.partition(-scores[candidates], n - 1)[n - 1]
             candidates = candidates[scores[candidates] >= nth]

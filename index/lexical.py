@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from index.bm25 import K1, own_index
 from index.scope import Scope
 from index.vocabulary import expansions
-from kb.catalogue import Catalogue, fts_tokens
+from kb.catalogue import Catalogue, OccurrenceInfo, fts_tokens
 from kb.query import Filters
 
 STOPWORDS = frozenset(
@@ -157,8 +157,10 @@ def lexical_search(
     if scope.empty:
         return ranked_matches(catalogue, terms, n)
     known = scope.known_allowed(catalogue)
-    if known is not None and len(known) <= KNOWN_WITHIN:  # a narrow filter the dense side listed: rank only those
-        return ranked_matches(catalogue, terms, n, within=sorted({o.passage_id for o in known}))
+    if known is not None and (len(known) <= KNOWN_WITHIN or own_index(catalogue) is not None):
+        # a filter listed already (the dense side lists a narrow one): rank only those; the own postings rank
+        # within any number of passages at once
+        return ranked_matches(catalogue, terms, n, within=scope.derived(catalogue, "passages", passages_of))
     shallow = min(FIRST_DEPTH, RANK_DEPTH) if catalogue.fts_size() >= LEAD_FROM else RANK_DEPTH
     for depth in dict.fromkeys((shallow, RANK_DEPTH)):
         ranked = ranked_matches(catalogue, terms, depth)
@@ -167,8 +169,12 @@ def lexical_search(
             return kept[:n]
         if len(ranked) < depth:  # every match was tested
             return kept
-    allowed = sorted({o.passage_id for o in scope.allowed(catalogue)})
-    return ranked_matches(catalogue, terms, n, within=allowed)
+    return ranked_matches(catalogue, terms, n, within=scope.derived(catalogue, "passages", passages_of))
+
+
+def passages_of(allowed: list[OccurrenceInfo]) -> list[str]:
+    """The distinct passage ids of these occurrences, sorted."""
+    return sorted({o.passage_id for o in allowed})
 
 
 def accepted(

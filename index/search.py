@@ -37,7 +37,7 @@ from index.highlights import add_highlights, figure_near_subject, has_figure, is
 from index.lexical import STOPWORDS, TOKEN, fts_terms, idf, lexical_search
 from index.periods import Asked, asked_years, document_periods, periods_in, year_match
 from index.scope import Scope
-from kb.catalogue import Catalogue, fts_tokens
+from kb.catalogue import Catalogue, OccurrenceInfo, fts_tokens
 from kb.models import Excerpt
 from kb.query import Filters, Query
 from kb.records import record_id
@@ -100,6 +100,11 @@ OVERFETCH = 10  # a filtered vector query first takes this many times the candid
 MAX_ALLOWED_IDS = 200_000
 
 
+def records_of(allowed: list[OccurrenceInfo]) -> tuple[list[str], dict[tuple[str, int], OccurrenceInfo]]:
+    """The Chroma record ids of these occurrences, and each occurrence by its (doc_id, ordinal)."""
+    return [record_id(o.doc_id, o.ordinal) for o in allowed], {(o.doc_id, o.ordinal): o for o in allowed}
+
+
 def dense_ranking(
     query_vec: np.ndarray, vectors: VectorStore, catalogue: Catalogue, filters: Filters | Scope | None,
     n: int = CANDIDATES,
@@ -127,8 +132,8 @@ def dense_ranking(
             if not allowed:
                 hits = []
             elif len(allowed) <= MAX_ALLOWED_IDS:  # search just those records
-                hits = vectors.query(query_vec, n=n, ids=[record_id(o.doc_id, o.ordinal) for o in allowed])
-                infos = {(o.doc_id, o.ordinal): o for o in allowed}
+                ids, infos = scope.derived(catalogue, "records", records_of)
+                hits = vectors.query(query_vec, n=n, ids=ids)
             else:
                 hits = vectors.query(query_vec, n=n, where=scope.chroma_where())
                 infos = catalogue.occurrence_info([h.key for h in hits])
