@@ -38,7 +38,7 @@ What it does, in one run (everything a team note needs is printed to stdout; pro
    the fixed cost (Python + libraries + model): open the stores, time one cold query, read the store's
    files into the OS page cache (this VM reclaims idle cache), warm up, then run --queries queries
    (20 distinct DHR questions, some with filters, cycled) through the full `search(...)` pipeline exactly as
-   `dhr ask` calls it (query embedding, Chroma, FTS5 BM25, fusion, theme boost, folding, highlights), and
+   `dhr ask` calls it (query embedding, Chroma, BM25, fusion, theme boost, folding, highlights), and
    through a plain Chroma `collection.query` for the same 60 candidates and filter, with a precomputed
    query embedding and separately with the embedding included. A second pass times each stage of
    `search(...)` to show where the time goes. The machine is shared, so before each measurement the script
@@ -955,7 +955,7 @@ def measure(n: int, n_queries: int) -> dict:
     try:
         search_mod.dense_ranking = timed("2 dense: Chroma + catalogue lookup/filter", orig["dense_ranking"])
         # search.py holds its own reference to lexical_search: wrap that one (the module's too, for others)
-        lexical_mod.lexical_search = search_mod.lexical_search = timed("3 lexical: FTS5 BM25 (+ filter test)",
+        lexical_mod.lexical_search = search_mod.lexical_search = timed("3 lexical: BM25 (+ filter test)",
                                                                        orig_lex)
         search_mod.query_themes = timed("4 theme detection (taxonomy regexes)", orig["query_themes"])
         search_mod.build_excerpts = timed("5 build excerpts (texts + sources SQL)", orig["build_excerpts"])
