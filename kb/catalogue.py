@@ -341,6 +341,7 @@ class Catalogue:
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA secure_delete = ON")  # a forgotten text's pages are zeroed, not left in the file
         conn.executescript(SCHEMA)
         if new:
             os.chmod(path, 0o600)
@@ -499,9 +500,13 @@ class Catalogue:
             self.conn.execute("UPDATE documents SET status = ? WHERE doc_id = ?", (status, doc_id))
 
     def delete_document(self, doc_id: str) -> None:
-        """Remove a document, its occurrences, and every passage no other document still cites."""
+        """Remove a document, its occurrences, and every passage no other document still cites.
+
+        Its text leaves the file too: deleted pages are zeroed (secure_delete) and the write-ahead log,
+        which still holds them as they were, is written back and emptied (as far as readers allow)."""
         with self._lexical_write():
             self._delete_document(doc_id)
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def _delete_document(self, doc_id: str) -> None:
         # Only this document's passages can become orphans here (`dhr check --repair` sweeps the rest),

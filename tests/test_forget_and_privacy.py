@@ -83,6 +83,11 @@ def test_forget_removes_every_trace_but_keeps_a_shared_passage_for_the_other_doc
                '"' + " ".join(distinctive.split()[:6]).replace('"', "") + '"') == [(0,)]
     assert chroma_count(kb, {"doc_id": gone}) == 0
     assert chroma_count(kb, {"passage_id": {"$in": own_ids}}) == 0
+    # nor are its words left in the files' free pages (SQLite's secure delete)
+    words = " ".join(distinctive.split()[:8]).encode("utf-8")
+    for path in kb.rglob("*"):
+        if path.is_file():
+            assert words not in path.read_bytes(), path
 
     # nothing of it can be found by asking for its own words
     asked = json.loads(dhr("ask", " ".join(distinctive.split()[:25]), "--db", str(kb), "--json", "--top", "20",
