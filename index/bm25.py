@@ -113,9 +113,16 @@ class OwnIndex:
     def top(self, phrases: Sequence[str], n: int, within: Sequence[str] | None = None) -> list[tuple[str, float]]:
         """(passage_id, BM25 score; higher is better) of the best `n` passages holding any of the phrases,
         optionally only among `within` (passage ids); equal scores in row order."""
-        matched = [self.matches(p) for p in phrases]
+        for _ in range(3):  # another process may commit meanwhile: then read every phrase again, at its state
+            self.refresh()
+            before = self.version
+            matched = [self.matches(p) for p in phrases]
+            if self.catalogue.version() == before:
+                break
         scores = np.zeros(len(self.length))
         for rows, tf in matched:
+            if len(rows) and rows[-1] >= len(scores):  # written after the lengths were read: not ranked yet
+                rows, tf = rows[rows < len(scores)], tf[rows < len(scores)]
             idf = math.log((self.size - len(rows) + 0.5) / (len(rows) + 0.5)) if self.size else 0.0
             idf = idf if idf > 0 else 1e-6
             length = self.length[rows]

@@ -140,3 +140,25 @@ def test_forgetting_a_document_leaves_no_posting_of_its_words(cat):
     assert cat.conn.execute("SELECT COUNT(*) FROM lexical_postings WHERE token IN ('quagga', 'okapi', 'narwhal')"
                             ).fetchone()[0] == 0
     assert_fts5_ranks_as_own(cat)
+
+
+def test_a_write_by_another_process_during_a_search_neither_breaks_it_nor_mixes_states(cat, tmp_path, monkeypatch):
+    """`dhr serve` may rank while an ingest commits: postings read before and after the commit must not be
+    scored together (new rows beyond the lengths read would not even have a length)."""
+    own = own_index(cat)
+    terms = informative_terms(cat, "w3 w8 risk", PHRASES)
+    other = Catalogue(tmp_path / "catalogue.sqlite3")
+    real = own.matches
+    calls = []
+
+    def matches_then_another_writes(phrase: str):
+        found = real(phrase)
+        if not calls:
+            write_doc(other, 700, [f"w3 w8 risk assessment w{i} fresh{i}" for i in range(30)])
+        calls.append(phrase)
+        return found
+
+    monkeypatch.setattr(own, "matches", matches_then_another_writes)
+    got = ranked_matches(cat, terms, 40)
+    monkeypatch.undo()
+    assert got == fts5_ranking(cat, either(terms), 40)
