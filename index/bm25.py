@@ -159,11 +159,18 @@ def runs(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 _OPEN: weakref.WeakKeyDictionary[Catalogue, OwnIndex] = weakref.WeakKeyDictionary()
+_SYNCED: weakref.WeakKeyDictionary[Catalogue, tuple[tuple[int, int, int], bool]] = weakref.WeakKeyDictionary()
 
 
 def own_index(catalogue: Catalogue) -> OwnIndex | None:
-    """The catalogue's own postings, when they hold what its FTS5 index holds; None sends a search to FTS5."""
-    if not catalogue.postings_synced():
+    """The catalogue's own postings, when they hold what its FTS5 index holds; None sends a search to FTS5.
+
+    Whether they do is asked again only when the catalogue has changed (a question asks this several times)."""
+    version = catalogue.version()
+    known = _SYNCED.get(catalogue)
+    if known is None or known[0] != version:
+        known = _SYNCED[catalogue] = (version, catalogue.postings_synced())
+    if not known[1]:
         return None
     if catalogue not in _OPEN:
         _OPEN[catalogue] = OwnIndex(catalogue)
