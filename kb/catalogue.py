@@ -744,14 +744,15 @@ class Catalogue:
 
     def fts_size(self) -> int:
         """How many passages the FTS5 index holds, from its 'averages' record (a count(*) would read them all)."""
-        row = self.conn.execute("SELECT block FROM passages_fts_data WHERE id = 1").fetchone()
-        if row and row[0]:
-            value = 0
-            for shift, byte in enumerate(bytes(row[0])[:9]):  # a big-endian varint: 7 bits a byte, high bit = more
-                value = (value << 7) | (byte & 0x7F)
-                if not byte & 0x80 or shift == 8:
-                    return value
+        record = self._fts_record()
+        if record:
+            return record[0]
         return self.conn.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
+
+    def _fts_record(self) -> list[int]:
+        """FTS5's 'averages' record: passages, then tokens per column ([] before anything is indexed)."""
+        row = self.conn.execute("SELECT block FROM passages_fts_data WHERE id = 1").fetchone()
+        return postings.varints(bytes(row[0])) if row and row[0] else []
 
     def fts_matches(self, match: str, limit: int) -> int:
         """How many passages match an FTS5 expression, counting no further than `limit`.
@@ -963,8 +964,7 @@ class Catalogue:
 
     def fts_totals(self) -> tuple[int, int]:
         """(passages, tokens) in the lexical index, from FTS5's own record: what its BM25 averages over."""
-        row = self.conn.execute("SELECT block FROM passages_fts_data WHERE id = 1").fetchone()
-        values = postings.varints(bytes(row[0])) if row and row[0] else []
+        values = self._fts_record()
         return (values[0], values[1]) if len(values) >= 2 else (0, 0)
 
     # --- consistency (dhr check) -----------------------------------------------------------

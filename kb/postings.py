@@ -72,12 +72,17 @@ def lengths(instances: Iterable[tuple[str, int, int]]) -> dict[int, int]:
 
 def varints(blob: bytes) -> list[int]:
     """SQLite's big-endian varints one after another (FTS5's averages record: rows, then tokens per column)."""
-    out, value = [], 0
+    out, value, length = [], 0, 0
     for byte in blob:
+        length += 1
+        if length == 9:  # a ninth byte holds 8 bits
+            out.append((value << 8) | byte)
+            value, length = 0, 0
+            continue
         value = (value << 7) | (byte & 0x7F)
         if not byte & 0x80:
             out.append(value)
-            value = 0
+            value, length = 0, 0
     return out
 
 
