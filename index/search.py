@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from index.fusion import features, fusion_model
 from index.highlights import add_highlights, figure_near_subject, has_figure, is_number_question, subject_words
 from index.lexical import STOPWORDS, TOKEN, fts_terms, idf, lexical_search
 from index.periods import Asked, asked_years, document_periods, periods_in, year_match
@@ -328,6 +329,7 @@ class Ranking:
     figure_near: float = FIGURE_NEAR  # number questions: votes more for a figure next to what they count (0: off)
     neighbour_figures: bool = True  # number questions: a neighbour stating the figure on the subject takes the place
     lexical_feedback: float = 0.0  # RM3: weight of a second BM25 list, the query plus its first results' words (0: off)
+    learned: bool = True  # the lists combined by the fitted model of index.fusion (False: by the weights above)
 
 
 def sentence_ranking(
@@ -350,6 +352,40 @@ def sentence_ranking(
             except ValueError:  # stored with another model's dimension: no sentence score
                 continue
     return sorted(best.items(), key=lambda kv: -kv[1])
+
+
+def first_lists(
+    text: str, query_vec: np.ndarray, scope: Scope, catalogue: Catalogue, vectors: VectorStore, ranking: Ranking,
+    read: dict[str, bytes], extra: list[str] | None = None,
+) -> tuple[list[list[tuple[str, float]]], list[float]]:
+    """The retrievers' lists (dense, BM25, and the candidates' best answer sentences) and their fusion weights."""
+    dense = dense_ranking(query_vec, vectors, catalogue, scope)
+    lexical = lexical_search(catalogue, text, scope, n=CANDIDATES, extra_terms=extra or [])
+    rankings, weights = [dense, lexical], [ranking.dense, ranking.lexical]
+    if ranking.sentences:
+        candidates = dict.fromkeys(pid for pid, _ in dense + lexical)
+        rankings.append(sentence_ranking(query_vec, catalogue, candidates, read))
+        weights.append(ranking.sentences)
+    return rankings, weights
+
+
+def candidate_features(rankings: list[list[tuple[str, float]]], hand: dict[str, float], themes: set[str],
+                       texts: dict[str, str], catalogue: Catalogue) -> tuple[list[str], np.ndarray]:
+    """The candidates (the keys of `hand`, the hand-weighted fusion's scores) and their index.fusion features."""
+    candidates = list(hand)
+    themed = set()
+    if themes:
+        themed = {pid for pid, passage_themes in catalogue.theme_lists(candidates).items()
+                  if themes & set(passage_themes)}
+    lengths = {pid: len(passage.split()) for pid, passage in texts.items()}
+    return candidates, features(candidates, rankings[0], rankings[1], rankings[2], themed, lengths, hand)
+
+
+def learned_scores(rankings: list[list[tuple[str, float]]], hand: dict[str, float], themes: set[str],
+                   texts: dict[str, str], catalogue: Catalogue) -> dict[str, float]:
+    """Each candidate's score by the fitted model of index.fusion, in the hand-weighted fusion's units."""
+    candidates, rows = candidate_features(rankings, hand, themes, texts, catalogue)
+    return dict(zip(candidates, fusion_model().score(rows).tolist(), strict=True))
 
 
 def theme_phrases(query: str) -> list[str]:
@@ -532,15 +568,10 @@ def search(
     text = query.clean_text
     scope = Scope.of(query.filters, catalogue)
     query_vec = embedder.encode_query(text)
-    dense = dense_ranking(query_vec, vectors, catalogue, scope)
-    extra = theme_phrases(text) if ranking.expand_themes else []
-    lexical = lexical_search(catalogue, text, scope, n=CANDIDATES, extra_terms=extra)
-    rankings, weights = [dense, lexical], [ranking.dense, ranking.lexical]
     read: dict[str, bytes] = {}  # sentence vectors read for this query
-    if ranking.sentences:
-        candidates = dict.fromkeys(pid for pid, _ in dense + lexical)
-        rankings.append(sentence_ranking(query_vec, catalogue, candidates, read))
-        weights.append(ranking.sentences)
+    extra = theme_phrases(text) if ranking.expand_themes else []
+    rankings, weights = first_lists(text, query_vec, scope, catalogue, vectors, ranking, read, extra)
+    dense, lexical = rankings[0], rankings[1]
     scores = fused_scores(rankings, weights, ranking)
     if ranking.feedback:  # Rocchio: search the vectors again, the query moved towards its best first results
         top = sorted(scores, key=lambda pid: -scores[pid])[:FEEDBACK_DEPTH]
@@ -561,15 +592,19 @@ def search(
             scores = fused_scores(rankings, weights, ranking)
     first_place = 1.0 / (ranking.rrf_k + 1)
     themes = set(query_themes(text))
+    texts: dict[str, str] | None = None  # passage texts, when read
+    if ranking.learned and ranking.sentences and len(rankings) == 3:
+        texts = {pid: passage for pid, (passage, _) in catalogue.passage_texts(scores).items()}
+        scores = learned_scores(rankings, scores, themes, texts, catalogue)
     if themes and ranking.theme_boost:
         for pid, passage_themes in catalogue.theme_lists(scores).items():
             if themes & set(passage_themes):
                 scores[pid] += ranking.theme_boost * first_place
     figures = ranking.numbers and is_number_question(text)
     subject = subject_words(text) if figures and ranking.figure_near else frozenset()  # what the question counts
-    texts: dict[str, str] | None = None  # passage texts, when read
-    if figures:
+    if figures and texts is None:
         texts = {pid: passage for pid, (passage, _) in catalogue.passage_texts(scores).items()}
+    if figures:
         if ranking.figure_margin is not None:
             with_figure = figure_on_subject(catalogue, query_vec, scores, ranking.figure_margin, read)
         else:
@@ -626,4 +661,5 @@ VARIANTS = {  # each change of issue 15 alone, on the baseline, then together (b
     "adopted, no years": Ranking(years=0.0),
     "+lexical feedback": replace(BASELINE, lexical_feedback=LEXICAL_FEEDBACK),  # RM3, measured for issue 15
     "adopted+lexical feedback": Ranking(lexical_feedback=LEXICAL_FEEDBACK),
+    "hand-weighted": Ranking(learned=False),  # issue 15: main before the learned fusion
 }
