@@ -55,6 +55,13 @@ the negatable themes: a match inside one is dropped, because a panel member's em
 evidence of children, care needs or substance use, nor a "Families Strategic Partnership" of what a
 family knew (practice themes, which are about agencies, keep it).
 
+Entries of a glossary or a list of abbreviations, an acronym followed by its spelled-out name ("MARAC
+Multi-Agency Risk Assessment Conference", "DASH Domestic Abuse, Stalking and Harassment Risk Assessment
+Tool", "IDVA – Independent Domestic Violence Advisor"), are masked for every theme: a glossary says what an
+abbreviation stands for, not what happened or what any agency did. In prose the name comes first and the
+acronym after it in brackets ("a referral to the Multi-Agency Risk Assessment Conference (MARAC)"), which
+still counts.
+
 Only themes with ``negatable = true`` lose their count when negated, hypothetical, asked or defined; for the
 others (practice themes such as marac, information_sharing, risk_assessment) the mention itself
 is the learning, so ``tag()`` counts it whatever its status. ``tag()`` also adds the themes a
@@ -324,6 +331,53 @@ def requirements(pattern: list[dict], strings) -> list[Need]:  # noqa: ANN001 - 
     return sorted(out, key=lambda need: isinstance(need[1], Search))
 
 
+_GLOSSARY_SKIP = frozenset({"and", "of", "the", "for", "in", "on", "to", "a", "&", "-", ",", "/", "(", ")"})
+_GLOSSARY_SEPARATORS = frozenset({"-", "–", "—", ":", "=", "("})
+
+
+def glossary_entries(doc: Doc) -> list[tuple[int, int]]:
+    """Spans (start, end) of glossary entries: an acronym of 2-8 capitals followed at once (or after a
+    dash, colon or bracket) by words whose initials spell it ("MAPPA Multi-Agency Public Protection
+    Arrangements", "BPSD Behaviour Psychological Symptoms of dementia"); the entry runs on over the
+    capitalised words after the initials ("DASH Domestic Abuse, Stalking and Harassment Risk Assessment
+    Tool") up to the next acronym, a lower-case word or the end of the sentence."""
+    out: list[tuple[int, int]] = []
+    n = len(doc)
+    i = 0
+    while i < n:
+        tok = doc[i]
+        acro = tok.text
+        if not (2 <= len(acro) <= 8 and acro.isalpha() and acro.isupper()):
+            i += 1
+            continue
+        j = i + 1
+        while j < n and doc[j].text in _GLOSSARY_SEPARATORS:
+            j += 1
+        k = 0
+        first = True
+        while j < n and k < len(acro):
+            word = doc[j].text
+            if word[:1].upper() == acro[k] and word[:1].isalpha() and (not first or word[:1].isupper()):
+                k += 1
+                first = False
+            elif word.lower() in _GLOSSARY_SKIP and not first:
+                pass
+            else:
+                break
+            j += 1
+        if k < len(acro):
+            i += 1
+            continue
+        # the capitalised words that finish the name ("... Risk Assessment Tool")
+        while j < n and (doc[j].text in {",", "-", "&", "and", "of"} or (doc[j].is_title and not doc[j].is_sent_start)):
+            if doc[j].text.isupper() and len(doc[j].text) > 1:
+                break
+            j += 1
+        out.append((i, j))
+        i = j
+    return out
+
+
 class ScreenedMatcher:
     """A spaCy Matcher that tries each pattern only on docs holding the words it requires (`requirements`).
 
@@ -477,6 +531,7 @@ class ThemeTagger:
         excluded: dict[str, list[tuple[int, int]]] = {}
         words = doc_words(doc)
         masked = [(s, e) for _, s, e in [*self._orgs(doc), *self._org_tokens(doc, words)]]
+        glossary = glossary_entries(doc)
         strings = self.nlp.vocab.strings
         matches = [(strings[k], s, e) for k, s, e in
                    [*self._lemma(doc), *self._lower(doc), *self._orth(doc), *self._tokens(doc, words)]]
@@ -506,7 +561,7 @@ class ThemeTagger:
         for tid, spans in found.items():
             # agency names are no evidence of what happened to people (negatable themes); practice themes
             # are about agencies, so a board or a team still counts for multi-agency working
-            ex = [*excluded.get(tid, ()), *(masked if self._masks_orgs.get(tid, True) else ())]
+            ex = [*excluded.get(tid, ()), *glossary, *(masked if self._masks_orgs.get(tid, True) else ())]
             spans = [s for s in spans if not any(s.start < e and s.end > b for b, e in ex)]
             for span in filter_spans(spans):
                 if asked or (questions is not None and span.start in questions):
