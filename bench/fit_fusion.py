@@ -44,7 +44,7 @@ class Candidates:
 def candidates_of(which: str) -> list[Candidates]:
     """The dev queries of one set, each with its candidates' features and relevance."""
     from index.scope import Scope
-    from index.search import Ranking, candidate_features, first_lists, fused_scores, query_themes
+    from index.search import Ranking, candidate_features, first_lists, fused_scores, query_themes, themed_passages
     from kb.query import Filters
     from kb.query import Query as KBQuery
 
@@ -59,7 +59,8 @@ def candidates_of(which: str) -> list[Candidates]:
             rankings, weights = first_lists(text, embedder.encode_query(text), scope, catalogue, vectors, ranking, {})
             hand = fused_scores(rankings, weights, ranking)
             texts = {pid: t for pid, (t, _) in catalogue.passage_texts(hand).items()}
-            pids, rows = candidate_features(rankings, hand, set(query_themes(text)), texts, catalogue)
+            themed = themed_passages(catalogue, hand, set(query_themes(text)))
+            pids, rows = candidate_features(rankings, hand, themed, texts)
             wanted = [ev.norm(label["contains"]) for label in q.relevant]
             found = [{i for i, w in enumerate(wanted) if w in ev.norm(texts.get(pid, ""))} for pid in pids]
             out.append(Candidates(q.id, rows, found, len(wanted)))

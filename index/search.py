@@ -369,22 +369,25 @@ def first_lists(
     return rankings, weights
 
 
-def candidate_features(rankings: list[list[tuple[str, float]]], hand: dict[str, float], themes: set[str],
-                       texts: dict[str, str], catalogue: Catalogue) -> tuple[list[str], np.ndarray]:
+def themed_passages(catalogue: Catalogue, passage_ids: Iterable[str], themes: set[str]) -> set[str]:
+    """The passages tagged with one of `themes` (the themes a query names)."""
+    if not themes:
+        return set()
+    return {pid for pid, tags in catalogue.theme_lists(passage_ids).items() if themes & set(tags)}
+
+
+def candidate_features(rankings: list[list[tuple[str, float]]], hand: dict[str, float], themed: set[str],
+                       texts: dict[str, str]) -> tuple[list[str], np.ndarray]:
     """The candidates (the keys of `hand`, the hand-weighted fusion's scores) and their index.fusion features."""
     candidates = list(hand)
-    themed = set()
-    if themes:
-        themed = {pid for pid, passage_themes in catalogue.theme_lists(candidates).items()
-                  if themes & set(passage_themes)}
     lengths = {pid: len(passage.split()) for pid, passage in texts.items()}
     return candidates, features(candidates, rankings[0], rankings[1], rankings[2], themed, lengths, hand)
 
 
-def learned_scores(rankings: list[list[tuple[str, float]]], hand: dict[str, float], themes: set[str],
-                   texts: dict[str, str], catalogue: Catalogue) -> dict[str, float]:
+def learned_scores(rankings: list[list[tuple[str, float]]], hand: dict[str, float], themed: set[str],
+                   texts: dict[str, str]) -> dict[str, float]:
     """Each candidate's score by the fitted model of index.fusion, in the hand-weighted fusion's units."""
-    candidates, rows = candidate_features(rankings, hand, themes, texts, catalogue)
+    candidates, rows = candidate_features(rankings, hand, themed, texts)
     return dict(zip(candidates, fusion_model().score(rows).tolist(), strict=True))
 
 
@@ -592,14 +595,14 @@ def search(
             scores = fused_scores(rankings, weights, ranking)
     first_place = 1.0 / (ranking.rrf_k + 1)
     themes = set(query_themes(text))
+    themed = themed_passages(catalogue, scores, themes)
     texts: dict[str, str] | None = None  # passage texts, when read
     if ranking.learned and ranking.sentences and len(rankings) == 3:
         texts = {pid: passage for pid, (passage, _) in catalogue.passage_texts(scores).items()}
-        scores = learned_scores(rankings, scores, themes, texts, catalogue)
-    if themes and ranking.theme_boost:
-        for pid, passage_themes in catalogue.theme_lists(scores).items():
-            if themes & set(passage_themes):
-                scores[pid] += ranking.theme_boost * first_place
+        scores = learned_scores(rankings, scores, themed, texts)
+    if ranking.theme_boost:
+        for pid in themed:
+            scores[pid] += ranking.theme_boost * first_place
     figures = ranking.numbers and is_number_question(text)
     subject = subject_words(text) if figures and ranking.figure_near else frozenset()  # what the question counts
     if figures and texts is None:
