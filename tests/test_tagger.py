@@ -1280,3 +1280,40 @@ def test_more_kinds_of_real_wording_of_the_theme_are_tagged(tagger, theme, text)
     # home, dip samples as audit, joint decision-making between agencies
     assert theme in tagger.tag(text)
     assert CC not in tagger.tag("The council maintains control of its budget.")
+
+
+@pytest.mark.parametrize(
+    "theme, text",
+    [
+        (PA, "The outreach worker tried to push him to engage with the perpetrator programme."),
+        ("non_fatal_strangulation", "Non-fatal strangulation became a criminal offence in June 2022."),
+        (PA, "Training covered physical abuse, coercive control and stalking."),
+        ("non_fatal_strangulation", "Officers are trained to recognise the signs of strangulation."),
+        (PA, "Risk factors include previous violence, separation and pregnancy."),
+        (PA, "The number of violent incidents recorded by police rose by 8%."),
+        (PA, "Research shows that violence often begins or escalates during pregnancy."),
+        (FF, "A colleague of the GP said the practice had no concerns."),
+        (FF, "Refuge and its sister organisation told the review about their services."),
+    ],
+)
+def test_laws_training_topics_risk_factor_lists_counts_and_professionals_are_not_the_theme(tagger, theme, text):
+    # kinds of wording probed on purpose: pushing someone to do something, the law making abuse an offence,
+    # what training covers, a general list of risk factors, a count of incidents, what research shows about
+    # violence in general, a professional's colleague and a sister organisation
+    assert theme not in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "theme, text",
+    [
+        (PA, "He pushed her to the ground."),
+        (PA, "He tried to push her down the stairs."),
+        ("training_awareness", "Training covered physical abuse, coercive control and stalking."),
+        (PA, "Risk factors in this case included his previous violence towards her."),
+        (PA, "He committed a number of assaults on her."),
+        (FF, "A colleague of hers said she had seen bruises on her arms."),
+        (FF, "Her sister told the review about the assaults."),
+    ],
+)
+def test_the_same_words_about_the_case_still_count(tagger, theme, text):
+    assert theme in tagger.tag(text)
