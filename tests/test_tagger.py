@@ -1317,3 +1317,17 @@ def test_laws_training_topics_risk_factor_lists_counts_and_professionals_are_not
 )
 def test_the_same_words_about_the_case_still_count(tagger, theme, text):
     assert theme in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Children's Centre staff attended the MARAC for the first time in 2019.",
+        "A health visitor representative sat on the review panel.",
+        "The panel included a named nurse, a health visitor and a GP.",
+    ],
+)
+def test_a_childrens_centre_or_a_health_visitor_as_a_member_of_a_meeting_is_not_children_present(tagger, text):
+    # the guide's CP3 and CP4: a name of an agency, a panel member, one of a list of professions
+    assert CP not in tagger.tag(text)
+    assert CP in tagger.tag("The health visitor was not told about the domestic abuse.")
