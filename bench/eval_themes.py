@@ -1,7 +1,7 @@
 """Evaluate the theme tagger against two labelled sets of passages.
 
-    .venv/bin/python bench/eval_themes.py [--set current|real|both] [--split dev|test|test2|all] [--errors] [--theme ID]
-                                          [--hide-test]
+    .venv/bin/python bench/eval_themes.py [--set current|real|both] [--split dev|test|test2|test3|all]
+                                          [--errors] [--theme ID] [--hide-test]
 
 * current: tests/data/theme_labels.jsonl, mostly passages written in the style of our fictional corpus,
   and seed paragraphs;
@@ -15,9 +15,9 @@ not); every change to an existing label is recorded, with the guide's rule, in
 tests/data/theme_labels_real_changes.jsonl.
 
 Each passage is in a split: "dev" (rules may be written from its errors), "test" (held out: run once, at the
-end of a piece of work) or "test2" (a second held-out split of passages added later, labelled before they
-were tagged; reported on its own line when the set has any). --hide-test prints no figure that includes a
-held-out split.
+end of a piece of work), "test2" or "test3" (second and third held-out splits of passages added later,
+labelled before they were tagged; each reported on its own line when the set has any). --hide-test prints
+no figure that includes a held-out split.
 
 Prints, per theme, the gold count and precision / recall / F1 of the tagger and of a keyword-only
 baseline (case-insensitive substring match of every phrase of the theme in the taxonomy, no
@@ -265,7 +265,7 @@ SETS = {"current": LABELS, "real": REAL_LABELS}
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--set", choices=("current", "real", "both"), default="both")
-    ap.add_argument("--split", choices=("dev", "test", "test2", "all"), default="all")
+    ap.add_argument("--split", choices=("dev", "test", "test2", "test3", "all"), default="all")
     ap.add_argument("--errors", action="store_true", help="list false positives and negatives")
     ap.add_argument("--theme", help="only list errors for this theme id")
     ap.add_argument(
@@ -293,11 +293,11 @@ def main(argv: list[str] | None = None) -> int:
         elapsed = time.perf_counter() - t0
         print(_table(res, taxonomy))
         print(f"(evaluated in {elapsed:.2f}s)")
-        held_out = ("test", "test2") if any(r.get("split") == "test2" for r in records) else ("test",)
+        held_out = ("test",) + tuple(s for s in ("test2", "test3") if any(r.get("split") == s for r in records))
         for split in ("dev",) if args.hide_test else ("dev", *held_out, "all"):
             r = res if split == args.split else evaluate(split, tagger, records)
             print(
-                f"summary {name:7} {split:4} n={r.n:3}  tagger micro F1={r.tagger.micro_f1():.3f} "
+                f"summary {name:7} {split:5} n={r.n:3}  tagger micro F1={r.tagger.micro_f1():.3f} "
                 f"macro F1={r.tagger.macro_f1():.3f}"
                 f" | keyword micro F1={r.baseline.micro_f1():.3f} macro F1={r.baseline.macro_f1():.3f}"
             )

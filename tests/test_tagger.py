@@ -1124,3 +1124,210 @@ def test_wording_of_the_theme_found_on_real_text_is_tagged(tagger, theme, text):
 )
 def test_names_and_lists_of_sectors_are_not_the_theme(tagger, theme, text):
     assert theme not in tagger.tag(text)
+
+
+# ----------------------------------------------------------------------------- taxonomy 9 (issue 18, round 2)
+
+
+@pytest.mark.parametrize(
+    "theme, text",
+    [
+        (PA, "Perpetrators may punch, kick or push their partners where the injuries will not be seen."),
+        (PA, "Abusers often hit their victims where bruises will not show."),
+        (PA, "The abuser may use violence to control the victim."),
+        (PA, "Physical abuse can include hitting, slapping, pushing and kicking."),
+        (PA, "Signs of physical abuse include unexplained bruises and fractures."),
+        (PA, "Violence often escalates after separation."),
+        (CP, "Abusers may threaten to take the children away."),
+        (CP, "The abuser may tell the victim that their children will be taken away if they report the abuse."),
+    ],
+)
+def test_guidance_on_what_abusers_may_do_in_general_is_not_a_finding(tagger, theme, text):
+    # guidance describing what abuse can look like (a generic abuser, "can include", "signs of ... include")
+    # says nothing about what happened in a case: the guide's G5
+    assert theme not in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "theme, text",
+    [
+        (PA, "He punched her in the face in 2018."),
+        (PA, "The perpetrator often hit her when he had been drinking."),
+        (PA, "Signs of physical abuse included bruising to her arms."),
+        (PA, "The violence escalated after she left him."),
+        ("male_victims", "Male victims may be reluctant to seek help."),
+    ],
+)
+def test_what_a_perpetrator_did_and_who_a_general_statement_is_about_still_count(tagger, theme, text):
+    assert theme in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Officers should photograph any injuries.",
+        "Staff should ask every patient with an injury whether someone hurt them.",
+        "Practitioners should ask about violence in the relationship.",
+    ],
+)
+def test_injuries_or_violence_of_anyone_in_practice_guidance_are_not_physical_abuse(tagger, text):
+    assert PA not in tagger.tag(text)
+    assert PA in tagger.tag("Officers photographed her injuries.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Children are victims of domestic abuse in their own right.",
+        "Under the Act, children are recognised as victims of domestic abuse in their own right.",
+        "The review considered the impact of domestic abuse on children.",
+        "Staff should know the effect domestic abuse can have on children.",
+        "All children who are exposed or subjected to an environment of domestic violence are likely to be affected.",
+    ],
+)
+def test_children_as_victims_of_domestic_abuse_and_its_impact_on_them_are_children_present(tagger, text):
+    # the guide's CP2, in the Domestic Abuse Act's and guidance's own wordings
+    assert CP in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The review considered the impact of the budget on children's centres.",
+        "She was subjected to domestic abuse by her husband for many years.",
+    ],
+)
+def test_an_impact_on_childrens_services_or_an_adult_subjected_to_abuse_is_not_children_present(tagger, text):
+    assert CP not in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The family was known to the police.",
+        "The family were known to children's services.",
+        "Her family were not known to any agency.",
+    ],
+)
+def test_an_agency_knowing_the_family_is_not_what_family_and_friends_knew(tagger, text):
+    assert FF not in tagger.tag(text)
+
+
+@pytest.mark.parametrize("text", ["The assaults were known to her sister.", "Her family knew about the assaults."])
+def test_what_relatives_knew_still_counts(tagger, text):
+    assert FF in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A neighbour called the police.",
+        "A friend of his contacted the mental health team to raise concerns.",
+        "Her sister rang the police.",
+    ],
+)
+def test_a_friend_neighbour_or_relative_contacting_a_service_is_what_they_did(tagger, text):
+    assert FF in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Anyone, such as a friend who calls the helpline, can get advice.",
+        "A relative can call the helpline for advice.",
+        "Professionals need to engage with fathers, whilst also making sure they see the mother alone.",
+    ],
+)
+def test_who_may_call_a_service_or_seeing_the_mother_alone_is_not_family_and_friends_knowledge(tagger, text):
+    # the guide's FF5 (who may use a service) and safe enquiry with the victim, who is not her own family
+    assert FF not in tagger.tag(text)
+
+
+def test_probation_in_a_list_of_professions_is_not_a_criminal_justice_response(tagger):
+    assert CJ not in tagger.tag("The team includes prosecutors, judges, police, doctors and probation officers.")
+    assert CJ in tagger.tag("His probation officer was not told of the incidents.")
+
+
+def test_a_childs_supervision_as_part_of_its_care_is_not_supervision_of_practitioners(tagger):
+    rks = "record_keeping_supervision"
+    neglect = "Neglect is when a child is left without proper clothing, shelter, supervision or health care."
+    assert rks not in tagger.tag(neglect)
+    assert rks in tagger.tag("The social worker did not receive supervision for this case.")
+
+
+def test_a_definition_given_in_passing_is_not_a_finding_but_applied_to_someone_it_is(tagger):
+    quoted = "Coercive control - which is a pattern of psychological abuse and intimidation - is an offence."
+    assert CC not in tagger.tag(quoted)
+    assert CC in tagger.tag("His behaviour towards her was a pattern of control and intimidation.")
+
+
+@pytest.mark.parametrize(
+    "theme, text",
+    [
+        ("intimate_partner_homicide", "She was followed home by her estranged husband, who then shot her dead."),
+        ("intimate_partner_homicide", "Her partner stabbed her to death in the kitchen."),
+        ("adult_family_homicide", "It concerns the homicide of Adult A in 2011, committed by his sibling Adult B."),
+        (CC, "Research found that impairments were used to exercise control over them."),
+        (CC, "Contact with the children became a means of sustaining control and intimidation."),
+        ("older_people", "Agencies did not respond to abuse in the context of an older couple."),
+        ("stalking", "In 2019 she was followed to her home by her former partner."),
+        ("record_keeping_supervision", "Managers should undertake case dip samples of the records."),
+        (MAW, "Audits should evidence joint decision-making between health and children's services."),
+    ],
+)
+def test_more_kinds_of_real_wording_of_the_theme_are_tagged(tagger, theme, text):
+    # who killed her told the other way round, control over a person, an older couple, being followed to her
+    # home, dip samples as audit, joint decision-making between agencies
+    assert theme in tagger.tag(text)
+    assert CC not in tagger.tag("The council maintains control of its budget.")
+
+
+@pytest.mark.parametrize(
+    "theme, text",
+    [
+        (PA, "The outreach worker tried to push him to engage with the perpetrator programme."),
+        ("non_fatal_strangulation", "Non-fatal strangulation became a criminal offence in June 2022."),
+        (PA, "Training covered physical abuse, coercive control and stalking."),
+        ("non_fatal_strangulation", "Officers are trained to recognise the signs of strangulation."),
+        (PA, "Risk factors include previous violence, separation and pregnancy."),
+        (PA, "The number of violent incidents recorded by police rose by 8%."),
+        (PA, "Research shows that violence often begins or escalates during pregnancy."),
+        (FF, "A colleague of the GP said the practice had no concerns."),
+        (FF, "Refuge and its sister organisation told the review about their services."),
+    ],
+)
+def test_laws_training_topics_risk_factor_lists_counts_and_professionals_are_not_the_theme(tagger, theme, text):
+    # kinds of wording probed on purpose: pushing someone to do something, the law making abuse an offence,
+    # what training covers, a general list of risk factors, a count of incidents, what research shows about
+    # violence in general, a professional's colleague and a sister organisation
+    assert theme not in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "theme, text",
+    [
+        (PA, "He pushed her to the ground."),
+        (PA, "He tried to push her down the stairs."),
+        ("training_awareness", "Training covered physical abuse, coercive control and stalking."),
+        (PA, "Risk factors in this case included his previous violence towards her."),
+        (PA, "He committed a number of assaults on her."),
+        (FF, "A colleague of hers said she had seen bruises on her arms."),
+        (FF, "Her sister told the review about the assaults."),
+    ],
+)
+def test_the_same_words_about_the_case_still_count(tagger, theme, text):
+    assert theme in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Children's Centre staff attended the MARAC for the first time in 2019.",
+        "A health visitor representative sat on the review panel.",
+        "The panel included a named nurse, a health visitor and a GP.",
+    ],
+)
+def test_a_childrens_centre_or_a_health_visitor_as_a_member_of_a_meeting_is_not_children_present(tagger, text):
+    # the guide's CP3 and CP4: a name of an agency, a panel member, one of a list of professions
+    assert CP not in tagger.tag(text)
+    assert CP in tagger.tag("The health visitor was not told about the domestic abuse.")
