@@ -171,7 +171,8 @@ def contents_blocks(blocks: list[Block]) -> set[int]:
 
 
 CELL_SEPARATOR = " | "  # how the Word and HTML readers join a table row's cells
-HEADER_CELL = re.compile(r"^(?=.*[A-Za-z])[^.!?;:]{1,40}$")  # a short label, no sentence in it
+# a short label, no sentence in it; or a year or financial year ("2022", "2021/22", "2022-23")
+HEADER_CELL = re.compile(r"^(?=.*[A-Za-z])[^.!?;:]{1,40}$|^(?:19|20)\d\d(?:\s*[/\-\u2013]\s*(?:19|20)?\d\d)?$")
 
 
 def _cells(block: Block) -> list[str]:
@@ -179,23 +180,28 @@ def _cells(block: Block) -> list[str]:
 
 
 def pipe_tables(blocks: list[Block]) -> dict[int, Block]:
-    """Table rows that the Word and HTML readers give as "cell | cell | cell" blocks, as table_row blocks.
+    """Table rows that the Word, HTML and text readers give as "cell | cell | cell" blocks, as table_row blocks.
 
     A run of such blocks is a table with named columns when its first row is a header (every cell a
     short label) and every row has the header's number of cells; the rows become
-    "Date: 12 March 2019 · Agency: GP · Event: ..." blocks numbered from 1. Other runs are left as they are.
+    "Date: 12 March 2019 · Agency: GP · Event: ..." blocks numbered from 1. When every row has one cell more
+    than the header, the header's corner cell was empty (the readers drop empty cells) and each row's first
+    cell is its label: "Victim service · 2021/22: 21,884 · 2022/23: 7,669". Other runs are left as they are.
     """
     found: dict[int, Block] = {}
     i = 0
     while i < len(blocks):
         header = _cells(blocks[i])
+        names = [c.strip() for c in header]
+        if len(header) > 1 and i + 1 < len(blocks) and len(_cells(blocks[i + 1])) == len(header) + 1:
+            names = ["", *names]  # a column of row labels under an empty corner cell
         j = i + 1
-        while j < len(blocks) and len(_cells(blocks[j])) == len(header) > 1:
+        while j < len(blocks) and len(_cells(blocks[j])) == len(names) > 1:
             j += 1
         if j - i >= 2 and all(HEADER_CELL.match(c.strip()) for c in header):
             for n, k in enumerate(range(i + 1, j), start=1):
-                pairs = tuple(zip((c.strip() for c in header), (c.strip() for c in _cells(blocks[k])), strict=True))
-                text = " \u00b7 ".join(f"{name}: {value}" for name, value in pairs if value)
+                pairs = tuple(zip(names, (c.strip() for c in _cells(blocks[k])), strict=True))
+                text = " \u00b7 ".join(f"{name}: {value}" if name else value for name, value in pairs if value)
                 found[k] = Block(text, blocks[k].page, 0, "table_row", pairs, n)
             found[i] = Block("", blocks[i].page)  # the header row is in every row's text
         i = max(j, i + 1)

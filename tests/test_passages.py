@@ -71,3 +71,23 @@ def test_sentence_splitting_keeps_every_character(text, expected):
 
 def test_limits_are_the_documented_ones():
     assert (MIN_WORDS, MAX_WORDS) == (60, 250)
+
+
+def test_a_table_with_row_labels_under_an_empty_corner_cell_gives_one_passage_per_row():
+    # the readers drop empty cells, so the header row has one cell fewer than the rows it heads
+    ps = passages_of(
+        "5. Referrals to the services are shown in the table below.",
+        "2021/22 | 2022/23",
+        "Victim service | 21,884 | 7,669",
+        "Perpetrator service | 1,200 | 286",
+        "6. Overarching governance for the contract is provided by the Commissioning Board. " + words(40),
+    )
+    texts = [p.text for p in ps]
+    assert "Victim service \u00b7 2021/22: 21,884 \u00b7 2022/23: 7,669" in texts
+    assert "Perpetrator service \u00b7 2021/22: 1,200 \u00b7 2022/23: 286" in texts
+    assert texts[-1].startswith("6. Overarching governance")  # the next numbered paragraph stands on its own
+
+
+def test_rows_that_do_not_match_the_header_stay_as_they_are():
+    ps = passages_of("Notes", "Police | GP", "Victim service | 21,884 | 7,669 | 12", words(70))
+    assert not any("\u00b7" in p.text for p in ps)
