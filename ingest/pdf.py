@@ -696,10 +696,11 @@ def _mark_footnotes(paras: list[_Para], st: _Stats) -> None:
     """Give role "footnote" to the smaller-print paragraphs at the foot of a page that begin with a note number.
 
     A small paragraph there without a number (a note continued from the page before) is a footnote too.
-    The notes must sit under text in the body size.
+    The notes must sit under text in the body size. The foot is found by position, lowest first: a box of
+    text (a pull quote) can come after the notes in the page's content stream while printed above them.
     """
     foot: list[_Para] = []
-    for para in reversed(paras):
+    for para in sorted(paras, key=lambda p: min(ln.y for ln in p.lines)):
         if para.role != "body" or not all(_small(ln, st) for ln in para.lines):
             break
         foot.append(para)

@@ -762,6 +762,20 @@ def test_cross_page_join_steps_over_footnotes():
     ]
 
 
+def test_footnotes_are_found_at_the_foot_of_the_page_though_a_pull_quote_printed_above_comes_after_them():
+    # a box of larger text placed higher up the page, but written after the notes in the content stream
+    body = [Line(text=f"Practitioners should share information when it is needed to keep a child safe {i}.",
+                 x=72, y=700 - 14 * i, size=11) for i in range(6)]
+    notes = [Line(text="15 Special category data is defined in Annex A", x=72, y=90, size=7),
+             Line(text="16 What are the conditions for processing? | ICO", x=72, y=78, size=7)]
+    quote = [Line(text="You can be confident in sharing personal information", x=90, y=585, size=12, bold=True)]
+    blocks = blocks_from_page_lines([body + notes + quote])
+    roles = {b.text: b.role for b in blocks}
+    assert roles["15 Special category data is defined in Annex A"] == "footnote"
+    assert roles["16 What are the conditions for processing? | ICO"] == "footnote"
+    assert roles["You can be confident in sharing personal information"] == "body"
+
+
 def test_no_cross_page_join_after_a_finished_sentence():
     pages = [_lines(("The panel met.", 700)), _lines(("and then something else.", 770))]
     blocks = blocks_from_page_lines(pages)
