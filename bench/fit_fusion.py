@@ -104,7 +104,14 @@ def fit(data: list[Candidates], l2: float, mix: float) -> dict:
     logits = z @ weights + bias
     hand = x[:, FEATURES.index("hand-weighted fusion")]
     return {"features": list(FEATURES), "mean": mean.tolist(), "scale": scale.tolist(), "weights": weights.tolist(),
-            "bias": bias, "unit": float(hand.std() / logits.std()), "mix": mix}
+            "bias": bias, "unit": float(hand.std() / logits.std()), "mix": mix, "model": fitted_model()}
+
+
+def fitted_model() -> str:
+    """The embedding model the evaluation knowledge bases use (its cosines are features)."""
+    from index.embedder import Embedder
+
+    return Embedder().vector_space.split("|")[0]
 
 
 def scorer(model: dict):  # noqa: ANN201 - rows -> scores

@@ -38,13 +38,20 @@ class FusionModel:
     bias: float
     unit: float  # a logit in the hand-weighted fusion's units
     mix: float  # the fitted score's share of the final one; the rest is the hand-weighted fusion's
+    model: str = ""  # the embedding model whose cosines it was fitted on ("" : any)
 
     @classmethod
     def from_dict(cls, data: dict) -> FusionModel:
         if tuple(data["features"]) != FEATURES:
             raise ValueError("the fusion model was fitted on other features: run bench/fit_fusion.py --write")
         return cls(np.array(data["mean"]), np.array(data["scale"]), np.array(data["weights"]), float(data["bias"]),
-                   float(data["unit"]), float(data["mix"]))
+                   float(data["unit"]), float(data["mix"]), str(data.get("model", "")))
+
+    def fits(self, vector_space: str | None) -> bool:
+        """Whether vectors of this space ("model|precision", `Embedder.vector_space`; None: not known) give the
+        cosines it was fitted on: another model's cosines sit on another scale, so its passages are ranked by the
+        hand weights alone."""
+        return not self.model or vector_space is None or vector_space.split("|")[0] == self.model
 
     def score(self, rows: np.ndarray) -> np.ndarray:
         """Scores for rows of FEATURES, in the hand-weighted fusion's units."""

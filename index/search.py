@@ -597,7 +597,8 @@ def search(
     themes = set(query_themes(text))
     themed = themed_passages(catalogue, scores, themes)
     texts: dict[str, str] | None = None  # passage texts, when read
-    if ranking.learned and ranking.sentences and len(rankings) == 3:
+    fitted = fusion_model().fits(getattr(embedder, "vector_space", None))  # None: a test's fake embedder
+    if ranking.learned and ranking.sentences and len(rankings) == 3 and fitted:
         texts = {pid: passage for pid, (passage, _) in catalogue.passage_texts(scores).items()}
         scores = learned_scores(rankings, scores, themed, texts)
     if ranking.theme_boost:

