@@ -89,7 +89,7 @@ def measure(data: list[Candidates], score) -> tuple[float, float]:  # noqa: ANN0
 
 def fit(data: list[Candidates], l2: float, mix: float) -> dict:
     """Logistic regression on standardised features; the model as index/data/fusion.json holds it."""
-    from index.fusion import FEATURES
+    from index.fusion import FEATURES, HAND
 
     x = np.vstack([c.rows for c in data if len(c.rows)])
     y = np.concatenate([[1.0 if f else 0.0 for f in c.found] for c in data if len(c.rows)])
@@ -102,7 +102,7 @@ def fit(data: list[Candidates], l2: float, mix: float) -> dict:
         weights -= STEP * (z.T @ error / len(y) + l2 * weights / len(y))
         bias -= STEP * float(error.mean())
     logits = z @ weights + bias
-    hand = x[:, FEATURES.index("hand-weighted fusion")]
+    hand = x[:, HAND]
     return {"features": list(FEATURES), "mean": mean.tolist(), "scale": scale.tolist(), "weights": weights.tolist(),
             "bias": bias, "unit": float(hand.std() / logits.std()), "mix": mix, "model": fitted_model()}
 
@@ -146,15 +146,14 @@ def main() -> None:
     parser.add_argument("--l2", type=float, default=1.0, help="L2 penalty of the logistic regression")
     parser.add_argument("--write", action="store_true", help=f"store the model in {OUT.relative_to(ROOT)}")
     args = parser.parse_args()
-    from index.fusion import FEATURES
+    from index.fusion import FEATURES, HAND
 
     sets = {"real": candidates_of("real"), "current": candidates_of("current")}
     model = fit([c for data in sets.values() for c in data], args.l2, args.mix)
-    hand = FEATURES.index("hand-weighted fusion")
     cv = cross_validate(sets, args.l2, args.mix)
     print(f"candidates' order alone, dev splits (mix {args.mix}, l2 {args.l2}): R@10 / MRR")
     for name, data in sets.items():
-        before = measure(data, lambda rows: rows[:, hand])
+        before = measure(data, lambda rows: rows[:, HAND])
         after = measure(data, scorer(model))
         print(f"  {name:<8} {len(data):>3} queries  hand-weighted {before[0]:.3f} / {before[1]:.3f}   "
               f"fitted {after[0]:.3f} / {after[1]:.3f}   5-fold {cv[name][0]:.3f} / {cv[name][1]:.3f}")
