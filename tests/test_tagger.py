@@ -1355,6 +1355,8 @@ def test_a_childrens_centre_or_a_health_visitor_as_a_member_of_a_meeting_is_not_
         ("older_people", "Victims killed by a family member were often aged over 65."),
         ("male_victims", "Agencies did not consider the victim being male."),
         ("male_victims", "Half of the victims of adult family homicide were male."),
+        ("record_keeping_supervision", "Have all injuries (visible and non-visible) been documented?"),
+        ("record_keeping_supervision", "The police should ensure practice around recording is fit for purpose."),
     ],
 )
 def test_taxonomy_10_reads_the_case_wording_of_the_spent_held_out_rows(tagger, theme, text):
@@ -1375,6 +1377,11 @@ def test_taxonomy_10_reads_the_case_wording_of_the_spent_held_out_rows(tagger, t
         (PA, "Addressing domestic violence which results in low level injuries can prevent fatalities."),
         (FF, "Information in the reviews is anonymised to protect the family and friends of the victim."),
         (FF, "Names were changed to respect the privacy of surviving family and friends."),
+        ("disability_care_needs", "Agencies must ensure their staff, carers and volunteers understand domestic abuse."),
+        ("disability_care_needs", "If an interpreter is needed, do not use friends, family or carers."),
+        ("multi_agency_working", "Sharing information across agencies helps to piece together the jigsaw."),
+        ("record_keeping_supervision", "It is well documented that abuse escalates after separation."),
+        (CP, "As young children, both men feared their fathers."),
     ],
 )
 def test_taxonomy_10_keeps_general_wording_out(tagger, theme, text):
