@@ -1357,6 +1357,8 @@ def test_a_childrens_centre_or_a_health_visitor_as_a_member_of_a_meeting_is_not_
         ("male_victims", "Half of the victims of adult family homicide were male."),
         ("record_keeping_supervision", "Have all injuries (visible and non-visible) been documented?"),
         ("record_keeping_supervision", "The police should ensure practice around recording is fit for purpose."),
+        ("criminal_justice", "Mrs B was killed by her husband Mr B, who was tried and found guilty of murder."),
+        ("criminal_justice", "He pleaded guilty to manslaughter at the Crown Court."),
     ],
 )
 def test_taxonomy_10_reads_the_case_wording_of_the_spent_held_out_rows(tagger, theme, text):
@@ -1382,6 +1384,8 @@ def test_taxonomy_10_reads_the_case_wording_of_the_spent_held_out_rows(tagger, t
         ("multi_agency_working", "Sharing information across agencies helps to piece together the jigsaw."),
         ("record_keeping_supervision", "It is well documented that abuse escalates after separation."),
         (CP, "As young children, both men feared their fathers."),
+        ("criminal_justice", "The review obtains information from agencies such as the police and criminal justice agencies."),
+        ("criminal_justice", "Law enforcement and prosecution case files are the first source of information."),
     ],
 )
 def test_taxonomy_10_keeps_general_wording_out(tagger, theme, text):
