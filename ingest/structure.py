@@ -216,7 +216,7 @@ def _aside(block: Block, text: str, heading: str | None, kind: str, item: str | 
     """A footnote ("note 3", kind "footnote") or a table row ("row 2", kind of its section) as one unit."""
     if block.role == "footnote":
         m = FOOTNOTE_NUMBER.match(text)
-        number = f"note {m.group(1)}" if m else None
+        number = f"note {m.group(1)}" if m else "note"  # an unnumbered note is found among the page's notes
         return Unit(text, block.page, number, heading, "footnote", item, section_id, counted, "footnote")
     number = f"row {block.row}" if block.row is not None else None
     return Unit(text, block.page, number, heading, kind, item, section_id, counted, "table_row")
@@ -268,7 +268,8 @@ def find_structure(blocks: list[Block]) -> list[Unit]:
         if not text:
             continue
         if block.role in ("footnote", "table_row"):
-            counted += 1
+            # a reader counting the paragraphs of the text skips the notes at the foot of the page
+            counted += block.role == "table_row"
             units.append(_aside(block, text, heading, current_kind(), item, section_id, counted))
             continue
 

@@ -85,3 +85,16 @@ def test_heading_kinds_cover_the_parts_of_a_dhr():
     assert classify_heading("Single Agency Recommendations") == "recommendations"
     assert classify_heading("Appendix A: Action Plan") == "action_plan"
     assert classify_heading("Agenda") is None
+
+
+def test_notes_at_the_foot_of_the_page_are_not_counted_as_paragraphs_of_the_text():
+    # a reader counting the paragraphs of a page skips its footnotes: the paragraph after two notes is the
+    # text's second paragraph, cited ¶2, not ¶4; an unnumbered note is cited as a note, not as a paragraph
+    units = find_structure([
+        Block("The panel met six times.", 3),
+        Block("1 Home Office (2016) Multi-agency statutory guidance.", 3, role="footnote"),
+        Block("* Figures are rounded.", 3, role="footnote"),
+        Block("The chair thanks the family.", 4),
+        Block("Figures were checked by the partnership.", 4, role="footnote"),
+    ])
+    assert [(u.number, u.counted) for u in units] == [(None, 1), ("note 1", 1), ("note *", 1), (None, 2), ("note", 2)]
