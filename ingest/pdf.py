@@ -617,8 +617,9 @@ def _wraps(prev: Line, line: Line, st: _Stats) -> bool:
     """Whether ``line`` is the second line of a heading or phrase that ``prev`` began.
 
     A heading can wrap: "4. Analysis of Agency Involvement with Anna and with" / "Her Partner" (same
-    size and weight, the first line nearly as wide as the text), or a phrase whose second line is set
-    in another weight ("Children looked after and achieving" / "permanence Requires improvement").
+    size and weight, the first line nearly as wide as the text), carry its parenthesis onto a line of its
+    own ("The Seven golden rules for sharing information" / "(including personal information):"), or be a
+    phrase whose second line is set in another weight ("Children looked after and achieving" / "permanence Requires improvement").
     """
     size = max(prev.size, line.size, 1.0)
     step = prev.y - line.y
@@ -629,6 +630,8 @@ def _wraps(prev: Line, line: Line, st: _Stats) -> bool:
     if starts_lowercase(line.text):
         return not _small(line, st)
     styled = prev.bold or prev.size > st.body_size + 0.75
+    if line.text.startswith("(") and styled and prev.bold == line.bold and _heading_like(prev, st):
+        return True  # a heading's parenthesis set on its own line: "... for sharing information" / "(including ...):"
     wide = len(prev.text) * prev.size >= 0.6 * st.full_len * st.body_size
     return styled and prev.bold == line.bold and wide and _heading_like(line, st)
 
@@ -761,6 +764,8 @@ def _type_level(para: _Para, text: str, st: _Stats) -> int:
     if level == 2 and st.left is not None and para.first.x - st.left > 12:
         return 0  # a bold label indented from the margin: a table's column header, not a heading
     larger = all(ln.size >= st.body_size + 1.5 for ln in para.lines)
+    if level == 1:
+        text = text.rstrip(":")  # set well above the body, a lead-in to a list is its heading ("... rules:")
     return level if heading_shaped(text, LARGE_HEADING_MAX_WORDS if larger else HEADING_MAX_WORDS) else 0
 
 

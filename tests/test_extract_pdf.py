@@ -776,6 +776,19 @@ def test_footnotes_are_found_at_the_foot_of_the_page_though_a_pull_quote_printed
     assert roles["You can be confident in sharing personal information"] == "body"
 
 
+def test_a_headings_parenthesis_on_a_line_of_its_own_stays_in_the_heading():
+    # DfE's information-sharing advice sets "(including personal information):" under its 18 pt heading; it
+    # was read as the opening words of the first rule
+    body = [Line(text=f"{i}. Practitioners should share information when it is needed to keep a child safe.",
+                 x=72, y=660 - 14 * i, size=12) for i in range(1, 7)]
+    heading = [Line(text="The Seven golden rules for sharing information", x=72, y=744, size=18, bold=True),
+               Line(text="(including personal information):", x=72, y=723, size=18, bold=True)]
+    blocks = blocks_from_page_lines([heading + body])
+    assert blocks[0].text == "The Seven golden rules for sharing information (including personal information):"
+    assert blocks[0].type_level == 1
+    assert blocks[1].text.startswith("1. Practitioners")
+
+
 def test_no_cross_page_join_after_a_finished_sentence():
     pages = [_lines(("The panel met.", 700)), _lines(("and then something else.", 770))]
     blocks = blocks_from_page_lines(pages)
