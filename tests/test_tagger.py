@@ -1392,3 +1392,44 @@ def test_taxonomy_10_keeps_general_wording_out(tagger, theme, text):
     # who is at risk is not assessing risk; an arrest in the case is not previous history; a parent's violence
     # in an adult's childhood, injuries as practice speaks of them and a report's privacy are not the theme
     assert theme not in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "theme, text",
+    [
+        ("intimate_partner_homicide", "A young mother was beaten to death by her violent ex-partner."),
+        ("intimate_partner_homicide", "Two reviews were published: the murder of ‘Ruth’ by her husband and of ‘Pamela’ by a partner."),
+        ("intimate_partner_homicide", "Clare Wood was murdered at age 36 by George Appleton, an ex-boyfriend, in Salford."),
+        ("separation", "The 21-year-old was killed by her former partner in September 2019."),
+        ("separation", "Police binned evidence that he was stalking his ex-wife a year before he killed her."),
+        (CP, "She was murdered by Mr W in front of her two-year-old daughter."),
+        (PA, "Tina Billingham was regularly attacked by Ronald Cooke."),
+        (PA, "Ruth Williams was strangled to death at their home."),
+        (PA, "Her son had subjected his mother to a previous attack."),
+        (FF, "Following interviews with the victim's family, the review found learning about communication."),
+    ],
+)
+def test_taxonomy_10_reads_news_reports_of_reviews(tagger, theme, text):
+    # kinds of wording the spent held-out split test4 showed: news reports of reviews name the killer by his
+    # relation to her ("her violent ex-partner", "an ex-boyfriend") and say how she died
+    assert theme in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "theme, text",
+    [
+        ("separation", "He had previously tried to run down an ex-partner with his van."),
+        ("perpetrator_history", "A young mother was beaten to death by her violent ex-partner."),
+        ("perpetrator_history", "Ms R had experienced domestic violence in a previous relationship."),
+        (CP, "Her unborn son was delivered by Caesarean section and survived."),
+        (CP, "He asked her to sign papers for the Children and Family Court Advisory and Support Service."),
+        ("coercive_control", "The programme helps the police understand what is meant by the term coercive control."),
+        (FF, "This report has been anonymised to protect the confidentiality of the person and their family."),
+        (FF, "When someone is killed by an intimate partner or family member a review must be conducted."),
+        (FF, "There are leaflets available for family, friends and colleagues who have lost someone."),
+    ],
+)
+def test_taxonomy_10_keeps_the_victims_own_history_and_process_text_out(tagger, theme, text):
+    # her ex is the perpetrator himself and her earlier relationships her history, not his; an unborn child is
+    # pregnancy; CAFCASS is an agency's name; what training explains and what a report protects are no findings
+    assert theme not in tagger.tag(text)

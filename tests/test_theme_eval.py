@@ -184,13 +184,14 @@ def real_result(bench):
 def test_real_set_micro_f1_meets_the_target(real_result):
     # a regression guard, not the goal (0.85 on held-out text, not met): dev holds the spent held-out
     # splits test to test4 and 112 more rows of the published documents since taxonomy 10
-    assert real_result["dev"].tagger.micro_f1() >= 0.81, real_result["dev"].tagger.micro_f1()
+    assert real_result["dev"].tagger.micro_f1() >= 0.82, real_result["dev"].tagger.micro_f1()
 
 
 @pytest.mark.slow
 def test_real_set_no_frequent_theme_below_the_precision_floor(bench, real_result):
-    # the floor is 0.80; on the spent held-out rows of taxonomy 10 perpetrator history fell below it
-    assert not bench.weak_precision(real_result["dev"], floor=0.45)
+    # the floor is 0.80; with the spent held-out rows in dev, perpetrator history (0.60) and family and
+    # friends (0.75) are below it
+    assert not bench.weak_precision(real_result["dev"], floor=0.55)
 
 
 @pytest.mark.slow
