@@ -1,7 +1,7 @@
 """Evaluate the theme tagger against two labelled sets of passages.
 
     .venv/bin/python bench/eval_themes.py [--set current|real|both] [--split dev|test|test5|all]
-                                          [--errors] [--theme ID] [--hide-test]
+                                          [--errors] [--theme ID] [--hide-test] [--agreement]
 
 * current: tests/data/theme_labels.jsonl, mostly passages written in the style of our fictional corpus,
   and seed paragraphs;
@@ -18,8 +18,12 @@ Each passage is in a split: "dev" (rules may be written from its errors) or a he
 end of a piece of work: "test" in the current set; "test5" in the real set, quotes of public pages labelled
 blind (before they were tagged). A held-out split is spent once rules have been measured on it for a round:
 the real set's "test", "test2", "test3" and "test4" became dev in taxonomy 10 (each such row keeps its old
-split in "was"), after their last figures were recorded in the CHANGELOG. Every held-out split a set has is reported on its own
-line. --hide-test prints no figure that includes a held-out split.
+split in "was"), after their last figures were recorded in the CHANGELOG. Every held-out split a set has
+is reported on its own line. --hide-test prints no figure that includes a held-out split.
+
+--agreement prints how far a second annotator, who labelled 160 of the real rows by the same guide without
+seeing the first labels (tests/data/theme_labels_real_second.jsonl), agrees with the first, and the tagger
+on the same rows: the first labels are no perfect truth, and this is the ceiling a tagger can be held to.
 
 Prints, per theme, the gold count and precision / recall / F1 of the tagger and of a keyword-only
 baseline (case-insensitive substring match of every phrase of the theme in the taxonomy, no
@@ -52,6 +56,7 @@ from kb.taxonomy import Taxonomy  # noqa: E402
 
 LABELS = REPO / "tests" / "data" / "theme_labels.jsonl"
 REAL_LABELS = REPO / "tests" / "data" / "theme_labels_real.jsonl"
+SECOND_LABELS = REPO / "tests" / "data" / "theme_labels_real_second.jsonl"
 SEEDS = REPO.parent / "shared" / "seeds"
 REAL = REPO.parent / "shared" / "real"
 FIXTURES = REPO / "tests" / "fixtures"
@@ -252,6 +257,24 @@ def _table(res: Result, taxonomy: Taxonomy) -> str:
     return "\n".join(lines)
 
 
+def agreement(records: list[dict], second: dict[str, list[str]], tagger: ThemeTagger) -> tuple[Scores, Scores]:
+    """The second annotator's labels and the tagger's, each scored against the first labels, on the rows the
+    second annotator labelled."""
+    rows = [r for r in records if r["id"] in second]
+    tagged = tagger.tag_many([r["text"] for r in rows], section_kinds=[r.get("section_kind") for r in rows])
+    annotator, machine = Scores(), Scores()
+    for rec, mentions in zip(rows, tagged, strict=True):
+        gold = set(rec["themes"])
+        annotator.add(gold, set(second[rec["id"]]))
+        machine.add(gold, set(tagger.present_ids(mentions)))
+    return annotator, machine
+
+
+def load_second(path: Path = SECOND_LABELS) -> dict[str, list[str]]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return {r["id"]: r["themes"] for r in rows}
+
+
 def weak_precision(res: Result, floor: float = 0.80, min_gold: int = 10) -> dict[str, float]:
     """Themes with at least ``min_gold`` gold examples whose precision is below ``floor``."""
     return {
@@ -271,6 +294,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--split", choices=("dev", *HELD_OUT, "all"), default="all")
     ap.add_argument("--errors", action="store_true", help="list false positives and negatives")
     ap.add_argument("--theme", help="only list errors for this theme id")
+    ap.add_argument("--agreement", action="store_true",
+                    help="also score a second annotator's labels of 160 real rows, and the tagger on the same rows")
     ap.add_argument(
         "--hide-test",
         action="store_true",
@@ -306,6 +331,14 @@ def main(argv: list[str] | None = None) -> int:
             )
         weak = weak_precision(res)
         print(f"themes with >= 10 gold below 0.80 precision ({args.split}): {weak or 'none'}")
+        if args.agreement and name == "real":
+            second = load_second()
+            annotator, machine = agreement(records, second, tagger)
+            p, r, f = annotator.prf()
+            print(f"second annotator vs first labels ({sum(1 for x in records if x['id'] in second)} rows): "
+                  f"P={p:.3f} R={r:.3f} F1={f:.3f}")
+            p, r, f = machine.prf()
+            print(f"tagger vs first labels, same rows: P={p:.3f} R={r:.3f} F1={f:.3f}")
         if args.errors:
             print()
             for pid, theme, kind, text in res.errors:

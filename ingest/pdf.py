@@ -619,7 +619,8 @@ def _wraps(prev: Line, line: Line, st: _Stats) -> bool:
     A heading can wrap: "4. Analysis of Agency Involvement with Anna and with" / "Her Partner" (same
     size and weight, the first line nearly as wide as the text), carry its parenthesis onto a line of its
     own ("The Seven golden rules for sharing information" / "(including personal information):"), or be a
-    phrase whose second line is set in another weight ("Children looked after and achieving" / "permanence Requires improvement").
+    phrase whose second line is set in another weight ("Children looked after and achieving" / "permanence
+    Requires improvement").
     """
     size = max(prev.size, line.size, 1.0)
     step = prev.y - line.y

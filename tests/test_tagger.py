@@ -1384,7 +1384,7 @@ def test_taxonomy_10_reads_the_case_wording_of_the_spent_held_out_rows(tagger, t
         ("multi_agency_working", "Sharing information across agencies helps to piece together the jigsaw."),
         ("record_keeping_supervision", "It is well documented that abuse escalates after separation."),
         (CP, "As young children, both men feared their fathers."),
-        ("criminal_justice", "The review obtains information from agencies such as the police and criminal justice agencies."),
+        ("criminal_justice", "The review obtains information from the police and other criminal justice agencies."),
         ("criminal_justice", "Law enforcement and prosecution case files are the first source of information."),
     ],
 )
@@ -1398,8 +1398,8 @@ def test_taxonomy_10_keeps_general_wording_out(tagger, theme, text):
     "theme, text",
     [
         ("intimate_partner_homicide", "A young mother was beaten to death by her violent ex-partner."),
-        ("intimate_partner_homicide", "Two reviews were published: the murder of ‘Ruth’ by her husband and of ‘Pamela’ by a partner."),
-        ("intimate_partner_homicide", "Clare Wood was murdered at age 36 by George Appleton, an ex-boyfriend, in Salford."),
+        ("intimate_partner_homicide", "Reviews of the murder of ‘Ruth’ by her husband and of ‘Pamela’ by a partner."),
+        ("intimate_partner_homicide", "Clare Wood was murdered at 36 by George Appleton, an ex-boyfriend."),
         ("separation", "The 21-year-old was killed by her former partner in September 2019."),
         ("separation", "Police binned evidence that he was stalking his ex-wife a year before he killed her."),
         (CP, "She was murdered by Mr W in front of her two-year-old daughter."),

@@ -133,7 +133,8 @@ def test_the_real_set_is_well_formed(real_rows):
         assert set(rec["themes"]) <= set(ids), rec["id"]
         assert rec["split"] in {"dev", "test5"}, rec["id"]
         # a spent held-out split became dev and keeps its old name
-        assert rec.get("was", "test") in {"test", "test2", "test3", "test4"} and ("was" not in rec or rec["split"] == "dev")
+        assert rec.get("was", "test") in {"test", "test2", "test3", "test4"}
+        assert "was" not in rec or rec["split"] == "dev"
         origin = _origin(rec)
         if origin == "url":
             # a short quote of a public page, with its address
@@ -209,3 +210,17 @@ def test_the_third_held_out_split_was_chosen_by_a_hash_of_the_id(real_rows):
     test3 = [r for r in real_rows if r.get("was") == "test3"]
     assert len(test3) >= 20
     assert all(_hash_split(r["id"]) == "test3" for r in test3)
+
+
+def test_a_second_annotator_labelled_real_rows_without_seeing_the_first_labels(bench, real_rows):
+    # 160 rows drawn at random, labelled by the guide alone: how far two annotators agree is the ceiling a
+    # tagger can be held to (0.875 micro-F1 when taken; the goal of 0.85 is below it)
+    second = bench.load_second()
+    ids = load_taxonomy().ids()
+    by_id = {r["id"]: r for r in real_rows}
+    assert len(second) == 160 and set(second) <= set(by_id)
+    assert all(set(themes) <= set(ids) for themes in second.values())
+    scores = bench.Scores()
+    for rid, themes in second.items():
+        scores.add(set(by_id[rid]["themes"]), set(themes))
+    assert scores.micro_f1() >= 0.85, scores.micro_f1()
