@@ -1433,3 +1433,30 @@ def test_taxonomy_10_keeps_the_victims_own_history_and_process_text_out(tagger, 
     # her ex is the perpetrator himself and her earlier relationships her history, not his; an unborn child is
     # pregnancy; CAFCASS is an agency's name; what training explains and what a report protects are no findings
     assert theme not in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "theme, text",
+    [
+        ("intimate_partner_homicide", "The man was stabbed to death on 27 October, 2013 by his 49 year old partner."),
+        ("intimate_partner_homicide", "She was stabbed in her home in Paisley this June by partner Gary Brown."),
+        ("intimate_partner_homicide", "A serial abuser was free to batter his ex-partner to death."),
+        ("risk_assessment", "There was poor appreciation of the risks of domestic abuse in old age."),
+        ("risk_assessment", "The trust failed to consider the safety of a mother who was killed by her son."),
+        ("criminal_justice", "He was jailed for life in December 2012."),
+        (PA, "He violently attacked five previous girlfriends."),
+    ],
+)
+def test_taxonomy_10_reads_the_wording_of_the_spent_test5_rows(tagger, theme, text):
+    assert theme in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "theme, text",
+    [
+        ("criminal_justice", "The inspections are carried out by Ofsted, CQC, HMICFRS and HM Inspectorate of Probation."),
+        (FF, "The panel expresses its sincere condolences to the family members affected by these events."),
+    ],
+)
+def test_taxonomy_10_keeps_inspectorates_and_condolences_out(tagger, theme, text):
+    assert theme not in tagger.tag(text)
