@@ -580,6 +580,7 @@ class _Para:
     page: int = 1
     standalone: bool = False  # bare number or heading-like: nothing joins onto it
     role: str = "body"  # "footnote" | "cover" | "table_row" (see ingest.blocks.Block)
+    end: Line | None = None  # the last line printed, when the paragraph runs on over a page break
 
     @property
     def first(self) -> Line:
@@ -770,12 +771,30 @@ def _type_level(para: _Para, text: str, st: _Stats) -> int:
     return level if heading_shaped(text, LARGE_HEADING_MAX_WORDS if larger else HEADING_MAX_WORDS) else 0
 
 
-def _capital_continuation(before: str, text: str, para: _Para, st: _Stats) -> bool:
-    """A page that opens with a capital continues the last page's paragraph when that stopped mid-clause
-    ("... routinely given to" / "Fostering to Adopt arrangements ...") and the new text reads as prose: a
-    sentence or a long run, not a heading, a table's caption or its repeated header row."""
+def _runs_on(before: _Para, para: _Para, st: _Stats) -> bool:
+    """Whether the last page's paragraph was cut mid-sentence where its print runs on: its last line, set
+    full width ("... As of October") in the body type, has no sentence end, and the new page's first line
+    starts at that line's x in the same type ("2024, the 18-25 section ..."). Inside a page such a line
+    is joined to the next one; a page break is no reason to stop."""
+    end = before.end or before.last
+    first = para.first
     return (
-        ends_mid_clause(before)
+        len(before.lines) >= 2
+        and abs(end.size - st.body_size) <= 1.0
+        and len(end.text) >= 0.7 * st.full_len
+        and abs(first.x - end.x) <= 2.0
+        and abs(first.size - end.size) <= 1.0
+        and first.bold == end.bold
+    )
+
+
+def _capital_continuation(before: str, text: str, para: _Para, st: _Stats, prev: _Para | None = None) -> bool:
+    """A page that opens with a capital continues the last page's paragraph when that stopped mid-clause
+    ("... routinely given to" / "Fostering to Adopt arrangements ...") or mid-sentence on a full line in
+    the same column (:func:`_runs_on`), and the new text reads as prose: a sentence or a long run, not a
+    heading, a table's caption or its repeated header row."""
+    return (
+        (ends_mid_clause(before) or (prev is not None and _runs_on(prev, para, st)))
         and not _type_level(para, text, st)
         and (ends_sentence(text) or len(text.split()) >= 12)
     )
@@ -800,13 +819,15 @@ def blocks_from_page_lines(pages: list[list[Line]]) -> list[Block]:
                 and target is not None
                 and not merged[target][1].standalone
                 and not ends_sentence(merged[target][0])
-                and (starts_lowercase(text) or _capital_continuation(merged[target][0], text, para, st))
+                and (starts_lowercase(text)
+                     or _capital_continuation(merged[target][0], text, para, st, merged[target][1]))
                 and not is_numbered_start(text)
                 and not _is_bullet(text)
             ):
                 prev_text, prev_para = merged[target]
                 merged[target] = (join_broken_lines(prev_text, text, vocab), prev_para)
                 prev_para.standalone = para.standalone
+                prev_para.end = para.last
                 continue
             merged.append((text, para))
     _mark_cover(merged, len(pages))

@@ -928,3 +928,34 @@ def test_pypdf_warnings_are_counted_not_printed(tmp_path, capsys, three_page_rep
     assert doc.blocks
     captured = capsys.readouterr()
     assert "startxref" not in captured.err
+
+
+def test_cross_page_join_of_a_sentence_cut_on_a_full_line_that_runs_on_in_the_same_column():
+    # Kent's cabinet report: "... As of October" / "2024, the 18-25 section ..."; a page break is no reason to
+    # end a paragraph whose last line runs to the margin without a sentence end
+    pages = [
+        _lines(("1.2 The service currently oversees the transitions of young people aged", 700),
+               ("18 to 25 who were known to it as children. However, the director keeps", 686.6),
+               ("responsibility for people beyond the legal scope of the role. As of October", 673.2)),
+        _lines(("2024, the section was working with 894 young adults and their families.", 770),
+               ("1.3 It is proposed to transfer the statutory functions to adult services.", 740)),
+    ]
+    blocks = blocks_from_page_lines(pages)
+    assert [(b.text[-45:], b.page) for b in blocks] == [
+        ("ctober 2024, the section was working with 894 young adults and their families."[-45:], 1),
+        ("ransfer the statutory functions to adult services."[-45:], 2),
+    ]
+
+
+def test_no_cross_page_join_of_a_full_line_when_the_next_page_starts_elsewhere_or_in_other_type():
+    first = _lines(("1.2 The service currently oversees the transitions of young people aged", 700),
+                   ("18 to 25 who were known to it as children. However, the director keeps", 686.6),
+                   ("responsibility for the people set out in the table of the service below", 673.2))
+    indented = [Line(text="Service users by district and age group in the year to March 2024, all ages",
+                     x=150, y=770, size=11)]
+    bold = [Line(text="Transfer of the service to adult social care and health", x=72, y=770, size=11, bold=True),
+            Line(text="It is proposed to transfer the statutory functions to the adult directorate.", x=72,
+                 y=756.6, size=11)]
+    for second in (indented, bold):
+        blocks = blocks_from_page_lines([first, second])
+        assert [b.page for b in blocks][:2] == [1, 2], second[0].text
