@@ -800,6 +800,55 @@ def _capital_continuation(before: str, text: str, para: _Para, st: _Stats, prev:
     )
 
 
+def _hanging_indent(para: _Para) -> float | None:
+    """The x of the turned lines of a numbered paragraph set with a hanging indent ("13. Children and" at the
+    margin, "an excellent service ..." under the text), else None."""
+    lines = para.lines
+    if para.role != "body" or len(lines) < 2 or not is_numbered_start(lines[0].text):
+        return None
+    return lines[1].x if lines[1].x - lines[0].x > 8 else None
+
+
+def _indent_is_continuation(pages: list[list[Line]], st: _Stats) -> bool:
+    """Whether, in this document, text at a numbered paragraph's hanging indent always belongs to that
+    paragraph: it sets several numbered paragraphs so, and no page starts a paragraph of its own at their
+    indent after one (an unnumbered paragraph or sub-paragraph of the same number, "Members should have
+    regard ..." under 4.14). Then a page that opens at the indent goes on with the paragraph above."""
+    hanging = 0
+    for page_no, lines in enumerate(pages, start=1):
+        indent: float | None = None
+        for para in _page_paragraphs(lines, page_no, st):
+            if para.role != "body":
+                continue
+            x = _hanging_indent(para)
+            if x is not None:
+                hanging += 1
+                indent = x
+            elif indent is not None and abs(para.first.x - indent) <= 2.0:
+                if not _is_bullet(para.first.text):
+                    return False
+            else:
+                indent = None
+    return hanging >= 5
+
+
+def _indent_runs_on(before: _Para, para: _Para, st: _Stats) -> bool:
+    """A numbered paragraph with a hanging indent goes on over the page break: its last line is not clearly
+    short and the new page opens at its indent in the same type (Ofsted: "... why children go missing." /
+    "Appropriate action is taken to reduce episodes ..." under paragraph 13)."""
+    indent = _hanging_indent(before)
+    end = before.end or before.last
+    first = para.first
+    return (
+        indent is not None
+        and abs(end.x - indent) <= 2.0
+        and abs(first.x - indent) <= 2.0
+        and len(end.text) >= 0.7 * st.full_len
+        and abs(first.size - end.size) <= 1.0
+        and first.bold == end.bold
+    )
+
+
 def blocks_from_page_lines(pages: list[list[Line]]) -> list[Block]:
     """Turn per-page lines (header/footer already removed) into paragraph blocks with page numbers.
 
@@ -808,6 +857,7 @@ def blocks_from_page_lines(pages: list[list[Line]]) -> list[Block]:
     st = _stats(pages)
     vocab = build_vocabulary(ln.text for lines in pages for ln in lines)
     merged: list[tuple[str, _Para]] = []  # (text so far, para it started on)
+    indent_continues = _indent_is_continuation(pages, st)
     for page_no, lines in enumerate(pages, start=1):
         target = _continued_index(merged, page_no, st) if merged else None
         prev_finished = target is None or merged[target][1].standalone or ends_sentence(merged[target][0])
@@ -818,9 +868,19 @@ def blocks_from_page_lines(pages: list[list[Line]]) -> list[Block]:
                 i == 0
                 and target is not None
                 and not merged[target][1].standalone
-                and not ends_sentence(merged[target][0])
-                and (starts_lowercase(text)
-                     or _capital_continuation(merged[target][0], text, para, st, merged[target][1]))
+                and (
+                    (
+                        not ends_sentence(merged[target][0])
+                        and (starts_lowercase(text)
+                             or _capital_continuation(merged[target][0], text, para, st, merged[target][1]))
+                    )
+                    or (
+                        indent_continues
+                        and _indent_runs_on(merged[target][1], para, st)
+                        and not _type_level(para, text, st)
+                        and (ends_sentence(text) or len(text.split()) >= 12)
+                    )
+                )
                 and not is_numbered_start(text)
                 and not _is_bullet(text)
             ):

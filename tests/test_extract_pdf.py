@@ -959,3 +959,48 @@ def test_no_cross_page_join_of_a_full_line_when_the_next_page_starts_elsewhere_o
     for second in (indented, bold):
         blocks = blocks_from_page_lines([first, second])
         assert [b.page for b in blocks][:2] == [1, 2], second[0].text
+
+
+def _hanging(number: int, y: float, turned: list[str]) -> list[Line]:
+    """A numbered paragraph set with a hanging indent: its number at the margin, turned lines under its text."""
+    first = Line(text=f"{number}. Children who are at risk of exploitation receive an excellent service from",
+                 x=72, y=y, size=11)
+    return [first] + [Line(text=t, x=100, y=y - 13.4 * (i + 1), size=11) for i, t in enumerate(turned)]
+
+
+FULL = "the team. The response is prompt, well coordinated and effective, and plans are"
+LAST = "reviewed. Return home interviews are timely and explore well why children go missing."
+
+
+def _indented_report(extra: list[Line] | None = None) -> list[list[Line]]:
+    page1 = []
+    for k in range(5):
+        page1 += _hanging(k + 1, 760 - 70 * k, [FULL, "reviewed regularly by the managers of the service."])
+    page1 += extra or []
+    page1 += _hanging(6, 300, [FULL, LAST])
+    page2 = [Line(text="Appropriate action is taken to reduce episodes of children going missing, thus", x=100,
+                  y=770, size=11),
+             Line(text="keeping children safer.", x=100, y=756.6, size=11)]
+    page2 += _hanging(7, 720, [FULL, "reviewed regularly by the managers of the service."])
+    return [page1, page2]
+
+
+def test_a_numbered_paragraph_with_a_hanging_indent_goes_on_over_a_page_that_opens_at_its_indent():
+    # Ofsted's reports number every paragraph and set it with a hanging indent; a page that opens at the indent
+    # with a capital after a finished sentence is the paragraph above going on ("... go missing." / "Appropriate
+    # action is taken ..."), not a paragraph of its own
+    blocks = blocks_from_page_lines(_indented_report())
+    six = next(b for b in blocks if b.text.startswith("6. "))
+    assert six.page == 1
+    assert six.text.endswith("why children go missing. Appropriate action is taken to reduce episodes of children "
+                             "going missing, thus keeping children safer.")
+    assert [b.text[:3] for b in blocks] == ["1. ", "2. ", "3. ", "4. ", "5. ", "6. ", "7. "]
+
+
+def test_no_join_at_the_indent_where_the_document_starts_paragraphs_of_their_own_there():
+    # a report that sets unnumbered paragraphs at the indent under a numbered one ("Members should have regard
+    # ..." under 4.14): a page that opens at the indent may be such a paragraph
+    own = [Line(text="Members should have appropriate regard to these local factors in the decision.", x=100,
+                y=390, size=11)]
+    blocks = blocks_from_page_lines(_indented_report(own))
+    assert any(b.text.startswith("Appropriate action") and b.page == 2 for b in blocks)
