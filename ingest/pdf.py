@@ -638,6 +638,24 @@ def _wraps(prev: Line, line: Line, st: _Stats) -> bool:
     return styled and prev.bold == line.bold and wide and _heading_like(line, st)
 
 
+def _bullet_turns(cur: _Para, line: Line, st: _Stats) -> bool:
+    """Whether ``line`` is the turned line of the list item ``cur`` opened, whatever size its first line
+    was read at. pypdf reports the words after a bullet glyph at the glyph's size ("• provide a range of
+    support ..." at the 10 pt of the Symbol bullet, "Children Act 1989)" under it at the text's 12 pt), so
+    a change of size there is not a new paragraph: the line sits under the item's text, at a line's step."""
+    prev = cur.last
+    step = prev.y - line.y
+    return (
+        len(cur.lines) == 1
+        and _is_bullet(prev.text)
+        and line.x > prev.x + 2.0
+        and 0 < step <= 1.6 * max(prev.size, line.size, st.body_size) + 0.5
+        and not is_numbered_start(line.text)
+        and not _is_bullet(line.text)
+        and not _starts_footnote(line, st)
+    )
+
+
 def _page_paragraphs(lines: list[Line], page_no: int, st: _Stats, prev_finished: bool = True) -> list[_Para]:
     paras: list[_Para] = []
     cur: _Para | None = None
@@ -664,7 +682,7 @@ def _page_paragraphs(lines: list[Line], page_no: int, st: _Stats, prev_finished:
                 new = True
             elif _small(prev, st) and _small(line, st) and not starts_list:
                 new = False  # a footnote's next line (its number may have set the first line's size)
-            elif abs(prev.size - line.size) > 1.0 or prev.bold != line.bold:
+            elif (abs(prev.size - line.size) > 1.0 and not _bullet_turns(cur, line, st)) or prev.bold != line.bold:
                 new = True
             elif starts_list or cur.standalone:
                 new = True

@@ -1004,3 +1004,28 @@ def test_no_join_at_the_indent_where_the_document_starts_paragraphs_of_their_own
                 y=390, size=11)]
     blocks = blocks_from_page_lines(_indented_report(own))
     assert any(b.text.startswith("Appropriate action") and b.page == 2 for b in blocks)
+
+
+def test_a_list_items_turned_lines_stay_with_its_first_line_read_at_the_bullets_size():
+    # pypdf reports the words after a Symbol-font bullet at the bullet's 10 pt; the item's turned lines, under its
+    # text, are read at the text's 12 pt (DfE's National Framework: every bullet item was cut in two)
+    body = [Line(text=f"Local authorities provide this support in partnership with other agencies {i}.", x=57,
+                 y=760 - 16.5 * i, size=12) for i in range(4)]
+    items = [
+        Line(text="• provide a range of support to a child who has left care (section 23A, 23B, 23C,", x=75,
+             y=680, size=10),
+        Line(text="Children Act 1989)", x=93, y=663.5, size=12),
+        Line(text="• undertake enquiries when there are concerns a child may suffer significant harm", x=75,
+             y=635, size=10),
+        Line(text="and take action to keep them safe, including taking the child into care (section 47,", x=93,
+             y=618.5, size=12),
+        Line(text="section 31, Children Act 1989)", x=93, y=602, size=12),
+    ]
+    note = [Line(text="3 A safeguarding partner is defined under the Children Act 2004.", x=93, y=585, size=8)]
+    texts_read = [b.text for b in blocks_from_page_lines([body + items + note])]
+    assert texts_read[1:] == [
+        "provide a range of support to a child who has left care (section 23A, 23B, 23C, Children Act 1989)",
+        "undertake enquiries when there are concerns a child may suffer significant harm and take action to keep "
+        "them safe, including taking the child into care (section 47, section 31, Children Act 1989)",
+        "3 A safeguarding partner is defined under the Children Act 2004.",
+    ]
