@@ -656,6 +656,41 @@ def _bullet_turns(cur: _Para, line: Line, st: _Stats) -> bool:
     )
 
 
+def _emphasis_turns(cur: _Para, line: Line, st: _Stats) -> bool:
+    """Whether a line set bold, or back in roman after bold lines, still belongs to the paragraph ``cur``: a
+    sentence in bold inside a paragraph that fills whole lines ("1. All children have a right to be protected
+    ... neglect." / "Protecting a child from such harm takes priority over protecting their" in bold). The
+    line is in the same size at a line's step, in the paragraph's column (or under the text of a numbered
+    paragraph's first line), and neither it nor the line before is short like a heading."""
+    prev = cur.last
+    column = abs(line.x - prev.x) <= 2.0 or (
+        len(cur.lines) == 1 and is_numbered_start(prev.text) and line.x > prev.x + 2.0
+    )
+    return (
+        not cur.standalone
+        and column
+        and abs(prev.size - line.size) <= 1.0
+        and abs(prev.size - st.body_size) <= 1.0
+        and not _heading_like(prev, st)
+        and not _heading_like(line, st)
+        and not _title_like(prev.text)
+        and not _title_like(line.text)
+        and not is_numbered_start(line.text)
+        and not _is_bullet(line.text)
+    )
+
+
+_MINOR_WORDS = {"and", "for", "the", "with", "from", "into", "onto", "that", "this", "its", "their", "our", "per",
+                "via"}
+
+
+def _title_like(text: str) -> bool:
+    """Most of the words capitalised, as in a title, a name or an address ("Consultation Proposals for the
+    Cessation of the Commissioned Family Hub Contracts", "Council Chamber, Sessions House, County Hall")."""
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'\u2019-]{2,}", text) if w.lower() not in _MINOR_WORDS]
+    return bool(words) and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+
+
 def _page_paragraphs(lines: list[Line], page_no: int, st: _Stats, prev_finished: bool = True) -> list[_Para]:
     paras: list[_Para] = []
     cur: _Para | None = None
@@ -682,7 +717,9 @@ def _page_paragraphs(lines: list[Line], page_no: int, st: _Stats, prev_finished:
                 new = True
             elif _small(prev, st) and _small(line, st) and not starts_list:
                 new = False  # a footnote's next line (its number may have set the first line's size)
-            elif (abs(prev.size - line.size) > 1.0 and not _bullet_turns(cur, line, st)) or prev.bold != line.bold:
+            elif abs(prev.size - line.size) > 1.0 and not _bullet_turns(cur, line, st):
+                new = True
+            elif prev.bold != line.bold and not _emphasis_turns(cur, line, st):
                 new = True
             elif starts_list or cur.standalone:
                 new = True

@@ -1029,3 +1029,33 @@ def test_a_list_items_turned_lines_stay_with_its_first_line_read_at_the_bullets_
         "them safe, including taking the child into care (section 47, section 31, Children Act 1989)",
         "3 A safeguarding partner is defined under the Children Act 2004.",
     ]
+
+
+def test_a_sentence_set_in_bold_inside_a_paragraph_stays_in_it():
+    # DfE's golden rules: "1. All children have a right ... neglect." then, in bold on the next lines, "Protecting a
+    # child from such harm takes priority over protecting their" / "privacy ..." back in roman type: one rule
+    filler = [Line(text=f"Practitioners should share information when it is needed to keep a child safe {i}.",
+                   x=57, y=780 - 13.8 * i, size=12) for i in range(4)]
+    rule = [
+        Line(text="1. All children have a right to be protected from abuse and neglect.", x=80, y=696, size=12),
+        Line(text="Protecting a child from such harm takes priority over protecting their", x=98, y=682.2,
+             size=12, bold=True),
+        Line(text="privacy, or the privacy rights of the person(s) failing to protect them. The", x=98, y=668.4,
+             size=12),
+        Line(text="UK General Data Protection Regulation provides a framework to share information.", x=98,
+             y=654.6, size=12),
+    ]
+    heading = [
+        Line(text="Consultation Proposals for the Cessation of the Commissioned Family Hub Contracts", x=57,
+             y=620, size=12, bold=True),
+        Line(text="The proposal on which we consulted was to not retender the two commissioned contracts.", x=57,
+             y=606.2, size=12),
+    ]
+    texts_read = [b.text for b in blocks_from_page_lines([filler + rule + heading])]
+    assert ("1. All children have a right to be protected from abuse and neglect. Protecting a child from such harm "
+            "takes priority over protecting their privacy, or the privacy rights of the person(s) failing to protect "
+            "them. The UK General Data Protection Regulation provides a framework to share information.") in texts_read
+    assert texts_read[-2:] == [
+        "Consultation Proposals for the Cessation of the Commissioned Family Hub Contracts",
+        "The proposal on which we consulted was to not retender the two commissioned contracts.",
+    ]
