@@ -964,14 +964,18 @@ def blocks_from_page_lines(pages: list[list[Line]]) -> list[Block]:
 # --------------------------------------------------------------------------------------------
 
 
-def _read_tables(path: Path, pages: list) -> dict[int, PageTables]:
-    """The ruled tables of the pages that draw rules; none when pdfplumber cannot read the file."""
+def _read_tables(path: Path, pages: list, body: list[list[Line]] | None = None) -> dict[int, PageTables]:
+    """The ruled tables of the pages that draw rules; none when pdfplumber cannot read the file.
+
+    ``body`` (the pages' lines without running headers and footers) says where each page's text begins, so
+    that only a table at the top of its page is taken to continue the table of the page before."""
     # A long document's first page is its cover: its boxes frame the title and labelled fields, which
     # metadata reads line by line at their own print sizes, not as table rows.
     first = 2 if len(pages) > 2 else 1
     ruled = [number for number, page in enumerate(pages, start=1) if number >= first and has_rules(page)]
+    tops = {n: max(ln.y for ln in lines) for n, lines in enumerate(body or [], start=1) if lines}
     try:
-        return read_tables(path, ruled)
+        return read_tables(path, ruled, tops if body is not None else None)
     except MemoryError:
         raise
     except Exception:  # pypdf read the text; a table reader failing must not lose it
@@ -1216,7 +1220,8 @@ def _extract_pdf(
             missing_ocr = True
         for number, lines in read.items():
             page_lines_all[number - 1] = lines
-    body = place_tables(remove_running_lines(page_lines_all), _read_tables(path, pages))
+    clean = remove_running_lines(page_lines_all)
+    body = place_tables(clean, _read_tables(path, pages, clean))
     blocks = blocks_from_page_lines(body)
     if not blocks:
         if len(damaged) == len(pages) or (damaged and "image" not in kinds.values()):

@@ -1059,3 +1059,38 @@ def test_a_sentence_set_in_bold_inside_a_paragraph_stays_in_it():
         "Consultation Proposals for the Cessation of the Commissioned Family Hub Contracts",
         "The proposal on which we consulted was to not retender the two commissioned contracts.",
     ]
+
+
+def _ruled_table(pdf: fpdf.FPDF, rows: list[tuple[str, ...]]) -> None:
+    pdf.set_font("Helvetica", size=10)
+    with pdf.table() as table:
+        for cells in rows:
+            row = table.row()
+            for cell in cells:
+                row.cell(cell)
+    pdf.ln(4)
+
+
+def test_a_table_below_the_text_of_the_next_page_is_a_table_of_its_own_though_it_has_as_many_columns(tmp_path):
+    # Kent's decision report: a four-column table of contracts ends page 5; page 6 has paragraphs, then a new
+    # four-column table of authorities, which was read as more rows of the first under its column names
+    pdf = report()
+    para(pdf, FILLER)
+    _ruled_table(pdf, [("Centre", "Area", "End date", "Value"), ("Millmead", "Margate", "31/03/2025", "£222,127"),
+                       ("Seashells", "Sheerness", "31/03/2025", "£204,302")])
+    para(pdf, FILLER)
+    pdf.add_page()
+    para(pdf, "4.8 For benchmarking purposes, the number of Family Hub locations per 10,000 people has been "
+              "compared with other authorities of a similar size.")
+    _ruled_table(pdf, [("Authority", "Population", "Sites", "Rate"), ("Kent", "370,000", "50", "1.3"),
+                       ("Essex", "340,000", "35", "1.03")])
+    para(pdf, FILLER)
+    path = tmp_path / "tables.pdf"
+    pdf.output(str(path))
+    rows = [(b.page, b.row, b.text) for b in extract(path).blocks if b.role == "table_row"]
+    assert rows == [
+        (1, 1, "Centre: Millmead · Area: Margate · End date: 31/03/2025 · Value: £222,127"),
+        (1, 2, "Centre: Seashells · Area: Sheerness · End date: 31/03/2025 · Value: £204,302"),
+        (2, 1, "Authority: Kent · Population: 370,000 · Sites: 50 · Rate: 1.3"),
+        (2, 2, "Authority: Essex · Population: 340,000 · Sites: 35 · Rate: 1.03"),
+    ]
