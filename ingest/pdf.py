@@ -955,7 +955,8 @@ def blocks_from_page_lines(pages: list[list[Line]]) -> list[Block]:
             read = [ln.confidence for ln in para.lines if ln.confidence is not None]
             blocks.append(Block(text=clean, page=para.page, role=para.role, cells=first.cells, row=first.row,
                                 type_level=_type_level(para, clean, st), size=size,
-                                ocr_confidence=round(statistics.fmean(read), 3) if read else None))
+                                ocr_confidence=round(statistics.fmean(read), 3) if read else None,
+                                list_item=para.role == "body" and _is_bullet(text)))
     return blocks
 
 

@@ -334,7 +334,7 @@ def find_structure(blocks: list[Block]) -> list[Unit]:
         resolution = block.heading_level == 0 and RESOLVED.match(text) is not None
         heading_like = (
             _looks_like_heading(text) or _titles_numbered_paragraph(text, units, blocks, index)
-        ) and not BYLINE.match(text)
+        ) and not BYLINE.match(text) and not block.list_item  # a bulleted item is a heading only in heading print
         typed = block.type_level if not BYLINE.match(text) else 0  # "Report of the Director" in bold: a byline
         marked = block.heading_level or typed
         if not resolution and (marked > 0 or heading_like):

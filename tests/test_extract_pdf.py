@@ -1094,3 +1094,12 @@ def test_a_table_below_the_text_of_the_next_page_is_a_table_of_its_own_though_it
         (2, 1, "Authority: Kent · Population: 370,000 · Sites: 50 · Rate: 1.3"),
         (2, 2, "Authority: Essex · Population: 340,000 · Sites: 35 · Rate: 1.03"),
     ]
+
+
+def test_a_bulleted_line_is_marked_as_a_list_item():
+    body = [Line(text=f"Local authorities provide this support in partnership with other agencies {i}.", x=57,
+                 y=760 - 14 * i, size=12) for i in range(3)]
+    items = [Line(text="• Data analysis", x=75, y=700, size=12), Line(text="• MIS maintenance", x=75, y=686, size=12)]
+    blocks = blocks_from_page_lines([body + items])
+    assert [(b.text, b.list_item) for b in blocks][-2:] == [("Data analysis", True), ("MIS maintenance", True)]
+    assert not blocks[0].list_item

@@ -132,3 +132,19 @@ def test_a_title_case_line_is_no_heading_after_a_list_item_before_figures_or_bef
     ))
     texts_read = [u.text for u in units]
     assert {"Stay and Play", "Kent Thameside Programme", "Dan Bride Director of Youth Justice"} <= set(texts_read)
+
+
+def test_a_bulleted_item_is_a_heading_only_in_heading_print():
+    units = find_structure([
+        Block("The mapping covers these areas."),
+        Block("Data analysis", list_item=True),
+        Block("The analysts report to the head of service each month."),
+        Block("Data analysis", type_level=2, list_item=True),
+        Block("The analysts report to the head of service each month."),
+    ])
+    assert [(u.text, u.heading) for u in units] == [
+        ("The mapping covers these areas.", None),
+        ("Data analysis", None),
+        ("The analysts report to the head of service each month.", None),
+        ("The analysts report to the head of service each month.", "Data analysis"),
+    ]
