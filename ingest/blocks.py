@@ -20,6 +20,8 @@ class Block:
     larger or bold print: 1 larger, 2 bold at body size); 0 otherwise. Structure detection takes it as
     a heading of that depth, as it does `heading_level`.
     `size` is the largest font size in the block, in points, where the format says (PDF); else None.
+    `list_item` is True for an item of a bulleted list (the reader printed a bullet before it, which the text
+    leaves out): a short item ("Data analysis") is never a heading unless its print marks it as one.
     `ocr_confidence` is set when the text was read from a picture of the page by OCR (a scan): the mean
     confidence of its words, 0 to 1; None for text from a text layer.
     """
@@ -33,6 +35,7 @@ class Block:
     type_level: int = 0
     size: float | None = None
     ocr_confidence: float | None = None
+    list_item: bool = False
 
 
 @dataclass

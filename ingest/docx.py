@@ -325,6 +325,7 @@ class _Para:
     is_title: bool
     bold: bool = False
     size: float | None = None
+    bulleted: bool = False  # an item of a list whose numbering prints a bullet, not a number
 
 
 class _Reader:
@@ -414,7 +415,15 @@ class _Reader:
         if label and not text.startswith(label):
             text = f"{label} {text}"
         bold, size = self._print(p, chain)
-        return _Para(text, level, is_title, bold, size)
+        return _Para(text, level, is_title, bold, size, bulleted=not label and self._listed(numpr, chain))
+
+    def _listed(self, numpr, chain) -> bool:
+        """Whether the paragraph is in a list (its own numbering or its style's), bulleted or numbered."""
+        if numpr is not None:
+            nid = numpr.find(_w("numId"))
+            if nid is not None:
+                return nid.get(W_VAL) not in (None, "0")
+        return any(st.num_id not in (None, "0") for _, st in chain)
 
     def _label(self, numpr, chain) -> str:
         num_id = ilvl = None
@@ -487,7 +496,7 @@ class _Reader:
             self.end_section()
         if para.is_title and self.title_paragraph is None:
             self.title_paragraph = para.text
-        self.blocks.append(Block(text=para.text, page=None, heading_level=para.level))
+        self.blocks.append(Block(text=para.text, page=None, heading_level=para.level, list_item=para.bulleted))
         self.sizes[len(self.blocks) - 1] = para.size
         if para.bold and not in_table and not para.level:
             self.bold.add(len(self.blocks) - 1)

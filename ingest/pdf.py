@@ -580,6 +580,7 @@ class _Para:
     page: int = 1
     standalone: bool = False  # bare number or heading-like: nothing joins onto it
     role: str = "body"  # "footnote" | "cover" | "table_row" (see ingest.blocks.Block)
+    end: Line | None = None  # the last line printed, when the paragraph runs on over a page break
 
     @property
     def first(self) -> Line:
@@ -637,6 +638,59 @@ def _wraps(prev: Line, line: Line, st: _Stats) -> bool:
     return styled and prev.bold == line.bold and wide and _heading_like(line, st)
 
 
+def _bullet_turns(cur: _Para, line: Line, st: _Stats) -> bool:
+    """Whether ``line`` is the turned line of the list item ``cur`` opened, whatever size its first line
+    was read at. pypdf reports the words after a bullet glyph at the glyph's size ("• provide a range of
+    support ..." at the 10 pt of the Symbol bullet, "Children Act 1989)" under it at the text's 12 pt), so
+    a change of size there is not a new paragraph: the line sits under the item's text, at a line's step."""
+    prev = cur.last
+    step = prev.y - line.y
+    return (
+        len(cur.lines) == 1
+        and _is_bullet(prev.text)
+        and line.x > prev.x + 2.0
+        and 0 < step <= 1.6 * max(prev.size, line.size, st.body_size) + 0.5
+        and not is_numbered_start(line.text)
+        and not _is_bullet(line.text)
+        and not _starts_footnote(line, st)
+    )
+
+
+def _emphasis_turns(cur: _Para, line: Line, st: _Stats) -> bool:
+    """Whether a line set bold, or back in roman after bold lines, still belongs to the paragraph ``cur``: a
+    sentence in bold inside a paragraph that fills whole lines ("1. All children have a right to be protected
+    ... neglect." / "Protecting a child from such harm takes priority over protecting their" in bold). The
+    line is in the same size at a line's step, in the paragraph's column (or under the text of a numbered
+    paragraph's first line), and neither it nor the line before is short like a heading."""
+    prev = cur.last
+    column = abs(line.x - prev.x) <= 2.0 or (
+        len(cur.lines) == 1 and is_numbered_start(prev.text) and line.x > prev.x + 2.0
+    )
+    return (
+        not cur.standalone
+        and column
+        and abs(prev.size - line.size) <= 1.0
+        and abs(prev.size - st.body_size) <= 1.0
+        and not _heading_like(prev, st)
+        and not _heading_like(line, st)
+        and not _title_like(prev.text)
+        and not _title_like(line.text)
+        and not is_numbered_start(line.text)
+        and not _is_bullet(line.text)
+    )
+
+
+_MINOR_WORDS = {"and", "for", "the", "with", "from", "into", "onto", "that", "this", "its", "their", "our", "per",
+                "via"}
+
+
+def _title_like(text: str) -> bool:
+    """Most of the words capitalised, as in a title, a name or an address ("Consultation Proposals for the
+    Cessation of the Commissioned Family Hub Contracts", "Council Chamber, Sessions House, County Hall")."""
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'\u2019-]{2,}", text) if w.lower() not in _MINOR_WORDS]
+    return bool(words) and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+
+
 def _page_paragraphs(lines: list[Line], page_no: int, st: _Stats, prev_finished: bool = True) -> list[_Para]:
     paras: list[_Para] = []
     cur: _Para | None = None
@@ -663,7 +717,9 @@ def _page_paragraphs(lines: list[Line], page_no: int, st: _Stats, prev_finished:
                 new = True
             elif _small(prev, st) and _small(line, st) and not starts_list:
                 new = False  # a footnote's next line (its number may have set the first line's size)
-            elif abs(prev.size - line.size) > 1.0 or prev.bold != line.bold:
+            elif abs(prev.size - line.size) > 1.0 and not _bullet_turns(cur, line, st):
+                new = True
+            elif prev.bold != line.bold and not _emphasis_turns(cur, line, st):
                 new = True
             elif starts_list or cur.standalone:
                 new = True
@@ -770,14 +826,81 @@ def _type_level(para: _Para, text: str, st: _Stats) -> int:
     return level if heading_shaped(text, LARGE_HEADING_MAX_WORDS if larger else HEADING_MAX_WORDS) else 0
 
 
-def _capital_continuation(before: str, text: str, para: _Para, st: _Stats) -> bool:
-    """A page that opens with a capital continues the last page's paragraph when that stopped mid-clause
-    ("... routinely given to" / "Fostering to Adopt arrangements ...") and the new text reads as prose: a
-    sentence or a long run, not a heading, a table's caption or its repeated header row."""
+def _runs_on(before: _Para, para: _Para, st: _Stats) -> bool:
+    """Whether the last page's paragraph was cut mid-sentence where its print runs on: its last line, set
+    full width ("... As of October") in the body type, has no sentence end, and the new page's first line
+    starts at that line's x in the same type ("2024, the 18-25 section ..."). Inside a page such a line
+    is joined to the next one; a page break is no reason to stop."""
+    end = before.end or before.last
+    first = para.first
     return (
-        ends_mid_clause(before)
+        len(before.lines) >= 2
+        and abs(end.size - st.body_size) <= 1.0
+        and len(end.text) >= 0.7 * st.full_len
+        and abs(first.x - end.x) <= 2.0
+        and abs(first.size - end.size) <= 1.0
+        and first.bold == end.bold
+    )
+
+
+def _capital_continuation(before: str, text: str, para: _Para, st: _Stats, prev: _Para | None = None) -> bool:
+    """A page that opens with a capital continues the last page's paragraph when that stopped mid-clause
+    ("... routinely given to" / "Fostering to Adopt arrangements ...") or mid-sentence on a full line in
+    the same column (:func:`_runs_on`), and the new text reads as prose: a sentence or a long run, not a
+    heading, a table's caption or its repeated header row."""
+    return (
+        (ends_mid_clause(before) or (prev is not None and _runs_on(prev, para, st)))
         and not _type_level(para, text, st)
         and (ends_sentence(text) or len(text.split()) >= 12)
+    )
+
+
+def _hanging_indent(para: _Para) -> float | None:
+    """The x of the turned lines of a numbered paragraph set with a hanging indent ("13. Children and" at the
+    margin, "an excellent service ..." under the text), else None."""
+    lines = para.lines
+    if para.role != "body" or len(lines) < 2 or not is_numbered_start(lines[0].text):
+        return None
+    return lines[1].x if lines[1].x - lines[0].x > 8 else None
+
+
+def _indent_is_continuation(pages: list[list[Line]], st: _Stats) -> bool:
+    """Whether, in this document, text at a numbered paragraph's hanging indent always belongs to that
+    paragraph: it sets several numbered paragraphs so, and no page starts a paragraph of its own at their
+    indent after one (an unnumbered paragraph or sub-paragraph of the same number, "Members should have
+    regard ..." under 4.14). Then a page that opens at the indent goes on with the paragraph above."""
+    hanging = 0
+    for page_no, lines in enumerate(pages, start=1):
+        indent: float | None = None
+        for para in _page_paragraphs(lines, page_no, st):
+            if para.role != "body":
+                continue
+            x = _hanging_indent(para)
+            if x is not None:
+                hanging += 1
+                indent = x
+            elif indent is not None and abs(para.first.x - indent) <= 2.0:
+                if not _is_bullet(para.first.text):
+                    return False
+            else:
+                indent = None
+    return hanging >= 5
+
+
+def _indent_runs_on(before: _Para, para: _Para, st: _Stats) -> bool:
+    """A numbered paragraph with a hanging indent goes on over the page break: its last line is not clearly
+    short and the new page opens at its indent in the same type (Ofsted: "... why children go missing." /
+    "Appropriate action is taken to reduce episodes ..." under paragraph 13)."""
+    indent = _hanging_indent(before)
+    end = before.end or before.last
+    first = para.first
+    return (
+        indent is not None
+        and abs(end.x - indent) <= 2.0
+        and abs(first.x - indent) <= 2.0
+        and len(end.text) >= 0.7 * st.full_len
+        and abs(first.size - end.size) <= 1.0
+        and first.bold == end.bold
     )
 
 
@@ -789,6 +912,7 @@ def blocks_from_page_lines(pages: list[list[Line]]) -> list[Block]:
     st = _stats(pages)
     vocab = build_vocabulary(ln.text for lines in pages for ln in lines)
     merged: list[tuple[str, _Para]] = []  # (text so far, para it started on)
+    indent_continues = _indent_is_continuation(pages, st)
     for page_no, lines in enumerate(pages, start=1):
         target = _continued_index(merged, page_no, st) if merged else None
         prev_finished = target is None or merged[target][1].standalone or ends_sentence(merged[target][0])
@@ -799,14 +923,26 @@ def blocks_from_page_lines(pages: list[list[Line]]) -> list[Block]:
                 i == 0
                 and target is not None
                 and not merged[target][1].standalone
-                and not ends_sentence(merged[target][0])
-                and (starts_lowercase(text) or _capital_continuation(merged[target][0], text, para, st))
+                and (
+                    (
+                        not ends_sentence(merged[target][0])
+                        and (starts_lowercase(text)
+                             or _capital_continuation(merged[target][0], text, para, st, merged[target][1]))
+                    )
+                    or (
+                        indent_continues
+                        and _indent_runs_on(merged[target][1], para, st)
+                        and not _type_level(para, text, st)
+                        and (ends_sentence(text) or len(text.split()) >= 12)
+                    )
+                )
                 and not is_numbered_start(text)
                 and not _is_bullet(text)
             ):
                 prev_text, prev_para = merged[target]
                 merged[target] = (join_broken_lines(prev_text, text, vocab), prev_para)
                 prev_para.standalone = para.standalone
+                prev_para.end = para.last
                 continue
             merged.append((text, para))
     _mark_cover(merged, len(pages))
@@ -819,7 +955,8 @@ def blocks_from_page_lines(pages: list[list[Line]]) -> list[Block]:
             read = [ln.confidence for ln in para.lines if ln.confidence is not None]
             blocks.append(Block(text=clean, page=para.page, role=para.role, cells=first.cells, row=first.row,
                                 type_level=_type_level(para, clean, st), size=size,
-                                ocr_confidence=round(statistics.fmean(read), 3) if read else None))
+                                ocr_confidence=round(statistics.fmean(read), 3) if read else None,
+                                list_item=para.role == "body" and _is_bullet(text)))
     return blocks
 
 
@@ -828,14 +965,18 @@ def blocks_from_page_lines(pages: list[list[Line]]) -> list[Block]:
 # --------------------------------------------------------------------------------------------
 
 
-def _read_tables(path: Path, pages: list) -> dict[int, PageTables]:
-    """The ruled tables of the pages that draw rules; none when pdfplumber cannot read the file."""
+def _read_tables(path: Path, pages: list, body: list[list[Line]] | None = None) -> dict[int, PageTables]:
+    """The ruled tables of the pages that draw rules; none when pdfplumber cannot read the file.
+
+    ``body`` (the pages' lines without running headers and footers) says where each page's text begins, so
+    that only a table at the top of its page is taken to continue the table of the page before."""
     # A long document's first page is its cover: its boxes frame the title and labelled fields, which
     # metadata reads line by line at their own print sizes, not as table rows.
     first = 2 if len(pages) > 2 else 1
     ruled = [number for number, page in enumerate(pages, start=1) if number >= first and has_rules(page)]
+    tops = {n: max(ln.y for ln in lines) for n, lines in enumerate(body or [], start=1) if lines}
     try:
-        return read_tables(path, ruled)
+        return read_tables(path, ruled, tops if body is not None else None)
     except MemoryError:
         raise
     except Exception:  # pypdf read the text; a table reader failing must not lose it
@@ -1080,7 +1221,8 @@ def _extract_pdf(
             missing_ocr = True
         for number, lines in read.items():
             page_lines_all[number - 1] = lines
-    body = place_tables(remove_running_lines(page_lines_all), _read_tables(path, pages))
+    clean = remove_running_lines(page_lines_all)
+    body = place_tables(clean, _read_tables(path, pages, clean))
     blocks = blocks_from_page_lines(body)
     if not blocks:
         if len(damaged) == len(pages) or (damaged and "image" not in kinds.values()):

@@ -222,6 +222,32 @@ def _aside(block: Block, text: str, heading: str | None, kind: str, item: str | 
     return Unit(text, block.page, number, heading, kind, item, section_id, counted, "table_row")
 
 
+PARAGRAPH_OPENING = re.compile(r"^(?:\d{1,2}\.\d{1,3}(?:\.\d{1,3}){0,2}\.?|\d{1,3}\.)\s+[A-Z\u2018\u201c'\"]")
+FINISHED = re.compile(r"[.!?:;][\"\u201d\u2019)]?$")
+
+
+def _titles_numbered_paragraph(text: str, units: list[Unit], blocks: list[Block], index: int) -> bool:
+    """A short line in title case, a paragraph of its own between a finished paragraph and a numbered one, is
+    the heading of what follows ("... attached as Appendix 2." / "Legal Implications" / "15. It is proposed
+    that ..."), where no print marks it (a text file, a plain Word paragraph). A list's last item has no
+    finished paragraph before it; a table's row label is followed by figures, not a numbered sentence; a form's
+    answer is followed by the next numbered question, a heading."""
+    after = next((b for b in blocks[index + 1:] if b.text.strip()), None)
+    return (
+        _words(text) <= 8
+        and not SENTENCE_END.search(text)
+        and _title_case(text)
+        and not PARA_NUMBER.match(text)
+        and bool(units)
+        and units[-1].role == "body"
+        and FINISHED.search(units[-1].text) is not None
+        and after is not None
+        and after.role == "body"
+        and PARAGRAPH_OPENING.match(after.text.strip()) is not None
+        and not _looks_like_heading(after.text.strip())  # "6. Director of Service" is a heading: the line is a value
+    )
+
+
 def find_structure(blocks: list[Block]) -> list[Unit]:
     """Turn extractor blocks into numbered, sectioned units."""
     units: list[Unit] = []
@@ -306,7 +332,9 @@ def find_structure(blocks: list[Block]) -> list[Unit]:
             open_heading(text, 1, new_item=m.group(1))
             continue
         resolution = block.heading_level == 0 and RESOLVED.match(text) is not None
-        heading_like = _looks_like_heading(text) and not BYLINE.match(text)
+        heading_like = (
+            _looks_like_heading(text) or _titles_numbered_paragraph(text, units, blocks, index)
+        ) and not BYLINE.match(text) and not block.list_item  # a bulleted item is a heading only in heading print
         typed = block.type_level if not BYLINE.match(text) else 0  # "Report of the Director" in bold: a byline
         marked = block.heading_level or typed
         if not resolution and (marked > 0 or heading_like):

@@ -118,8 +118,12 @@ def _start(grid: Grid) -> tuple[_Open, Grid]:
     return _Open(None, width, 0), grid
 
 
-def read_tables(path: Path, pages: list[int]) -> dict[int, PageTables]:
-    """The ruled tables on the given 1-based pages, by page (pages without tables left out)."""
+def read_tables(path: Path, pages: list[int], text_tops: dict[int, float] | None = None) -> dict[int, PageTables]:
+    """The ruled tables on the given 1-based pages, by page (pages without tables left out).
+
+    ``text_tops`` gives, by page, the baseline of the page's highest line of text (running headers left out):
+    a page's first table continues the table of the page before only when no text is printed above it --
+    a table further down, after the page's paragraphs, is a table of its own though it has as many columns."""
     if not pages:
         return {}
     import pdfplumber
@@ -144,7 +148,11 @@ def read_tables(path: Path, pages: list[int]) -> dict[int, PageTables]:
                 grid = _grid(table)
                 if not grid or len(grid[0][0]) < 2 or _is_box(grid):
                     continue
-                continuing = index == 0 and open_table is not None and open_table.width == len(grid[0][0])
+                x0, top, x1, bottom = table.bbox
+                text_above = text_tops is not None and text_tops.get(number, 0.0) > height - top + 2.0
+                continuing = (
+                    index == 0 and open_table is not None and open_table.width == len(grid[0][0]) and not text_above
+                )
                 if not continuing:
                     if len(grid) < 2:
                         continue  # one ruled row: a box around text, not a table
@@ -153,7 +161,6 @@ def read_tables(path: Path, pages: list[int]) -> dict[int, PageTables]:
                     grid = grid[1:]  # the header row repeated on the new page
                 assert open_table is not None
                 here = found.setdefault(number, PageTables())
-                x0, top, x1, bottom = table.bbox
                 here.boxes.append((x0, height - bottom, x1, height - top))
                 for i, (cells, box) in enumerate(grid):
                     cut = continuing and i == 0 and not cells[0]  # the rest of a row cut by the page break

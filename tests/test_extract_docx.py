@@ -424,3 +424,20 @@ def test_a_bold_label_in_a_table_cell_is_not_a_heading(tmp_path):
     cell.paragraphs[0].add_run("Lead agency").bold = True
     d.add_paragraph("The police will lead the work.")
     assert all(b.type_level == 0 for b in extract(save(d, tmp_path)).blocks)
+
+
+def test_a_bulleted_item_is_marked_as_one_and_is_no_heading(tmp_path):
+    # D2I's diagnostic template: the last item of a bulleted list, "Data analysis", opened an "analysis" section
+    from ingest.structure import find_structure
+
+    d = docx.Document()
+    d.add_paragraph("A reasonable functional categorisation might include:")
+    d.add_paragraph("Corporate performance and policy", style="List Bullet")
+    d.add_paragraph("Data analysis", style="List Bullet")
+    d.add_paragraph("First numbered point.", style="List Number")
+    d.add_paragraph("The mapping is only one stage of the diagnostic, but it is an important one.")
+    doc = extract(save(d, tmp_path))
+    assert [b.list_item for b in doc.blocks] == [False, True, True, False, False]
+    units = find_structure(doc.blocks)
+    assert [u.text for u in units][2] == "Data analysis"
+    assert {u.heading for u in units} == {None}

@@ -928,3 +928,178 @@ def test_pypdf_warnings_are_counted_not_printed(tmp_path, capsys, three_page_rep
     assert doc.blocks
     captured = capsys.readouterr()
     assert "startxref" not in captured.err
+
+
+def test_cross_page_join_of_a_sentence_cut_on_a_full_line_that_runs_on_in_the_same_column():
+    # Kent's cabinet report: "... As of October" / "2024, the 18-25 section ..."; a page break is no reason to
+    # end a paragraph whose last line runs to the margin without a sentence end
+    pages = [
+        _lines(("1.2 The service currently oversees the transitions of young people aged", 700),
+               ("18 to 25 who were known to it as children. However, the director keeps", 686.6),
+               ("responsibility for people beyond the legal scope of the role. As of October", 673.2)),
+        _lines(("2024, the section was working with 894 young adults and their families.", 770),
+               ("1.3 It is proposed to transfer the statutory functions to adult services.", 740)),
+    ]
+    blocks = blocks_from_page_lines(pages)
+    assert [(b.text[-45:], b.page) for b in blocks] == [
+        ("ctober 2024, the section was working with 894 young adults and their families."[-45:], 1),
+        ("ransfer the statutory functions to adult services."[-45:], 2),
+    ]
+
+
+def test_no_cross_page_join_of_a_full_line_when_the_next_page_starts_elsewhere_or_in_other_type():
+    first = _lines(("1.2 The service currently oversees the transitions of young people aged", 700),
+                   ("18 to 25 who were known to it as children. However, the director keeps", 686.6),
+                   ("responsibility for the people set out in the table of the service below", 673.2))
+    indented = [Line(text="Service users by district and age group in the year to March 2024, all ages",
+                     x=150, y=770, size=11)]
+    bold = [Line(text="Transfer of the service to adult social care and health", x=72, y=770, size=11, bold=True),
+            Line(text="It is proposed to transfer the statutory functions to the adult directorate.", x=72,
+                 y=756.6, size=11)]
+    for second in (indented, bold):
+        blocks = blocks_from_page_lines([first, second])
+        assert [b.page for b in blocks][:2] == [1, 2], second[0].text
+
+
+def _hanging(number: int, y: float, turned: list[str]) -> list[Line]:
+    """A numbered paragraph set with a hanging indent: its number at the margin, turned lines under its text."""
+    first = Line(text=f"{number}. Children who are at risk of exploitation receive an excellent service from",
+                 x=72, y=y, size=11)
+    return [first] + [Line(text=t, x=100, y=y - 13.4 * (i + 1), size=11) for i, t in enumerate(turned)]
+
+
+FULL = "the team. The response is prompt, well coordinated and effective, and plans are"
+LAST = "reviewed. Return home interviews are timely and explore well why children go missing."
+
+
+def _indented_report(extra: list[Line] | None = None) -> list[list[Line]]:
+    page1 = []
+    for k in range(5):
+        page1 += _hanging(k + 1, 760 - 70 * k, [FULL, "reviewed regularly by the managers of the service."])
+    page1 += extra or []
+    page1 += _hanging(6, 300, [FULL, LAST])
+    page2 = [Line(text="Appropriate action is taken to reduce episodes of children going missing, thus", x=100,
+                  y=770, size=11),
+             Line(text="keeping children safer.", x=100, y=756.6, size=11)]
+    page2 += _hanging(7, 720, [FULL, "reviewed regularly by the managers of the service."])
+    return [page1, page2]
+
+
+def test_a_numbered_paragraph_with_a_hanging_indent_goes_on_over_a_page_that_opens_at_its_indent():
+    # Ofsted's reports number every paragraph and set it with a hanging indent; a page that opens at the indent
+    # with a capital after a finished sentence is the paragraph above going on ("... go missing." / "Appropriate
+    # action is taken ..."), not a paragraph of its own
+    blocks = blocks_from_page_lines(_indented_report())
+    six = next(b for b in blocks if b.text.startswith("6. "))
+    assert six.page == 1
+    assert six.text.endswith("why children go missing. Appropriate action is taken to reduce episodes of children "
+                             "going missing, thus keeping children safer.")
+    assert [b.text[:3] for b in blocks] == ["1. ", "2. ", "3. ", "4. ", "5. ", "6. ", "7. "]
+
+
+def test_no_join_at_the_indent_where_the_document_starts_paragraphs_of_their_own_there():
+    # a report that sets unnumbered paragraphs at the indent under a numbered one ("Members should have regard
+    # ..." under 4.14): a page that opens at the indent may be such a paragraph
+    own = [Line(text="Members should have appropriate regard to these local factors in the decision.", x=100,
+                y=390, size=11)]
+    blocks = blocks_from_page_lines(_indented_report(own))
+    assert any(b.text.startswith("Appropriate action") and b.page == 2 for b in blocks)
+
+
+def test_a_list_items_turned_lines_stay_with_its_first_line_read_at_the_bullets_size():
+    # pypdf reports the words after a Symbol-font bullet at the bullet's 10 pt; the item's turned lines, under its
+    # text, are read at the text's 12 pt (DfE's National Framework: every bullet item was cut in two)
+    body = [Line(text=f"Local authorities provide this support in partnership with other agencies {i}.", x=57,
+                 y=760 - 16.5 * i, size=12) for i in range(4)]
+    items = [
+        Line(text="• provide a range of support to a child who has left care (section 23A, 23B, 23C,", x=75,
+             y=680, size=10),
+        Line(text="Children Act 1989)", x=93, y=663.5, size=12),
+        Line(text="• undertake enquiries when there are concerns a child may suffer significant harm", x=75,
+             y=635, size=10),
+        Line(text="and take action to keep them safe, including taking the child into care (section 47,", x=93,
+             y=618.5, size=12),
+        Line(text="section 31, Children Act 1989)", x=93, y=602, size=12),
+    ]
+    note = [Line(text="3 A safeguarding partner is defined under the Children Act 2004.", x=93, y=585, size=8)]
+    texts_read = [b.text for b in blocks_from_page_lines([body + items + note])]
+    assert texts_read[1:] == [
+        "provide a range of support to a child who has left care (section 23A, 23B, 23C, Children Act 1989)",
+        "undertake enquiries when there are concerns a child may suffer significant harm and take action to keep "
+        "them safe, including taking the child into care (section 47, section 31, Children Act 1989)",
+        "3 A safeguarding partner is defined under the Children Act 2004.",
+    ]
+
+
+def test_a_sentence_set_in_bold_inside_a_paragraph_stays_in_it():
+    # DfE's golden rules: "1. All children have a right ... neglect." then, in bold on the next lines, "Protecting a
+    # child from such harm takes priority over protecting their" / "privacy ..." back in roman type: one rule
+    filler = [Line(text=f"Practitioners should share information when it is needed to keep a child safe {i}.",
+                   x=57, y=780 - 13.8 * i, size=12) for i in range(4)]
+    rule = [
+        Line(text="1. All children have a right to be protected from abuse and neglect.", x=80, y=696, size=12),
+        Line(text="Protecting a child from such harm takes priority over protecting their", x=98, y=682.2,
+             size=12, bold=True),
+        Line(text="privacy, or the privacy rights of the person(s) failing to protect them. The", x=98, y=668.4,
+             size=12),
+        Line(text="UK General Data Protection Regulation provides a framework to share information.", x=98,
+             y=654.6, size=12),
+    ]
+    heading = [
+        Line(text="Consultation Proposals for the Cessation of the Commissioned Family Hub Contracts", x=57,
+             y=620, size=12, bold=True),
+        Line(text="The proposal on which we consulted was to not retender the two commissioned contracts.", x=57,
+             y=606.2, size=12),
+    ]
+    texts_read = [b.text for b in blocks_from_page_lines([filler + rule + heading])]
+    assert ("1. All children have a right to be protected from abuse and neglect. Protecting a child from such harm "
+            "takes priority over protecting their privacy, or the privacy rights of the person(s) failing to protect "
+            "them. The UK General Data Protection Regulation provides a framework to share information.") in texts_read
+    assert texts_read[-2:] == [
+        "Consultation Proposals for the Cessation of the Commissioned Family Hub Contracts",
+        "The proposal on which we consulted was to not retender the two commissioned contracts.",
+    ]
+
+
+def _ruled_table(pdf: fpdf.FPDF, rows: list[tuple[str, ...]]) -> None:
+    pdf.set_font("Helvetica", size=10)
+    with pdf.table() as table:
+        for cells in rows:
+            row = table.row()
+            for cell in cells:
+                row.cell(cell)
+    pdf.ln(4)
+
+
+def test_a_table_below_the_text_of_the_next_page_is_a_table_of_its_own_though_it_has_as_many_columns(tmp_path):
+    # Kent's decision report: a four-column table of contracts ends page 5; page 6 has paragraphs, then a new
+    # four-column table of authorities, which was read as more rows of the first under its column names
+    pdf = report()
+    para(pdf, FILLER)
+    _ruled_table(pdf, [("Centre", "Area", "End date", "Value"), ("Millmead", "Margate", "31/03/2025", "£222,127"),
+                       ("Seashells", "Sheerness", "31/03/2025", "£204,302")])
+    para(pdf, FILLER)
+    pdf.add_page()
+    para(pdf, "4.8 For benchmarking purposes, the number of Family Hub locations per 10,000 people has been "
+              "compared with other authorities of a similar size.")
+    _ruled_table(pdf, [("Authority", "Population", "Sites", "Rate"), ("Kent", "370,000", "50", "1.3"),
+                       ("Essex", "340,000", "35", "1.03")])
+    para(pdf, FILLER)
+    path = tmp_path / "tables.pdf"
+    pdf.output(str(path))
+    rows = [(b.page, b.row, b.text) for b in extract(path).blocks if b.role == "table_row"]
+    assert rows == [
+        (1, 1, "Centre: Millmead · Area: Margate · End date: 31/03/2025 · Value: £222,127"),
+        (1, 2, "Centre: Seashells · Area: Sheerness · End date: 31/03/2025 · Value: £204,302"),
+        (2, 1, "Authority: Kent · Population: 370,000 · Sites: 50 · Rate: 1.3"),
+        (2, 2, "Authority: Essex · Population: 340,000 · Sites: 35 · Rate: 1.03"),
+    ]
+
+
+def test_a_bulleted_line_is_marked_as_a_list_item():
+    body = [Line(text=f"Local authorities provide this support in partnership with other agencies {i}.", x=57,
+                 y=760 - 14 * i, size=12) for i in range(3)]
+    items = [Line(text="• Data analysis", x=75, y=700, size=12), Line(text="• MIS maintenance", x=75, y=686, size=12)]
+    blocks = blocks_from_page_lines([body + items])
+    assert [(b.text, b.list_item) for b in blocks][-2:] == [("Data analysis", True), ("MIS maintenance", True)]
+    assert not blocks[0].list_item

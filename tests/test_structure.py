@@ -98,3 +98,53 @@ def test_notes_at_the_foot_of_the_page_are_not_counted_as_paragraphs_of_the_text
         Block("Figures were checked by the partnership.", 4, role="footnote"),
     ])
     assert [(u.number, u.counted) for u in units] == [(None, 1), ("note 1", 1), ("note *", 1), (None, 2), ("note", 2)]
+
+
+def test_a_title_case_line_between_a_finished_paragraph_and_a_numbered_one_is_its_heading():
+    # a committee report saved as text: nothing but its place marks "Legal Implications" as a heading
+    units = find_structure(blocks(
+        "Reasons for Recommendations:",
+        "14. The committee noted that funding levels have not increased since the contract began.",
+        "Legal Implications",
+        "15. It is proposed that agreements will be drawn up and signed by all parties.",
+        "Resource and Value for Money Implications",
+        "16. The funding will provide services solely within the local authority footprint.",
+    ))
+    assert [(u.number, u.heading) for u in units] == [
+        ("14", "Reasons for Recommendations:"),
+        ("15", "Legal Implications"),
+        ("16", "Resource and Value for Money Implications"),
+    ]
+
+
+def test_a_title_case_line_is_no_heading_after_a_list_item_before_figures_or_before_a_heading():
+    units = find_structure(blocks(
+        "The sessions on offer include:",
+        "Baby Massage",
+        "Stay and Play",
+        "4.5 In relation to Seashells the provision would move to the Gateway.",
+        "The real variance is due to the Isle of Sheppey scheme.",
+        "Kent Thameside Programme",
+        "2.380 3.1 -0.7",
+        "Note: This should be the Head of Service who will approve the assessment.",
+        "Dan Bride Director of Youth Justice",
+        "6. Director of Service",
+    ))
+    texts_read = [u.text for u in units]
+    assert {"Stay and Play", "Kent Thameside Programme", "Dan Bride Director of Youth Justice"} <= set(texts_read)
+
+
+def test_a_bulleted_item_is_a_heading_only_in_heading_print():
+    units = find_structure([
+        Block("The mapping covers these areas."),
+        Block("Data analysis", list_item=True),
+        Block("The analysts report to the head of service each month."),
+        Block("Data analysis", type_level=2, list_item=True),
+        Block("The analysts report to the head of service each month."),
+    ])
+    assert [(u.text, u.heading) for u in units] == [
+        ("The mapping covers these areas.", None),
+        ("Data analysis", None),
+        ("The analysts report to the head of service each month.", None),
+        ("The analysts report to the head of service each month.", "Data analysis"),
+    ]
