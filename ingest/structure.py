@@ -232,8 +232,7 @@ def _titles_numbered_paragraph(text: str, units: list[Unit], blocks: list[Block]
     that ..."), where no print marks it (a text file, a plain Word paragraph). A list's last item has no
     finished paragraph before it; a table's row label is followed by figures, not a numbered sentence; a form's
     answer is followed by the next numbered question, a heading."""
-    after = next((b for b in blocks[index + 1:] if b.text.strip()), None)
-    return (
+    if not (
         _words(text) <= 8
         and not SENTENCE_END.search(text)
         and _title_case(text)
@@ -241,7 +240,11 @@ def _titles_numbered_paragraph(text: str, units: list[Unit], blocks: list[Block]
         and bool(units)
         and units[-1].role == "body"
         and FINISHED.search(units[-1].text) is not None
-        and after is not None
+    ):
+        return False
+    after = next((blocks[k] for k in range(index + 1, len(blocks)) if blocks[k].text.strip()), None)
+    return (
+        after is not None
         and after.role == "body"
         and PARAGRAPH_OPENING.match(after.text.strip()) is not None
         and not _looks_like_heading(after.text.strip())  # "6. Director of Service" is a heading: the line is a value
