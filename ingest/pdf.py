@@ -904,6 +904,34 @@ def _indent_runs_on(before: _Para, para: _Para, st: _Stats) -> bool:
     )
 
 
+_NOTE_NUMBER_RE = re.compile(r"^(\d{1,3})\s")
+# a note reference pypdf glued to the word before it: digits straight after a letter (or after a letter's closing
+# punctuation: "website.17", "partners’3"), then a space, punctuation or the end
+_GLUED_MARK_RE = re.compile(
+    r"(?:(?<=[A-Za-z])|(?<=[A-Za-z][).,;:\u2019\u201d\"']))(\d{1,3})(?=$|[\s).,;:\u2019\u201d\"'])"
+)
+
+
+def _drop_glued_marks(text: str, notes: set[str]) -> str:
+    """Remove the references to this page's notes that the text layer glued to a word ("DSAs22 with" when
+    note 22 is printed at the foot of the page: "DSAs with"). pypdf reports a raised reference in the same
+    run as the word when the PDF sets it by text rise, so only its number, next to a letter, tells it apart;
+    a number no note at the foot of the page carries is left alone."""
+    if not notes:
+        return text
+    return _GLUED_MARK_RE.sub(lambda m: "" if m.group(1) in notes else m.group(0), text)
+
+
+def _page_notes(paras: list[_Para]) -> set[str]:
+    """The numbers of the notes printed at the foot of a page."""
+    numbers: set[str] = set()
+    for para in paras:
+        m = _NOTE_NUMBER_RE.match(para.first.text) if para.role == "footnote" else None
+        if m:
+            numbers.add(m.group(1))
+    return numbers
+
+
 def blocks_from_page_lines(pages: list[list[Line]]) -> list[Block]:
     """Turn per-page lines (header/footer already removed) into paragraph blocks with page numbers.
 
@@ -917,8 +945,11 @@ def blocks_from_page_lines(pages: list[list[Line]]) -> list[Block]:
         target = _continued_index(merged, page_no, st) if merged else None
         prev_finished = target is None or merged[target][1].standalone or ends_sentence(merged[target][0])
         paras = _page_paragraphs(lines, page_no, st, prev_finished)
+        notes = _page_notes(paras)
         for i, para in enumerate(paras):
             text = _para_text(para, vocab)
+            if para.role == "body":
+                text = _drop_glued_marks(text, notes)
             if (
                 i == 0
                 and target is not None

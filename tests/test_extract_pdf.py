@@ -1031,6 +1031,22 @@ def test_a_list_items_turned_lines_stay_with_its_first_line_read_at_the_bullets_
     ]
 
 
+def test_a_note_reference_glued_to_its_word_is_dropped_when_the_page_prints_that_note():
+    # DfE's advice sets references by text rise: pypdf reads "DSAs22 with" in one run at the body size; note 22 at
+    # the foot of the page says the 22 is a reference, not part of the word. A number no note carries stays.
+    body = [Line(text=f"It is good practice for agencies to have in place DSAs22 with the partners {i}.", x=72,
+                 y=700 - 14 * i, size=12) for i in range(3)]
+    body.append(Line(text="Outbreaks of COVID19 were reported by the ICO website.23", x=72, y=650, size=12))
+    notes = [Line(text="22 Data sharing agreements | ICO", x=72, y=90, size=8),
+             Line(text="23 Guide to the UK GDPR | ICO", x=72, y=80, size=8)]
+    blocks = blocks_from_page_lines([body + notes])
+    text = " ".join(b.text for b in blocks if b.role == "body")
+    assert "DSAs22" not in text and "DSAs with the partners 0." in text
+    assert "COVID19" in text and "the ICO website. " in text + " "
+    assert [b.text for b in blocks if b.role == "footnote"] == ["22 Data sharing agreements | ICO",
+                                                                "23 Guide to the UK GDPR | ICO"]
+
+
 def test_a_sentence_set_in_bold_inside_a_paragraph_stays_in_it():
     # DfE's golden rules: "1. All children have a right ... neglect." then, in bold on the next lines, "Protecting a
     # child from such harm takes priority over protecting their" / "privacy ..." back in roman type: one rule
