@@ -940,7 +940,14 @@ def blocks_from_page_lines(pages: list[list[Line]]) -> list[Block]:
     st = _stats(pages)
     vocab = build_vocabulary(ln.text for lines in pages for ln in lines)
     merged: list[tuple[str, _Para]] = []  # (text so far, para it started on)
-    indent_continues = _indent_is_continuation(pages, st)
+    indent_rule: bool | None = None  # whether hanging indents carry paragraphs over page breaks, read when first asked
+
+    def indents_continue() -> bool:
+        nonlocal indent_rule
+        if indent_rule is None:
+            indent_rule = _indent_is_continuation(pages, st)
+        return indent_rule
+
     for page_no, lines in enumerate(pages, start=1):
         target = _continued_index(merged, page_no, st) if merged else None
         prev_finished = target is None or merged[target][1].standalone or ends_sentence(merged[target][0])
@@ -961,8 +968,8 @@ def blocks_from_page_lines(pages: list[list[Line]]) -> list[Block]:
                              or _capital_continuation(merged[target][0], text, para, st, merged[target][1]))
                     )
                     or (
-                        indent_continues
-                        and _indent_runs_on(merged[target][1], para, st)
+                        _indent_runs_on(merged[target][1], para, st)
+                        and indents_continue()
                         and not _type_level(para, text, st)
                         and (ends_sentence(text) or len(text.split()) >= 12)
                     )

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from ingest.blocks import Block
+from ingest.text import ends_sentence
 from kb.sections import classify_heading
 
 # Lines that council web pages and report templates print but that carry no content.
@@ -223,7 +224,6 @@ def _aside(block: Block, text: str, heading: str | None, kind: str, item: str | 
 
 
 PARAGRAPH_OPENING = re.compile(r"^(?:\d{1,2}\.\d{1,3}(?:\.\d{1,3}){0,2}\.?|\d{1,3}\.)\s+[A-Z\u2018\u201c'\"]")
-FINISHED = re.compile(r"[.!?:;][\"\u201d\u2019)]?$")
 
 
 def _titles_numbered_paragraph(text: str, units: list[Unit], blocks: list[Block], index: int) -> bool:
@@ -239,7 +239,7 @@ def _titles_numbered_paragraph(text: str, units: list[Unit], blocks: list[Block]
         and not PARA_NUMBER.match(text)
         and bool(units)
         and units[-1].role == "body"
-        and FINISHED.search(units[-1].text) is not None
+        and ends_sentence(units[-1].text)
     ):
         return False
     after = next((blocks[k] for k in range(index + 1, len(blocks)) if blocks[k].text.strip()), None)
