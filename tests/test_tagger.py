@@ -1460,3 +1460,50 @@ def test_taxonomy_10_reads_the_wording_of_the_spent_test5_rows(tagger, theme, te
 )
 def test_taxonomy_10_keeps_inspectorates_and_condolences_out(tagger, theme, text):
     assert theme not in tagger.tag(text)
+
+IPH, SVS = "intimate_partner_homicide", "suspected_victim_suicide"
+HISTORY, DISABILITY = "perpetrator_history", "disability_care_needs"
+
+
+@pytest.mark.parametrize(
+    "theme, text",
+    [
+        (IPH, "The 80-year-old was killed at her home, near Armathwaite, by husband Michael, 81."),
+        (IPH, "The police found evidence that he was stalking his ex-wife a year before he killed her."),
+        ("parricide", "A trust failed to consider the safety of a mother who was killed by her paranoid son."),
+        ("parricide", "He was returned by police to his mother's home a month before he killed her in March 2021."),
+        ("adult_family_homicide", "The abuse she suffered for years before her son murdered her was not recognised."),
+        (SVS, "He was convicted of manslaughter after the suicide of his ex-partner."),
+        (SVS, "The inquest found she had hanged herself after months of coercive control."),
+        (HISTORY, "A review said he had a history of \"violent and unpredictable behaviour to women\"."),
+        (HISTORY, "He had beaten up five previous girlfriends."),
+        (HISTORY, "Before her death he was arrested 23 times."),
+    ],
+)
+def test_taxonomy_11_reads_who_killed_her_in_one_sentence(tagger, theme, text):
+    # the spent held-out split test6: a partner or a child of the victim and a killing in the same sentence, in
+    # any order; the suicide of a partner; his history of violence in other words than "previous convictions"
+    assert theme in tagger.tag(text)
+
+
+@pytest.mark.parametrize(
+    "theme, text",
+    [
+        (IPH, "She told a nurse she feared her partner would kill her."),
+        (IPH, "When someone is killed by a partner or ex-partner a review must be held."),
+        ("parricide", "Ms A was killed by her partner; her son found her the next morning."),
+        (CP, "Councils must provide support to victims of domestic abuse and their children in safe accommodation."),
+        (CP, "The strategy covers all victims (and their children) who reside in relevant safe accommodation."),
+        (SVS, "Now called Domestic Abuse Related Death Reviews, these reviews bring value to local agencies."),
+        (DISABILITY, "Adult C Safeguarding Adult Review (SAR) looks at how agencies respond to domestic abuse."),
+        (DISABILITY, "Although this case pre-dates the Care Act 2014, its principles apply."),
+        ("economic_abuse", "The Act defines 'abusive behaviour' as: physical or sexual abuse; economic abuse."),
+        ("lgbt_victims", "Women and men can experience domestic abuse in heterosexual and same-sex relationships."),
+        (FF, "He was jailed for hammering Ms Cruz to death in front of their daughter."),
+        (FF, "He did not want her to have a relationship with her family and friends."),
+    ],
+)
+def test_taxonomy_11_keeps_names_duties_and_definitions_out(tagger, theme, text):
+    # a threat or a general statement is no killing; a duty's client group, a review's or an Act's name and a
+    # definition are not what happened in a case; a child watching is not what the family knew
+    assert theme not in tagger.tag(text)

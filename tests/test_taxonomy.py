@@ -48,7 +48,7 @@ def tax():
 
 
 def test_the_packaged_taxonomy_loads_with_a_version(tax):
-    assert tax.version == "10"
+    assert tax.version == "11"
     assert len(tax) == len(EXPECTED_IDS)
 
 
