@@ -48,8 +48,9 @@ BYLINE = re.compile(
     r"^(?:joint\s+)?(?:report|verbal update|update|presentation|briefing)\s+(?:of|by|from)\s+\S",
     re.IGNORECASE,
 )
-# "RESOLVED: That the report be noted." opens the committee's decision inside a minutes item.
-RESOLVED = re.compile(r"^(?:it\s+was\s+)?(?:unanimously\s+)?(?:RESOLVED|Resolved)\b(?!\s+to\s+be\b)")
+# "RESOLVED: That the report be noted." opens the committee's decision inside a minutes item, numbered or not
+# ("3. RESOLVED that Cabinet agree to:").
+RESOLVED = re.compile(r"^(?:\d{1,3}\.\s+)?(?:it\s+was\s+)?(?:unanimously\s+)?(?:RESOLVED|Resolved)\b(?!\s+to\s+be\b)")
 LETTERED = re.compile(r"^(?:[-\u2022\u00b7*]\s*)?\(?([a-z]|[ivx]{1,4})[.)]\s+(?=\S)")
 SENTENCE_END = re.compile(r"[.;:,?!]$")
 
