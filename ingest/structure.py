@@ -391,6 +391,9 @@ def find_structure(blocks: list[Block]) -> list[Unit]:
         if pending_item is not None:
             open_heading(f"{pending_item}. {text}", 1, new_item=pending_item)
             pending_item = None
+            after = _next_text(blocks, index)
+            if after is not None and blocks[after].role == "body" and AGENDA_REF.match(blocks[after].text.strip()):
+                skip.add(after)  # "88." / "Budget Monitoring" / "(Item 5)"
             continue
         if PAGE_HEADING.match(text):
             open_heading(text, 1)
