@@ -53,6 +53,7 @@ BYLINE = re.compile(
 RESOLVED = re.compile(r"^(?:\d{1,3}\.\s+)?(?:it\s+was\s+)?(?:unanimously\s+)?(?:RESOLVED|Resolved)\b(?!\s+to\s+be\b)")
 LETTERED = re.compile(r"^(?:[-\u2022\u00b7*]\s*)?\(?([a-z]|[ivx]{1,4})[.)]\s+(?=\S)")
 SENTENCE_END = re.compile(r"[.;:,?!]$")
+FINITE_VERB = re.compile(r"\b(was|were|is|had|has|did|should|will)\b")  # "4.2.1 The GP saw her" is a paragraph
 
 # A council's minutes number their items on from the last meeting ("88. 24/00108 - Revenue and Capital Budget
 # Monitoring Report – November 2024-25"): the title, often in bold, often with the agenda item it was under
@@ -121,7 +122,7 @@ def _looks_like_heading(text: str) -> bool:
     if m:
         title = m.group(2)
         # "4.2.1 The GP saw her" is a paragraph; "4.2 Agency involvement" a heading.
-        return _words(title) <= 10 and not re.search(r"\b(was|were|is|had|has|did|should|will)\b", title)
+        return _words(title) <= 10 and not FINITE_VERB.search(title)
     if classify_heading(text) and _words(text) <= 8:
         return True
     letters = [c for c in text if c.isalpha()]
@@ -320,7 +321,8 @@ def find_structure(blocks: list[Block]) -> list[Unit]:
     the item when its agenda reference ("(Item 5)", then left out) follows it, when it names the decision taken
     ("24/00108 - "), or when its number follows the last item's (a gap of up to MINUTE_NUMBER_GAP) and is not
     the next number of the paragraphs under that item, which are numbered from 1 again. An item's paragraphs
-    keep their own numbers; a numbered heading whose paragraphs start again at "1." counts as the last item.
+    keep their own numbers. Without those marks of minutes, a title-shaped line numbered next after a numbered
+    heading whose paragraphs are not numbered in its series opens a section, however long ("5. Revenue ...").
     """
     blocks = split_agenda_refs(blocks)
     units: list[Unit] = []
@@ -355,12 +357,15 @@ def find_structure(blocks: list[Block]) -> list[Unit]:
             item = new_item
             counted = 0
 
-    def next_item(number: int) -> bool:
-        """Whether a title numbered ``number`` is the next minutes item, not the next paragraph of this one."""
-        last = int(item) if item and item.isdigit() else None
-        if last is None and heading_number is not None and heading_number > 1 and first_sub == 1:
-            last = heading_number  # a numbered heading over paragraphs numbered from 1: an item
+    def follows(number: int, last: int | None) -> bool:
+        """Whether a title numbered ``number`` comes next after ``last``, not next among the paragraphs under it."""
         return last is not None and last < number <= last + MINUTE_NUMBER_GAP and number > top_sub + 1
+
+    def next_section(number: int) -> bool:
+        """Whether a title numbered ``number`` is the next numbered section after the open numbered heading: its
+        paragraphs are not numbered in the same series (unnumbered, "4.1", or from 1 again under "87.")."""
+        restarted = first_sub is None or (first_sub == 1 and heading_number is not None and heading_number > 1)
+        return restarted and follows(number, heading_number)
 
     def current_kind() -> str:
         if resolving:
@@ -429,12 +434,16 @@ def find_structure(blocks: list[Block]) -> list[Unit]:
             ref = after is not None and blocks[after].role == "body" and AGENDA_REF.match(blocks[after].text.strip())
             # a title with a title under it is a list of items (an agenda), not an item of minutes
             listed = after is not None and _minute_title(blocks[after].text.strip()) is not None
-            stopped = MINUTE_TITLE.match(text).group(2) == "."
-            if ref or (stopped and not listed
-                       and (DECISION_REF.match(MINUTE_TITLE.match(text).group(3)) or next_item(minute))):
+            title = MINUTE_TITLE.match(text)
+            plain = title.group(2) == "." and not listed  # "88. Title" over text, without an agenda reference
+            current = int(item) if item and item.isdigit() else None
+            if ref or (plain and (DECISION_REF.match(title.group(3)) or follows(minute, current))):
                 open_heading(text, 1, new_item=str(minute))
                 if ref:
                     skip.add(after)  # type: ignore[arg-type]
+                continue
+            if plain and current is None and next_section(minute) and not FINITE_VERB.search(title.group(3)):
+                open_heading(text, 1)  # no mark of minutes: a numbered section, not an item
                 continue
         resolution = block.heading_level == 0 and RESOLVED.match(text) is not None
         heading_like = (

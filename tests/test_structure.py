@@ -184,7 +184,7 @@ def test_minutes_items_numbered_on_from_the_last_meeting_open_their_sections():
 def test_a_minutes_item_without_its_agenda_reference_is_found_by_its_number():
     # the next item's number follows the last item's, and is not the next number of the paragraphs under it
     units = find_structure(blocks(
-        "87. Cabinet Member Updates",
+        "87. Cabinet Member Updates", "(Item 4)",
         "1. Mr Gough, Leader of the Council, provided an update.",
         "2. Mr Watkins provided an update on adult social care.",
         "88. Revenue and Capital Budget Monitoring Report for November 2024-25 and the Forecast for the Year",
@@ -196,6 +196,27 @@ def test_a_minutes_item_without_its_agenda_reference_is_found_by_its_number():
     assert [(u.heading[:3], u.item, u.number) for u in units[2:]] == [
         ("88.", "88", "1"), ("89.", "89", "1"), ("89.", "89", "2"),
     ]
+
+
+def test_a_long_numbered_title_after_a_numbered_section_opens_the_next_one():
+    # no mark of minutes (agenda reference, decision reference): the next section, not an item
+    for under in (["1. Mr Gough provided an update.", "2. Mr Love provided an update."],  # numbered from 1 again
+                  ["4.1 The GP saw Anna twice.", "4.2 The police attended once."],  # in the heading's series
+                  ["Members heard about the contract."]):  # not numbered
+        units = find_structure(blocks(
+            "4. Cabinet Member Updates", *under,
+            "5. Revenue and Capital Budget Monitoring Report for November 2024-25 and the Forecast for the Year",
+            "Members noted the report.",
+        ))
+        assert (units[-1].heading[:3], units[-1].item, units[-1].number) == ("5. ", None, None), under
+    # a numbered sentence, and a paragraph numbered next in the series under the heading, are paragraphs
+    units = find_structure(blocks(
+        "4. Analysis", "Members heard about the contract.", "5. The GP did not refer Anna to MARAC in 2019 or 2020",
+        "Her sister told the police.", "6. Lessons", "1. Agencies should share information.",
+        "2. Practitioners should ask about abuse at home in every contact during 2025",
+    ))
+    assert [(u.heading, u.number) for u in units] == [
+        ("4. Analysis", None), ("4. Analysis", "5"), ("4. Analysis", None), ("6. Lessons", "1"), ("6. Lessons", "2")]
 
 
 def test_an_agenda_reference_the_reader_joined_to_the_title_or_the_text_is_cut_off():
