@@ -338,10 +338,12 @@ def find_structure(blocks: list[Block]) -> list[Unit]:
     heading_number: int | None = None  # the number of the open heading when it is a whole number ("87. ...")
     first_sub: int | None = None  # the first whole paragraph number under it ("1.": numbered from 1 again)
     top_sub = 0  # the highest whole paragraph number under it
+    under_item = False  # no numbered heading inside the item since its title ("1. Purpose of the Report")
     skip: set[int] = set()  # agenda references read with the title before them
 
     def open_heading(text: str, depth: int, new_item: str | None = None) -> None:
         nonlocal heading, section_id, item, counted, last_number, resolving, heading_number, first_sub, top_sub
+        nonlocal under_item
         heading = text
         section_id += 1
         last_number = None
@@ -349,6 +351,7 @@ def find_structure(blocks: list[Block]) -> list[Unit]:
         number = _minute_title(text)
         if number is not None or new_item is not None:
             heading_number, first_sub, top_sub = number, None, 0
+            under_item = new_item is not None
         while kind_stack and kind_stack[-1][0] >= depth:
             kind_stack.pop()
         # an agenda item's title says what was discussed, not what kind of section follows
@@ -436,13 +439,14 @@ def find_structure(blocks: list[Block]) -> list[Unit]:
             listed = after is not None and _minute_title(blocks[after].text.strip()) is not None
             title = MINUTE_TITLE.match(text)
             plain = title.group(2) == "." and not listed  # "88. Title" over text, without an agenda reference
-            current = int(item) if item and item.isdigit() else None
+            # the last item's number, unless the item's own text numbers its sections (a report under its title)
+            current = int(item) if item and item.isdigit() and under_item else None
             if ref or (plain and (DECISION_REF.match(title.group(3)) or follows(minute, current))):
                 open_heading(text, 1, new_item=str(minute))
                 if ref:
                     skip.add(after)  # type: ignore[arg-type]
                 continue
-            if plain and current is None and next_section(minute) and not FINITE_VERB.search(title.group(3)):
+            if plain and item is None and next_section(minute) and not FINITE_VERB.search(title.group(3)):
                 open_heading(text, 1)  # no mark of minutes: a numbered section, not an item
                 continue
         resolution = block.heading_level == 0 and RESOLVED.match(text) is not None

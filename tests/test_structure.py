@@ -246,3 +246,15 @@ def test_numbered_lines_that_are_not_minutes_items_stay_as_they_were():
     ))
     assert all(u.item is None for u in agenda)
     assert any(u.text.startswith("5. 24/00108") for u in agenda)
+
+
+def test_a_report_under_an_item_title_keeps_its_own_numbered_sections():
+    # item 7 of a web page holds a report numbered 1-8: its "8. Background Papers" is not minutes item 8
+    units = find_structure(blocks(
+        "Meeting: 08/02/2023 - Cabinet (Item 7)",
+        "7 Domestic Abuse Safe Accommodation Strategy pdf icon PDF 356 KB",
+        "1. Purpose of the Report", "1.1 To seek Cabinet approval of the Strategy.",
+        "7. Equality Implications", "7.1 An Equality Impact Assessment has been completed.",
+        "8. Background Papers", "8.1 Domestic Abuse Safe Accommodation Needs Assessment, October 2022.",
+    ))
+    assert [(u.heading, u.item, u.kind) for u in units][-1] == ("8. Background Papers", "7", "background")
