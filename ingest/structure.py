@@ -13,7 +13,7 @@ numbered "row N". Both are passages of their own (see :mod:`ingest.passages`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest.blocks import Block
 from ingest.text import ends_sentence
@@ -48,10 +48,26 @@ BYLINE = re.compile(
     r"^(?:joint\s+)?(?:report|verbal update|update|presentation|briefing)\s+(?:of|by|from)\s+\S",
     re.IGNORECASE,
 )
-# "RESOLVED: That the report be noted." opens the committee's decision inside a minutes item.
-RESOLVED = re.compile(r"^(?:it\s+was\s+)?(?:unanimously\s+)?(?:RESOLVED|Resolved)\b(?!\s+to\s+be\b)")
+# "RESOLVED: That the report be noted." opens the committee's decision inside a minutes item, numbered or not
+# ("3. RESOLVED that Cabinet agree to:").
+RESOLVED = re.compile(r"^(?:\d{1,3}\.\s+)?(?:it\s+was\s+)?(?:unanimously\s+)?(?:RESOLVED|Resolved)\b(?!\s+to\s+be\b)")
 LETTERED = re.compile(r"^(?:[-\u2022\u00b7*]\s*)?\(?([a-z]|[ivx]{1,4})[.)]\s+(?=\S)")
 SENTENCE_END = re.compile(r"[.;:,?!]$")
+FINITE_VERB = re.compile(r"\b(was|were|is|had|has|did|should|will)\b")  # "4.2.1 The GP saw her" is a paragraph
+
+# A council's minutes number their items on from the last meeting ("88. 24/00108 - Revenue and Capital Budget
+# Monitoring Report – November 2024-25"): the title, often in bold, often with the agenda item it was under
+# ("(Item 5)") on the next line, and paragraphs under it numbered from 1 again.
+MINUTE_TITLE = re.compile(r"^(\d{1,3})(\.?)\s+(?=[A-Z0-9\u2018\u201c'\"(])(\S.*)$")
+AGENDA_REF = re.compile(r"^\(\s*item\s+(\d{1,3}[a-z]?)\s*\)\.?$|^item\s+(\d{1,3}[a-z]?)\.?$", re.IGNORECASE)
+# "(Item 5)" the reader joined to the title before it or to the text after it
+AGENDA_REF_INSIDE = re.compile(r"\s*\(\s*item\s+\d{1,3}[a-z]?\s*\)\.?(?:\s+|$)", re.IGNORECASE)
+# the reference of the decision an item took ("24/00108 - "), printed before its title
+DECISION_REF = re.compile(r"^\d{2}/\d{3,6}\s*[-\u2013\u2014:]\s*\S")
+# an agenda's entry names the pages of the item's papers: "5. 24/00108 - Revenue ... (Pages 11 - 80)"
+PAGES_REF = re.compile(r"\(\s*pages?\s+\d+(?:\s*[-\u2013]\s*\d+)?\s*\)$", re.IGNORECASE)
+MINUTE_TITLE_MAX_WORDS = 40  # an item's title may run to three lines
+MINUTE_NUMBER_GAP = 3  # items of the meeting minuted elsewhere (exempt business) leave gaps in the numbers
 
 
 # A contents page: its title, then entries that end in page numbers, usually after dotted leaders.
@@ -106,7 +122,7 @@ def _looks_like_heading(text: str) -> bool:
     if m:
         title = m.group(2)
         # "4.2.1 The GP saw her" is a paragraph; "4.2 Agency involvement" a heading.
-        return _words(title) <= 10 and not re.search(r"\b(was|were|is|had|has|did|should|will)\b", title)
+        return _words(title) <= 10 and not FINITE_VERB.search(title)
     if classify_heading(text) and _words(text) <= 8:
         return True
     letters = [c for c in text if c.isalpha()]
@@ -223,6 +239,53 @@ def _aside(block: Block, text: str, heading: str | None, kind: str, item: str | 
     return Unit(text, block.page, number, heading, kind, item, section_id, counted, "table_row")
 
 
+def _minute_title(text: str) -> int | None:
+    """The number of a line shaped like a minutes item's title ("88. 24/00108 - Revenue and Capital Budget
+    Monitoring Report – November 2024-25" -> 88), else None: a sentence, a line that breaks off, a decision
+    ("4. RESOLVED that ...") or a table row is not one."""
+    m = MINUTE_TITLE.match(text)
+    if not m:
+        return None
+    title = m.group(3)
+    if (
+        _words(title) > MINUTE_TITLE_MAX_WORDS
+        or ends_sentence(title)
+        or title[-1] in ",-\u2013\u2014(&/"
+        or CELL_SEPARATOR in text
+        or PAGES_REF.search(title)
+        or RESOLVED.match(title)
+        or BYLINE.match(title)
+    ):
+        return None
+    return int(m.group(1))
+
+
+def split_agenda_refs(blocks: list[Block]) -> list[Block]:
+    """Blocks in which the reader joined an item's agenda reference to its title ("88. Budget Monitoring (Item 5)")
+    or to the text after it ("(Item 5) John Betts ... were in attendance"), cut into title, reference and text, as
+    a page that sets them on lines of their own reads."""
+    out: list[Block] = []
+    for block in blocks:
+        m = AGENDA_REF_INSIDE.search(block.text) if block.role == "body" else None
+        if m:
+            head, ref, rest = block.text[: m.start()].strip(), m.group(0).strip(), block.text[m.end() :].strip()
+            plain = {"heading_level": 0, "type_level": 0, "list_item": False}
+            if head and _minute_title(head) is not None:
+                out.append(replace(block, text=head))
+                out += [replace(block, text=t, **plain) for t in (ref, rest) if t]
+                continue
+            if not head and rest and out and _minute_title(out[-1].text.strip()) is not None:
+                out += [replace(block, text=t, **plain) for t in (ref, rest)]
+                continue
+        out.append(block)
+    return out
+
+
+def _next_text(blocks: list[Block], index: int) -> int | None:
+    """The index of the next block with text after ``index``."""
+    return next((k for k in range(index + 1, len(blocks)) if blocks[k].text.strip()), None)
+
+
 PARAGRAPH_OPENING = re.compile(r"^(?:\d{1,2}\.\d{1,3}(?:\.\d{1,3}){0,2}\.?|\d{1,3}\.)\s+[A-Z\u2018\u201c'\"]")
 
 
@@ -252,7 +315,16 @@ def _titles_numbered_paragraph(text: str, units: list[Unit], blocks: list[Block]
 
 
 def find_structure(blocks: list[Block]) -> list[Unit]:
-    """Turn extractor blocks into numbered, sectioned units."""
+    """Turn extractor blocks into numbered, sectioned units.
+
+    A minutes item's title ("88. 24/00108 - Revenue and Capital Budget Monitoring Report – November 2024-25") opens
+    the item when its agenda reference ("(Item 5)", then left out) follows it, when it names the decision taken
+    ("24/00108 - "), or when its number follows the last item's (a gap of up to MINUTE_NUMBER_GAP) and is not
+    the next number of the paragraphs under that item, which are numbered from 1 again. An item's paragraphs
+    keep their own numbers. Without those marks of minutes, a title-shaped line numbered next after a numbered
+    heading whose paragraphs are not numbered in its series opens a section, however long ("5. Revenue ...").
+    """
+    blocks = split_agenda_refs(blocks)
     units: list[Unit] = []
     heading: str | None = None
     kind_stack: list[tuple[int, str | None]] = []  # (depth, kind) of open headings
@@ -263,13 +335,23 @@ def find_structure(blocks: list[Block]) -> list[Unit]:
     pending_item: str | None = None  # "17." seen alone: the next block is the item's title
     resolving = False  # inside a "RESOLVED:" decision, until the next heading
     page_title_next = False  # the line after "Issue - meetings" may be the page's title
+    heading_number: int | None = None  # the number of the open heading when it is a whole number ("87. ...")
+    first_sub: int | None = None  # the first whole paragraph number under it ("1.": numbered from 1 again)
+    top_sub = 0  # the highest whole paragraph number under it
+    under_item = False  # no numbered heading inside the item since its title ("1. Purpose of the Report")
+    skip: set[int] = set()  # agenda references read with the title before them
 
     def open_heading(text: str, depth: int, new_item: str | None = None) -> None:
-        nonlocal heading, section_id, item, counted, last_number, resolving
+        nonlocal heading, section_id, item, counted, last_number, resolving, heading_number, first_sub, top_sub
+        nonlocal under_item
         heading = text
         section_id += 1
         last_number = None
         resolving = False
+        number = _minute_title(text)
+        if number is not None or new_item is not None:
+            heading_number, first_sub, top_sub = number, None, 0
+            under_item = new_item is not None
         while kind_stack and kind_stack[-1][0] >= depth:
             kind_stack.pop()
         # an agenda item's title says what was discussed, not what kind of section follows
@@ -277,6 +359,16 @@ def find_structure(blocks: list[Block]) -> list[Unit]:
         if new_item is not None:
             item = new_item
             counted = 0
+
+    def follows(number: int, last: int | None) -> bool:
+        """Whether a title numbered ``number`` comes next after ``last``, not next among the paragraphs under it."""
+        return last is not None and last < number <= last + MINUTE_NUMBER_GAP and number > top_sub + 1
+
+    def next_section(number: int) -> bool:
+        """Whether a title numbered ``number`` is the next numbered section after the open numbered heading: its
+        paragraphs are not numbered in the same series (unnumbered, "4.1", or from 1 again under "87.")."""
+        restarted = first_sub is None or (first_sub == 1 and heading_number is not None and heading_number > 1)
+        return restarted and follows(number, heading_number)
 
     def current_kind() -> str:
         if resolving:
@@ -291,6 +383,8 @@ def find_structure(blocks: list[Block]) -> list[Unit]:
     for index, block in enumerate(blocks):
         block = tables.get(index, block)
         raw = block.text.strip()
+        if index in skip:
+            continue
         if not raw or NOISE.match(raw) or BLANK_PAGE.match(raw) or index in contents or block.role == "cover":
             continue
         text = clean_block_text(raw)
@@ -305,6 +399,9 @@ def find_structure(blocks: list[Block]) -> list[Unit]:
         if pending_item is not None:
             open_heading(f"{pending_item}. {text}", 1, new_item=pending_item)
             pending_item = None
+            after = _next_text(blocks, index)
+            if after is not None and blocks[after].role == "body" and AGENDA_REF.match(blocks[after].text.strip()):
+                skip.add(after)  # "88." / "Budget Monitoring" / "(Item 5)"
             continue
         if PAGE_HEADING.match(text):
             open_heading(text, 1)
@@ -334,6 +431,24 @@ def find_structure(blocks: list[Block]) -> list[Unit]:
         if m and _words(text) <= 14 and not SENTENCE_END.search(text):
             open_heading(text, 1, new_item=m.group(1))
             continue
+        minute = _minute_title(text) if block.role == "body" and not block.list_item else None
+        if minute is not None:
+            after = _next_text(blocks, index)
+            ref = after is not None and blocks[after].role == "body" and AGENDA_REF.match(blocks[after].text.strip())
+            # a title with a title under it is a list of items (an agenda), not an item of minutes
+            listed = after is not None and _minute_title(blocks[after].text.strip()) is not None
+            title = MINUTE_TITLE.match(text)
+            plain = title.group(2) == "." and not listed  # "88. Title" over text, without an agenda reference
+            # the last item's number, unless the item's own text numbers its sections (a report under its title)
+            current = int(item) if item and item.isdigit() and under_item else None
+            if ref or (plain and (DECISION_REF.match(title.group(3)) or follows(minute, current))):
+                open_heading(text, 1, new_item=str(minute))
+                if ref:
+                    skip.add(after)  # type: ignore[arg-type]
+                continue
+            if plain and item is None and next_section(minute) and not FINITE_VERB.search(title.group(3)):
+                open_heading(text, 1)  # no mark of minutes: a numbered section, not an item
+                continue
         resolution = block.heading_level == 0 and RESOLVED.match(text) is not None
         heading_like = (
             _looks_like_heading(text) or _titles_numbered_paragraph(text, units, blocks, index)
@@ -352,6 +467,9 @@ def find_structure(blocks: list[Block]) -> list[Unit]:
             if number.lower().startswith("recommendation"):
                 number = "Recommendation " + re.sub(r"^recommendation\s+(?:no\.?\s*)?", "", number, flags=re.I)
             last_number = number
+            if number.isdigit():
+                first_sub = int(number) if first_sub is None else first_sub
+                top_sub = max(top_sub, int(number))
         else:
             m = LETTERED.match(text)
             if m and last_number:

@@ -17,6 +17,9 @@ REAL = Path(__file__).resolve().parents[1].parent / "shared" / "real"
 TORBAY = "ofsted_torbay_childrens_services_inspection_2016.pdf"
 KENT_QA = "cp_kent_council_questions_answers_2025-03-13.pdf"
 INFO_SHARING = "gov_dfe_information_sharing_advice_safeguarding_2024.pdf"
+KENT_MINUTES = "cp_kent_cabinet_minutes_2025-01-30.pdf"
+KENT_AGENDA = "cp_kent_cabinet_agenda_frontsheet_2025-01-30.pdf"
+BUDGET_ITEM = "88. 24/00108 - Revenue and Capital Budget Monitoring Report \u2013 November 2024-25"
 
 
 @cache
@@ -102,3 +105,44 @@ def test_a_recommendation_cut_by_a_page_break_mid_clause_is_one_passage() -> Non
     twelve = next(p for p in passages(TORBAY) if "routinely given to" in p.text)
     assert "routinely given to Fostering to Adopt arrangements and concurrent planning" in twelve.text
     assert twelve.page == 7 and twelve.section_kind == "recommendations"
+
+
+def test_every_item_of_the_minutes_is_a_section_titled_as_printed() -> None:
+    # the minutes number their items on from the last meeting (84-92); each title opens its item, however long,
+    # whatever decision reference or date it carries, and the "(Item 5)" printed under it is neither title nor text
+    found = passages(KENT_MINUTES)
+    titles = [s for s in dict.fromkeys(p.section for p in found) if s and re.match(r"\d+\. ", s)]
+    assert [int(t.split(".")[0]) for t in titles] == list(range(84, 93))
+    assert BUDGET_ITEM in titles
+    assert ("89. Draft Revenue Budget 2025-26, MTFP 2025-28, Draft Capital Programme 2025-35 and Treasury "
+            "Management Strategy") in titles
+    assert ("90. 24/00109 - Transfer the 18-25 section of the Strengthening Independence Service from the Children "
+            "Young People and Education Directorate to the Adult Social Care and Health Directorate") in titles
+    assert not any(re.search(r"\(Item \d+\)", p.text) for p in found)
+    assert {p.section_kind for p in found if p.section in titles} == {"minutes_item", "resolutions"}
+
+
+def test_the_budget_item_is_cited_under_its_own_title_with_its_own_paragraph_numbers() -> None:
+    found = passages(KENT_MINUTES)
+    report = next(p for p in found if "introduced the report which set out the revenue and capital" in p.text)
+    assert report.section == BUDGET_ITEM and report.page == 9
+    # the attendance line and paragraph 1, counted within the item: not "88–1", paragraph 88 of the item above
+    assert report.paragraph.startswith("item 88, \u00b61")
+    units = find_structure(extract(REAL / KENT_MINUTES).blocks)
+    numbers = [u.number for u in units if u.heading == BUDGET_ITEM and u.number and u.number[0].isdigit()]
+    assert numbers == ["1", "2", "3", "3(b)", "3(c)", "3(d)", "3(e)", "3(f)"]  # as printed ("A)" is no letter)
+    assert {u.item for u in units if u.heading == BUDGET_ITEM} == {"88"}
+    decision = next(p for p in found if p.text.startswith("3. RESOLVED that Cabinet agree to"))
+    assert decision.section == BUDGET_ITEM and decision.paragraph.startswith("3")
+    assert decision.section_kind == "resolutions"
+    # the paragraphs of the next items are numbered from 1 again under their own titles, not under item 87
+    transfer = [p for p in found if p.section.startswith("90. ")]
+    assert [p.paragraph for p in transfer if p.paragraph[0].isdigit()] == ["2\u20133", "4", "5"]
+    assert not any(p.section == "87. Cabinet Member Updates" and p.page > 9 for p in found)
+
+
+def test_an_agenda_lists_its_items_as_text_not_as_sections() -> None:
+    # "5. 24/00108 - Revenue ... (Pages 11 - 80)": an entry of the agenda, with the pages of its papers
+    found = passages(KENT_AGENDA)
+    assert any("5. 24/00108 - Revenue and Capital Budget Monitoring Report" in p.text for p in found)
+    assert not any(p.section and p.section.startswith(("5. ", "9. ")) for p in found)

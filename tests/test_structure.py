@@ -148,3 +148,113 @@ def test_a_bulleted_item_is_a_heading_only_in_heading_print():
         ("The analysts report to the head of service each month.", None),
         ("The analysts report to the head of service each month.", "Data analysis"),
     ]
+
+
+BUDGET = "88. 24/00108 - Revenue and Capital Budget Monitoring Report \u2013 November 2024-25"
+DRAFT_BUDGET = ("89. Draft Revenue Budget 2025-26, MTFP 2025-28, Draft Capital Programme 2025-35 and Treasury "
+                "Management Strategy")
+
+
+def test_minutes_items_numbered_on_from_the_last_meeting_open_their_sections():
+    # a long title, a decision reference or a date in it: still the item's title, not paragraph 88 of the item above
+    units = find_structure(blocks(
+        "87. Cabinet Member Updates", "(Item 4)",
+        "1. Mr Gough, Leader of the Council, provided an update.",
+        "2. Mr Watkins provided an update on adult social care.",
+        BUDGET, "(Item 5)",
+        "John Betts (Interim Corporate Director Finance) was in attendance for this item",
+        "1. Mr Oakford introduced the report.",
+        "2. Mr Watkins highlighted the challenges within the Adults Directorate.",
+        "3. RESOLVED that Cabinet agree to:",
+        "a) Note the forecast revenue overspend.",
+        DRAFT_BUDGET, "(Item 6)",
+        "1. Mr Oakford introduced the report.",
+    ))
+    assert [(u.heading.split(" ")[0], u.item, u.number) for u in units] == [
+        ("87.", "87", "1"), ("87.", "87", "2"),
+        ("88.", "88", None), ("88.", "88", "1"), ("88.", "88", "2"), ("88.", "88", "3"), ("88.", "88", "3(a)"),
+        ("89.", "89", "1"),
+    ]
+    assert units[2].heading == BUDGET  # the agenda reference "(Item 5)" is neither the title nor text
+    assert not any("(Item" in u.text for u in units)
+    assert units[2].kind == "minutes_item"
+    assert [u.kind for u in units[5:7]] == ["resolutions", "resolutions"]  # "3. RESOLVED": the item's decision
+
+
+def test_a_minutes_item_without_its_agenda_reference_is_found_by_its_number():
+    # the next item's number follows the last item's, and is not the next number of the paragraphs under it
+    units = find_structure(blocks(
+        "87. Cabinet Member Updates", "(Item 4)",
+        "1. Mr Gough, Leader of the Council, provided an update.",
+        "2. Mr Watkins provided an update on adult social care.",
+        "88. Revenue and Capital Budget Monitoring Report for November 2024-25 and the Forecast for the Year",
+        "1. Mr Oakford introduced the report.",
+        DRAFT_BUDGET,
+        "1. Mr Oakford introduced the report.",
+        "2. The Leader advised that the Council would make representations.",
+    ))
+    assert [(u.heading[:3], u.item, u.number) for u in units[2:]] == [
+        ("88.", "88", "1"), ("89.", "89", "1"), ("89.", "89", "2"),
+    ]
+
+
+def test_a_long_numbered_title_after_a_numbered_section_opens_the_next_one():
+    # no mark of minutes (agenda reference, decision reference): the next section, not an item
+    for under in (["1. Mr Gough provided an update.", "2. Mr Love provided an update."],  # numbered from 1 again
+                  ["4.1 The GP saw Anna twice.", "4.2 The police attended once."],  # in the heading's series
+                  ["Members heard about the contract."]):  # not numbered
+        units = find_structure(blocks(
+            "4. Cabinet Member Updates", *under,
+            "5. Revenue and Capital Budget Monitoring Report for November 2024-25 and the Forecast for the Year",
+            "Members noted the report.",
+        ))
+        assert (units[-1].heading[:3], units[-1].item, units[-1].number) == ("5. ", None, None), under
+    # a numbered sentence, and a paragraph numbered next in the series under the heading, are paragraphs
+    units = find_structure(blocks(
+        "4. Analysis", "Members heard about the contract.", "5. The GP did not refer Anna to MARAC in 2019 or 2020",
+        "Her sister told the police.", "6. Lessons", "1. Agencies should share information.",
+        "2. Practitioners should ask about abuse at home in every contact during 2025",
+    ))
+    assert [(u.heading, u.number) for u in units] == [
+        ("4. Analysis", None), ("4. Analysis", "5"), ("4. Analysis", None), ("6. Lessons", "1"), ("6. Lessons", "2")]
+
+
+def test_an_agenda_reference_the_reader_joined_to_the_title_or_the_text_is_cut_off():
+    for joined in (
+        [f"{BUDGET} (Item 5) John Betts was in attendance for this item"],
+        [BUDGET, "(Item 5) John Betts was in attendance for this item"],
+        ["88.", BUDGET[4:], "(Item 5)", "John Betts was in attendance for this item"],
+    ):
+        units = find_structure(blocks("87. Cabinet Member Updates", "1. Mr Gough provided an update.", *joined))
+        assert [(u.heading, u.item, u.text) for u in units[1:]] == [
+            (BUDGET, "88", "John Betts was in attendance for this item")], joined
+
+
+def test_numbered_lines_that_are_not_minutes_items_stay_as_they_were():
+    # the next paragraph of the item, however title-like; an agenda's list of items (with their pages)
+    units = find_structure(blocks(
+        "87. Cabinet Member Updates", "(Item 4)",
+        "1. Mr Gough provided an update.", "2. Mr Love provided an update.",
+        "3. Consultations on the Draft Revenue Budget 2025-26 and the MTFP 2025-28",
+    ))
+    assert [(u.heading, u.number) for u in units] == [("87. Cabinet Member Updates", n) for n in ("1", "2", "3")]
+    agenda = find_structure(blocks(
+        "UNRESTRICTED ITEMS",
+        "4. Cabinet Member Updates",
+        "5. 24/00108 - Revenue and Capital Budget Monitoring Report \u2013 November 2024-25 (Pages 11 - 80)",
+        "6. Draft Revenue Budget 2025-26, MTFP 2025-28 and Treasury Management Strategy (Pages 81 - 300)",
+    ))
+    assert all(u.item is None for u in agenda)
+    assert any(u.text.startswith("5. 24/00108") for u in agenda)
+
+
+def test_a_report_under_an_item_title_keeps_its_own_numbered_sections():
+    # item 7 of a web page holds a report numbered 1-8: its "8. Background Papers" is not minutes item 8
+    units = find_structure(blocks(
+        "Meeting: 08/02/2023 - Cabinet (Item 7)",
+        "7 Domestic Abuse Safe Accommodation Strategy pdf icon PDF 356 KB",
+        "1. Purpose of the Report", "1.1 To seek Cabinet approval of the Strategy.",
+        "7. Equality Implications", "7.1 An Equality Impact Assessment has been completed.",
+        "8. Background Papers", "8.1 Domestic Abuse Safe Accommodation Needs Assessment, October 2022.",
+    ))
+    assert [(u.heading, u.item, u.kind) for u in units][-1] == ("8. Background Papers", "7", "background")
