@@ -87,6 +87,7 @@ from kb.taxonomy import ContextRule, Taxonomy, Theme, load_taxonomy, thaw
 
 PRESENT, NEGATED, HYPOTHETICAL, QUESTION, DEFINITION = "present", "negated", "hypothetical", "question", "definition"
 # tokens that open a list item or number it, skipped before looking for a question opener
+_COUNT = re.compile(r"^[0-9]+(?:[.,][0-9]+)*$")
 _ITEM_MARK = re.compile(r"^(?:[-–—•·▪*o]|\(?[0-9]{1,3}[.)]?|\(?(?:[ivx]{1,4}|[a-z])[.)]|[0-9]+(?:\.[0-9]+)*\.?)$")
 
 
@@ -621,6 +622,11 @@ class ThemeTagger:
         tail = [i for i in words if doc[i].text not in {'"', "'", ")", "]", "”", "’"}]
         if tail and doc[tail[-1]].text == "?":
             return True
+        # a number before a verb in lower case is a count, the subject of a finding ("45 were referred to MARAC",
+        # "11.7% were forced to sleep rough"), not a list item's number ("2. Were the children seen?")
+        counted = any(_COUNT.match(doc[words[j]].text) for j in range(k))
+        if counted and k < len(words) and doc[words[k]].text[:1].islower():
+            return False
         first = [doc[i].lower_ for i in words[k : k + 4]]
         opener = next((o for o in self._openers if tuple(first[: len(o)]) == o), None)
         if opener is None:

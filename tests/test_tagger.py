@@ -1507,3 +1507,23 @@ def test_taxonomy_11_keeps_names_duties_and_definitions_out(tagger, theme, text)
     # a threat or a general statement is no killing; a duty's client group, a review's or an Act's name and a
     # definition are not what happened in a case; a child watching is not what the family knew
     assert theme not in tagger.tag(text)
+
+
+def test_a_count_before_a_verb_is_not_a_question(tagger):
+    # "45 were referred ..." states a finding: the number is its subject, not a list item's number before "Were"
+    found = tagger.mentions("45 were referred to MARAC because their children had witnessed the abuse.")
+    assert {m.status for m in found if m.theme_id == CP} == {"present"}
+    asked = tagger.mentions("2. Were the children present at the time of the assault?")
+    assert {m.status for m in asked if m.theme_id == CP} == {"question"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The neighbour knew that one of the children had witnessed the domestic assault.",
+        "The extent of children's exposure to the homicide varied.",
+        "Children living with domestic abuse are supported by the school.",
+    ],
+)
+def test_taxonomy_11_reads_what_children_saw_or_lived_with(tagger, text):
+    assert CP in tagger.tag(text)
