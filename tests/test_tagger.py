@@ -1491,6 +1491,7 @@ def test_taxonomy_11_reads_who_killed_her_in_one_sentence(tagger, theme, text):
     [
         (IPH, "She told a nurse she feared her partner would kill her."),
         (IPH, "When someone is killed by a partner or ex-partner a review must be held."),
+        (IPH, "In the months before her death Hannah had separated from her husband, Mr T."),
         ("parricide", "Ms A was killed by her partner; her son found her the next morning."),
         (CP, "Councils must provide support to victims of domestic abuse and their children in safe accommodation."),
         (CP, "The strategy covers all victims (and their children) who reside in relevant safe accommodation."),
