@@ -190,6 +190,7 @@ PRACTICE_WORDS = frozenset(
     provide pursue question raise realise realize receive recognise recognition recognize record
     recording refer referral request respond response review routinely screen see seek share sharing
     signpost spot tailor take tell think treat understand understood use
+    exacerbate worsen compound perpetuate facilitate enable prevent tackle reduce stop increase
     """.split()
 )
 PRACTICE_AFTER = frozenset(
