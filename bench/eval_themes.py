@@ -21,9 +21,10 @@ the real set's "test" to "test5" became dev in taxonomy 10, "test6" and "test7" 
 keeps its old split in "was"), after their last figures were recorded in the CHANGELOG. Every held-out split a set
 has is reported on its own line. --hide-test prints no figure that includes a held-out split.
 
---agreement prints how far a second annotator, who labelled 160 of the real rows by the same guide without
-seeing the first labels (tests/data/theme_labels_real_second.jsonl), agrees with the first, and the tagger
-on the same rows: the first labels are no perfect truth, and this is the ceiling a tagger can be held to.
+--agreement prints how far a second annotator, who labelled 339 of the real rows by the same guide without
+seeing the first labels (tests/data/theme_labels_real_second.jsonl: 160 drawn at random, and the 179 of test8,
+whose 24 disagreements were then adjudicated by the guide), agrees with the first, and the tagger on the same
+rows: the first labels are no perfect truth, and this is the ceiling a tagger can be held to.
 
 Prints, per theme, the gold count and precision / recall / F1 of the tagger and of a keyword-only
 baseline (case-insensitive substring match of every phrase of the theme in the taxonomy, no
@@ -295,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--errors", action="store_true", help="list false positives and negatives")
     ap.add_argument("--theme", help="only list errors for this theme id")
     ap.add_argument("--agreement", action="store_true",
-                    help="also score a second annotator's labels of 160 real rows, and the tagger on the same rows")
+                    help="also score a second annotator's labels of 339 real rows, and the tagger on the same rows")
     ap.add_argument(
         "--hide-test",
         action="store_true",

@@ -214,13 +214,17 @@ def test_the_third_held_out_split_was_chosen_by_a_hash_of_the_id(real_rows):
 
 def test_a_second_annotator_labelled_real_rows_without_seeing_the_first_labels(bench, real_rows):
     # 160 rows drawn at random, labelled by the guide alone: how far two annotators agree is the ceiling a
-    # tagger can be held to (0.875 micro-F1 when taken; the goal of 0.85 is below it)
+    # tagger can be held to (0.875 micro-F1 when taken; the goal of 0.85 is below it). The 179 rows of
+    # test8 ("r8...") were labelled twice too (0.953 before their 24 disagreements were adjudicated by the guide,
+    # so they are left out here)
     second = bench.load_second()
     ids = load_taxonomy().ids()
     by_id = {r["id"]: r for r in real_rows}
-    assert len(second) == 160 and set(second) <= set(by_id)
+    assert len(second) == 339 and set(second) <= set(by_id)
     assert all(set(themes) <= set(ids) for themes in second.values())
+    sample = {rid: themes for rid, themes in second.items() if not rid.startswith("r8")}
+    assert len(sample) == 160
     scores = bench.Scores()
-    for rid, themes in second.items():
+    for rid, themes in sample.items():
         scores.add(set(by_id[rid]["themes"]), set(themes))
     assert scores.micro_f1() >= 0.85, scores.micro_f1()
