@@ -17,7 +17,8 @@ Every match becomes a ThemeMention with a status:
   A cue does NOT negate when it negates what professionals did rather than whether the thing
   existed: "Agencies did not recognise the coercive control", "The GP did not ask about his
   alcohol use", "No interpreter was offered", "not always recorded" all stay present, because
-  a practice word (recognise, ask, explore, refer, record, share, know, ...) or a quality adverb
+  a practice word (recognise, ask, explore, refer, record, share, know, ...; or what is done about the thing:
+  prevent, tackle, exacerbate, ...) or a quality adverb
   (always, fully, routinely, consistently, ...) comes between the cue and the mention, or the
   mention is the subject of a practice verb after "no". "known to" is not such a practice word:
   "neither was known to substance misuse services" denies the contact. "without" + a possessive
@@ -87,8 +88,9 @@ from kb.taxonomy import ContextRule, Taxonomy, Theme, load_taxonomy, thaw
 
 PRESENT, NEGATED, HYPOTHETICAL, QUESTION, DEFINITION = "present", "negated", "hypothetical", "question", "definition"
 # tokens that open a list item or number it, skipped before looking for a question opener
-_COUNT = re.compile(r"^[0-9]+(?:[.,][0-9]+)*$")
 _ITEM_MARK = re.compile(r"^(?:[-–—•·▪*o]|\(?[0-9]{1,3}[.)]?|\(?(?:[ivx]{1,4}|[a-z])[.)]|[0-9]+(?:\.[0-9]+)*\.?)$")
+# ... of which a bare number before a word in lower case is a count ("45 were referred"), not an item's number
+_COUNT = re.compile(r"^[0-9]+(?:[.,][0-9]+)*$")
 
 
 @dataclass(frozen=True)
