@@ -389,6 +389,7 @@ def find_structure(blocks: list[Block]) -> list[Unit]:
     item: str | None = None
     section_id = 0
     counted = 0
+    read = 0  # paragraphs read in the document so far: the count again once the items end
     last_number: str | None = None
     pending_item: str | None = None  # "17." seen alone: the next block is the item's title
     resolving = False  # inside a "RESOLVED:" decision, until the next heading
@@ -401,7 +402,7 @@ def find_structure(blocks: list[Block]) -> list[Unit]:
 
     def open_heading(text: str, depth: int, new_item: str | None = None) -> None:
         nonlocal heading, section_id, item, counted, last_number, resolving, heading_number, first_sub, top_sub
-        nonlocal under_item
+        nonlocal under_item, read
         heading = text
         section_id += 1
         last_number = None
@@ -418,7 +419,7 @@ def find_structure(blocks: list[Block]) -> list[Unit]:
             item = new_item
             counted = 0
         elif item is not None and under_item and (CLOSING_HEADING.match(text) or MEETING_PART.match(text)):
-            item, counted, under_item = None, 0, False  # the meeting's business after its last item
+            item, counted, under_item = None, read, False  # the meeting's business after its last item
 
     def follows(number: int, last: int | None) -> bool:
         """Whether a title numbered ``number`` comes next after ``last``, not next among the paragraphs under it."""
@@ -454,6 +455,7 @@ def find_structure(blocks: list[Block]) -> list[Unit]:
         if block.role in ("footnote", "table_row"):
             # a reader counting the paragraphs of the text skips the notes at the foot of the page
             counted += block.role == "table_row"
+            read += block.role == "table_row"
             units.append(_aside(block, text, heading, current_kind(), item, section_id, counted))
             continue
 
@@ -549,5 +551,6 @@ def find_structure(blocks: list[Block]) -> list[Unit]:
             resolving = True  # the decision is its own passage, findable with --section resolutions
             section_id += 1
         counted += 1
+        read += 1
         units.append(Unit(text, block.page, number, heading, current_kind(), item, section_id, counted))
     return units
