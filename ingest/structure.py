@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from ingest.blocks import Block
 from ingest.text import ends_sentence
@@ -68,6 +69,27 @@ DECISION_REF = re.compile(r"^\d{2}/\d{3,6}\s*[-\u2013\u2014:]\s*\S")
 PAGES_REF = re.compile(r"\(\s*pages?\s+\d+(?:\s*[-\u2013]\s*\d+)?\s*\)$", re.IGNORECASE)
 MINUTE_TITLE_MAX_WORDS = 40  # an item's title may run to three lines
 MINUTE_NUMBER_GAP = 3  # items of the meeting minuted elsewhere (exempt business) leave gaps in the numbers
+# Items a meeting takes at its start or end, whose titles mark a document as minutes ("45 Apologies").
+MEETING_BUSINESS = re.compile(
+    r"^(?:apologies\b|declarations?\s+of\s+(?:interests?|pecuniary)|(?:the\s+)?minutes\s+of\s+(?:the\s+)?"
+    r"(?:previous|last)?|matters\s+arising|chair(?:man|person)?['\u2019]?s\s+announcements|announcements"
+    r"|(?:any\s+other|urgent)\s+business|public\s+(?:questions|participation)|(?:forward\s+)?work\s+programme)",
+    re.IGNORECASE,
+)
+# A heading after the last item of minutes that belongs to the meeting, not to the item: the exempt business
+# that follows ("EXEMPT ITEMS", "Part 2 - exempt business", "Exclusion of the press and public"), the next meeting.
+CLOSING_HEADING = re.compile(
+    r"^(?:part\s+(?:2|ii|two|b)\b"
+    r"|(?:exempt|confidential|private|restricted)\s+(?:items?|business|session|information)\b"
+    r"|exclusion\s+of\s+(?:the\s+)?(?:press|public)"
+    r"|(?:date|time|dates|date\s+and\s+time)\s+of\s+(?:the\s+)?next\s+meeting|next\s+meeting\b"
+    r"|(?:any\s+other|urgent)\s+business$"
+    r"|close\s+of\s+(?:the\s+)?meeting|meeting\s+closed)",
+    re.IGNORECASE,
+)
+# a heading in capitals naming business of the meeting ("UNRESTRICTED ITEMS", "ITEMS TAKEN IN PRIVATE"); a
+# heading in capitals alone does not end an item: the report under it has its own ("FINANCIAL IMPLICATIONS")
+MEETING_PART = re.compile(r"^(?=[^a-z]*$).*\b(?:ITEMS|BUSINESS)\b")
 
 
 # A contents page: its title, then entries that end in page numbers, usually after dotted leaders.
@@ -260,6 +282,37 @@ def _minute_title(text: str) -> int | None:
     return int(m.group(1))
 
 
+def _unstopped_items(blocks: list[Block]) -> dict[int, int]:
+    """Minutes items numbered without a full stop ("45 Apologies", "46 Declarations of Interest"), by block index.
+
+    Such a line is read as an item's title when the line before or after it in that shape is numbered one less or
+    one more, prose (a finished sentence) stands between the two, its title is in title case with no sentence end
+    and no figures, and the run names business a meeting takes ("Apologies", "Minutes of ...") or the document
+    records a decision ("RESOLVED ..."). A table's rows ("12 Referrals 212 230"), an address ("12 High Street")
+    or a numbered list without prose between has none of these; a report's "1 Introduction" / "2 Background"
+    names no meeting's business.
+    """
+    shaped: list[tuple[int, int, str]] = []  # (index, number, title)
+    for k, block in enumerate(blocks):
+        text = block.text.strip()
+        m = MINUTE_TITLE.match(text) if block.role == "body" and not block.list_item else None
+        if not m or m.group(2) or _minute_title(text) is None:
+            continue
+        title = AGENDA_REF_INSIDE.sub(" ", m.group(3)).strip()
+        if title and _title_case(title) and not re.search(r"\d", title) and _words(title) <= 12:
+            shaped.append((k, int(m.group(1)), title))
+    paired: set[int] = set()
+    for (i, n, _), (j, m_, _) in pairwise(shaped):
+        prose = any(blocks[k].role == "body" and ends_sentence(blocks[k].text.strip()) for k in range(i + 1, j))
+        if m_ == n + 1 and prose:
+            paired.update((i, j))
+    found = {k: n for k, n, _ in shaped if k in paired}
+    minutes = any(MEETING_BUSINESS.match(title) for k, _, title in shaped if k in found) or any(
+        RESOLVED.match(b.text.strip()) for b in blocks if b.role == "body"
+    )
+    return found if minutes else {}
+
+
 def split_agenda_refs(blocks: list[Block]) -> list[Block]:
     """Blocks in which the reader joined an item's agenda reference to its title ("88. Budget Monitoring (Item 5)")
     or to the text after it ("(Item 5) John Betts ... were in attendance"), cut into title, reference and text, as
@@ -279,6 +332,11 @@ def split_agenda_refs(blocks: list[Block]) -> list[Block]:
                 continue
         out.append(block)
     return out
+
+
+def _closes_items(text: str) -> bool:
+    """A short line of its own that names the meeting's business after its items ("Date of next meeting")."""
+    return _words(text) <= 10 and not SENTENCE_END.search(text) and CLOSING_HEADING.match(text) is not None
 
 
 def _next_text(blocks: list[Block], index: int) -> int | None:
@@ -331,6 +389,7 @@ def find_structure(blocks: list[Block]) -> list[Unit]:
     item: str | None = None
     section_id = 0
     counted = 0
+    read = 0  # paragraphs read in the document so far: the count again once the items end
     last_number: str | None = None
     pending_item: str | None = None  # "17." seen alone: the next block is the item's title
     resolving = False  # inside a "RESOLVED:" decision, until the next heading
@@ -343,7 +402,7 @@ def find_structure(blocks: list[Block]) -> list[Unit]:
 
     def open_heading(text: str, depth: int, new_item: str | None = None) -> None:
         nonlocal heading, section_id, item, counted, last_number, resolving, heading_number, first_sub, top_sub
-        nonlocal under_item
+        nonlocal under_item, read
         heading = text
         section_id += 1
         last_number = None
@@ -359,6 +418,8 @@ def find_structure(blocks: list[Block]) -> list[Unit]:
         if new_item is not None:
             item = new_item
             counted = 0
+        elif item is not None and under_item and (CLOSING_HEADING.match(text) or MEETING_PART.match(text)):
+            item, counted, under_item = None, read, False  # the meeting's business after its last item
 
     def follows(number: int, last: int | None) -> bool:
         """Whether a title numbered ``number`` comes next after ``last``, not next among the paragraphs under it."""
@@ -380,6 +441,7 @@ def find_structure(blocks: list[Block]) -> list[Unit]:
 
     contents = contents_blocks(blocks)
     tables = pipe_tables(blocks)
+    unstopped = _unstopped_items(blocks)
     for index, block in enumerate(blocks):
         block = tables.get(index, block)
         raw = block.text.strip()
@@ -393,6 +455,7 @@ def find_structure(blocks: list[Block]) -> list[Unit]:
         if block.role in ("footnote", "table_row"):
             # a reader counting the paragraphs of the text skips the notes at the foot of the page
             counted += block.role == "table_row"
+            read += block.role == "table_row"
             units.append(_aside(block, text, heading, current_kind(), item, section_id, counted))
             continue
 
@@ -431,6 +494,12 @@ def find_structure(blocks: list[Block]) -> list[Unit]:
         if m and _words(text) <= 14 and not SENTENCE_END.search(text):
             open_heading(text, 1, new_item=m.group(1))
             continue
+        if index in unstopped:
+            open_heading(text, 1, new_item=str(unstopped[index]))
+            after = _next_text(blocks, index)
+            if after is not None and blocks[after].role == "body" and AGENDA_REF.match(blocks[after].text.strip()):
+                skip.add(after)
+            continue
         minute = _minute_title(text) if block.role == "body" and not block.list_item else None
         if minute is not None:
             after = _next_text(blocks, index)
@@ -451,7 +520,9 @@ def find_structure(blocks: list[Block]) -> list[Unit]:
                 continue
         resolution = block.heading_level == 0 and RESOLVED.match(text) is not None
         heading_like = (
-            _looks_like_heading(text) or _titles_numbered_paragraph(text, units, blocks, index)
+            _looks_like_heading(text)
+            or _titles_numbered_paragraph(text, units, blocks, index)
+            or (item is not None and _closes_items(text))  # "Date of next meeting" after the last item
         ) and not BYLINE.match(text) and not block.list_item  # a bulleted item is a heading only in heading print
         typed = block.type_level if not BYLINE.match(text) else 0  # "Report of the Director" in bold: a byline
         marked = block.heading_level or typed
@@ -480,5 +551,6 @@ def find_structure(blocks: list[Block]) -> list[Unit]:
             resolving = True  # the decision is its own passage, findable with --section resolutions
             section_id += 1
         counted += 1
+        read += 1
         units.append(Unit(text, block.page, number, heading, current_kind(), item, section_id, counted))
     return units

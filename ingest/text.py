@@ -120,16 +120,51 @@ HEADING_MAX_WORDS = 12
 LARGE_HEADING_MAX_WORDS = 20
 
 
+# A heading's own number, in front of its title: "5. ", "4.2 ", "4.2.1. ", "Section 4: ", "Part 2 - ".
+_HEADING_NUMBER = re.compile(
+    r"^(?:(?:section|part|chapter)\s+\d{1,3}(?:\.\d{1,3})*\s*[.:\-\u2013\u2014]?|\d{1,3}(?:\.\d{1,3})*\.|"
+    r"\d{1,3}(?:\.\d{1,3})+)\s+(?=\S)",
+    re.IGNORECASE,
+)
+_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?"
+          r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
+# A date or a period a heading names: "12 March 2020", "9th January 2025", "March 12, 2020", "12/03/2020",
+# "2018-2021", "2019/20", "2018 to 2021". Its numbers are one date, not figures of a table.
+_DATE_OR_PERIOD = re.compile(
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\b\.?,?(?:\s+\d{{4}})?"
+    rf"|\b{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    r"|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b"
+    r"|\b(?:19|20)\d\d\s*(?:[-\u2013/]|\bto\b)\s*(?:(?:19|20)\d\d|\d\d)\b",
+    re.IGNORECASE,
+)
+_FIGURE = re.compile(r"\d[\d,.%]*")
+_WEEKDAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.IGNORECASE)
+
+
+def _figures(text: str) -> int:
+    """How many figures a line holds, as a totals row holds them ("Total 586.1 621.6": 2), not counting a
+    heading's own number in front ("5. ") nor the numbers of a date or period it names ("12 March 2020").
+    An unnumbered line that is only a date ("Wednesday, 22 January 2025", the date a paper was published) is
+    a dateline, not a heading: its numbers count, as they always did."""
+    text, numbered = _HEADING_NUMBER.subn("", text, count=1)
+    undated = _DATE_OR_PERIOD.sub(" ", text)
+    if not numbered and not re.search(r"[^\W\d_]", _WEEKDAY.sub(" ", undated)):
+        undated = text
+    return len(_FIGURE.findall(undated))
+
+
 def heading_shaped(text: str, max_words: int = HEADING_MAX_WORDS) -> bool:
     """A line short and plain enough to be a heading when its print (bold or larger) marks it as one.
 
-    Sentences, lines that break off (",", ":", "-"), a bold totals row ("Total 586.1 621.6"), a bare
-    number and lower-case continuations are not; a question is ("What needs to improve?").
+    Sentences, lines that break off (",", ":", "-"), a bold totals row ("Total 586.1 621.6": two figures or
+    more), a bare number and lower-case continuations are not; a question is ("What needs to improve?").
+    A numbered heading that names a date or period ("5. Chronology 2018-2021", "3. Events of 12 March 2020",
+    "Section 4: 2019/20 performance") holds no figures: its own number and the date's are not counted.
     """
     text = text.strip()
     return bool(text) and not (
         len(text.split()) > max_words
-        or len(re.findall(r"\d[\d,.%]*", text)) >= 2
+        or _figures(text) >= 2
         or (ends_sentence(text) and not text.endswith("?"))
         or text[-1] in ",;:-("
         or starts_lowercase(text)
