@@ -344,6 +344,14 @@ def _next_text(blocks: list[Block], index: int) -> int | None:
     return next((k for k in range(index + 1, len(blocks)) if blocks[k].text.strip()), None)
 
 
+def _agenda_ref_after(blocks: list[Block], index: int) -> int | None:
+    """The index of the agenda reference ("(Item 5)") printed under the title at ``index``, if there is one."""
+    after = _next_text(blocks, index)
+    if after is not None and blocks[after].role == "body" and AGENDA_REF.match(blocks[after].text.strip()):
+        return after
+    return None
+
+
 PARAGRAPH_OPENING = re.compile(r"^(?:\d{1,2}\.\d{1,3}(?:\.\d{1,3}){0,2}\.?|\d{1,3}\.)\s+[A-Z\u2018\u201c'\"]")
 
 
@@ -462,9 +470,9 @@ def find_structure(blocks: list[Block]) -> list[Unit]:
         if pending_item is not None:
             open_heading(f"{pending_item}. {text}", 1, new_item=pending_item)
             pending_item = None
-            after = _next_text(blocks, index)
-            if after is not None and blocks[after].role == "body" and AGENDA_REF.match(blocks[after].text.strip()):
-                skip.add(after)  # "88." / "Budget Monitoring" / "(Item 5)"
+            ref = _agenda_ref_after(blocks, index)
+            if ref is not None:
+                skip.add(ref)  # "88." / "Budget Monitoring" / "(Item 5)"
             continue
         if PAGE_HEADING.match(text):
             open_heading(text, 1)
@@ -496,24 +504,24 @@ def find_structure(blocks: list[Block]) -> list[Unit]:
             continue
         if index in unstopped:
             open_heading(text, 1, new_item=str(unstopped[index]))
-            after = _next_text(blocks, index)
-            if after is not None and blocks[after].role == "body" and AGENDA_REF.match(blocks[after].text.strip()):
-                skip.add(after)
+            ref = _agenda_ref_after(blocks, index)
+            if ref is not None:
+                skip.add(ref)
             continue
         minute = _minute_title(text) if block.role == "body" and not block.list_item else None
         if minute is not None:
             after = _next_text(blocks, index)
-            ref = after is not None and blocks[after].role == "body" and AGENDA_REF.match(blocks[after].text.strip())
+            ref = _agenda_ref_after(blocks, index)
             # a title with a title under it is a list of items (an agenda), not an item of minutes
             listed = after is not None and _minute_title(blocks[after].text.strip()) is not None
             title = MINUTE_TITLE.match(text)
             plain = title.group(2) == "." and not listed  # "88. Title" over text, without an agenda reference
             # the last item's number, unless the item's own text numbers its sections (a report under its title)
             current = int(item) if item and item.isdigit() and under_item else None
-            if ref or (plain and (DECISION_REF.match(title.group(3)) or follows(minute, current))):
+            if ref is not None or (plain and (DECISION_REF.match(title.group(3)) or follows(minute, current))):
                 open_heading(text, 1, new_item=str(minute))
-                if ref:
-                    skip.add(after)  # type: ignore[arg-type]
+                if ref is not None:
+                    skip.add(ref)
                 continue
             if plain and item is None and next_section(minute) and not FINITE_VERB.search(title.group(3)):
                 open_heading(text, 1)  # no mark of minutes: a numbered section, not an item
